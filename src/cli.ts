@@ -1,0 +1,146 @@
+// The crmq command line: wires commander to the commands, prints their results, maps errors to exit codes.
+// Exit codes: 0 clean, 1 data problems (rejected rows, findings at or above --fail-on), 2 usage/config/input error.
+import { Command, CommanderError, Option } from 'commander';
+import chalk from 'chalk';
+import { CrmqError } from './errors.js';
+import { renderCsv, renderTable } from './ui/table.js';
+import { ENTITIES } from './model/tables.js';
+import { PRESET_IDS } from './connectors/presets/index.js';
+import type { ImportResult } from './import/import-file.js';
+
+type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
+
+const dbOption = () => new Option('--db <path>', 'DuckDB database file (env CRMQ_DB)').default(undefined, './crmq.duckdb');
+const formatOption = (choices: string[], dflt: string) => new Option('--format <format>', 'output format').choices(choices).default(dflt);
+
+function printRows(out: Out, rows: Record<string, unknown>[], format: string): void {
+  if (format === 'json') out.stdout(JSON.stringify(rows, null, 2) + '\n');
+  else if (format === 'csv') out.stdout(renderCsv(rows));
+  else out.stdout((rows.length ? renderTable(rows) : '(no rows)') + '\n');
+}
+
+function describeImport(r: ImportResult): string {
+  const head = `${chalk.bold(r.file.split('/').pop())} → ${r.entity} [${r.preset}, ${r.encoding}, '${r.delimiter === '\t' ? '\\t' : r.delimiter}']`;
+  if (r.status === 'unchanged') return `${head}: already imported as import #${r.importId} (same file, same source); nothing to do`;
+  const parts = [`read ${r.rowsRead}`, chalk.green(`loaded ${r.rowsLoaded}`), r.rowsRejected ? chalk.red(`rejected ${r.rowsRejected}`) : 'rejected 0'];
+  if (r.rowsReplaced) parts.push(`replaced ${r.rowsReplaced}`);
+  const lines = [`${head}: ${parts.join(', ')} (import #${r.importId})`];
+  for (const s of r.rejectSample) lines.push(chalk.red(`  row ${s.line}: ${s.reason}`));
+  if (r.rowsRejected > r.rejectSample.length) lines.push(`  … see \`crmq rejects --import ${r.importId}\``);
+  if (r.padded) lines.push(chalk.dim(`  ${r.padded} short rows padded with empty trailing fields`));
+  const fmts = Object.entries(r.formats).map(([c, f]) => `${c}: ${f}`);
+  if (fmts.length) lines.push(chalk.dim(`  formats: ${fmts.join('; ')}`));
+  const unparsed = Object.entries(r.unparsed).map(([f, n]) => `${f} ${n}`);
+  if (unparsed.length) lines.push(chalk.yellow(`  unparsed values kept in extra: ${unparsed.join(', ')}`));
+  if (r.unmapped.length) lines.push(chalk.dim(`  kept in extra (no canonical field): ${r.unmapped.slice(0, 8).join(', ')}${r.unmapped.length > 8 ? ` +${r.unmapped.length - 8}` : ''}`));
+  return lines.join('\n');
+}
+
+export function buildProgram(out: Out, setExit: (code: number) => void): Command {
+  const program = new Command('crmq')
+    .description('Data quality and validated reports for CRM exports: import into DuckDB, check, dedupe, report.')
+    .version('0.1.0')
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeOut: out.stdout, writeErr: out.stderr });
+
+  program
+    .command('import')
+    .description('Load CSV, XLSX or saved API JSON exports into the canonical model (one transaction per file)')
+    .argument('<files...>', 'export files (.csv, .txt, .xlsx, .json)')
+    .requiredOption('-s, --source <name>', 'name for where the data came from, e.g. hubspot-eu (kept as lineage)')
+    .addOption(new Option('-p, --preset <preset>', 'CRM export layout').choices(PRESET_IDS).default('auto'))
+    .addOption(new Option('-e, --entity <entity>', 'what the file holds (default: detected from headers)').choices(ENTITIES))
+    .option('-m, --mapping <file.yaml>', 'column mapping file (generic preset, or to extend a preset)')
+    .option('--encoding <name>', 'file encoding: utf-8, windows-1251, utf-16le, koi8-r … (default: detected)')
+    .option('--delimiter <char>', 'field delimiter (default: sniffed from , ; tab |)')
+    .option('--sheet <name>', 'XLSX sheet to read (default: the first)')
+    .option('--currency <code>', 'currency of amounts when the file names none, e.g. RUB')
+    .option('--replace', "replace this source's rows of the entity with the file's, atomically", false)
+    .option('--max-rejects <percent>', 'fail the import, loading nothing, when more rows than this are rejected', '50')
+    .addOption(dbOption())
+    .addOption(formatOption(['text', 'json'], 'text'))
+    .action(async (files: string[], o) => {
+      const { importCommand } = await import('./commands/import.js');
+      const maxRejects = Number(o.maxRejects);
+      if (!Number.isFinite(maxRejects) || maxRejects < 0 || maxRejects > 100) throw new CrmqError(`--max-rejects: "${o.maxRejects}" is not a percentage from 0 to 100`);
+      const delimiter = o.delimiter === '\\t' || o.delimiter === 'tab' ? '\t' : o.delimiter;
+      const results = await importCommand(files, { ...o, delimiter, preset: o.preset, maxRejectShare: maxRejects / 100 });
+      if (o.format === 'json') out.stdout(JSON.stringify(results, null, 2) + '\n');
+      else for (const r of results) out.stdout(describeImport(r) + '\n');
+      if (results.some((r) => r.status === 'imported' && r.rowsRejected > 0)) setExit(1);
+    });
+
+  program
+    .command('sql')
+    .description('Run a SQL query against the database and print the rows')
+    .argument('<query>', 'SQL, e.g. "select source, count(*) from contacts group by all"')
+    .addOption(dbOption())
+    .addOption(formatOption(['table', 'csv', 'json'], 'table'))
+    .action(async (query: string, o) => {
+      const { sqlCommand } = await import('./commands/sql.js');
+      printRows(out, await sqlCommand(query, o), o.format);
+    });
+
+  program
+    .command('imports')
+    .description('List import runs: file, preset, rows read / loaded / rejected')
+    .addOption(dbOption())
+    .addOption(formatOption(['table', 'csv', 'json'], 'table'))
+    .action(async (o) => {
+      const { importsCommand } = await import('./commands/imports.js');
+      printRows(out, await importsCommand(o), o.format);
+    });
+
+  program
+    .command('rejects')
+    .description('List rejected rows with their file, line and reason')
+    .option('--import <id>', 'only this import run', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new CrmqError(`--import: "${v}" is not an import id`);
+      return n;
+    })
+    .option('--limit <n>', 'at most this many rows', (v) => Number(v), 100)
+    .addOption(dbOption())
+    .addOption(formatOption(['table', 'csv', 'json'], 'table'))
+    .action(async (o) => {
+      const { rejectsCommand } = await import('./commands/imports.js');
+      printRows(out, await rejectsCommand(o), o.format);
+    });
+
+  program
+    .command('demo')
+    .description('Build a fresh database from the bundled sample exports in fixtures/ and write the outputs to out/')
+    .option('--out <dir>', 'output folder', 'out')
+    .addOption(new Option('--db <path>', 'database file to (re)create').default(undefined, '<out>/demo.duckdb'))
+    .action(async (o) => {
+      const { demoCommand } = await import('./commands/demo.js');
+      const res = await demoCommand({ out: o.out, db: o.db, log: (s) => out.stdout(s + '\n') });
+      setExit(res.exitCode);
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
+export async function main(argv: string[], out: Out = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }): Promise<number> {
+  if (process.env.NO_COLOR || !process.stdout.isTTY) chalk.level = 0;
+  let code = 0;
+  const program = buildProgram(out, (c) => (code = Math.max(code, c)));
+  program.exitOverride();
+  for (const sub of program.commands) sub.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2; // commander has already printed the one-line usage error
+    }
+    if (err instanceof CrmqError) {
+      out.stderr(`crmq: ${err.message}\n`);
+      return err.code;
+    }
+    out.stderr(`crmq: internal error (a bug; please report it):\n${(err as Error).stack ?? String(err)}\n`);
+    return 2;
+  }
+}

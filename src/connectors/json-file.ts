@@ -1,0 +1,97 @@
+// Saved API responses (HubSpot results[], Salesforce records[], Pipedrive/Zoho data[], Bitrix24 result[],
+// amoCRM _embedded) → flat rows → a UTF-8 CSV for the same presets as file exports.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CrmqError } from '../errors.js';
+import type { EntityName } from '../model/tables.js';
+import { csvLine, type PreparedFile } from './prepared-file.js';
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type Obj = { [k: string]: Json };
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const SALESFORCE_TYPES: Record<string, EntityName> = { Account: 'companies', Contact: 'contacts', Opportunity: 'deals', Lead: 'leads', Task: 'activities', Event: 'activities', User: 'users' };
+const AMO_TYPES: Record<string, EntityName> = { leads: 'deals', contacts: 'contacts', companies: 'companies', tasks: 'activities', users: 'users' };
+
+interface Located {
+  records: Json[];
+  preset?: string;
+  entity?: EntityName;
+}
+
+/** Finds the record array of a known API envelope. */
+export function locateRecords(doc: Json): Located {
+  if (Array.isArray(doc)) return { records: doc };
+  if (!isObj(doc)) return { records: [] };
+  if (Array.isArray(doc.results)) return { records: doc.results, preset: 'hubspot' };
+  if (Array.isArray(doc.records)) {
+    const first = doc.records.find(isObj);
+    const type = first && isObj(first.attributes) ? String(first.attributes.type) : undefined;
+    return { records: doc.records, preset: 'salesforce', entity: type ? SALESFORCE_TYPES[type] : undefined };
+  }
+  if (isObj(doc._embedded)) {
+    const key = Object.keys(doc._embedded).find((k) => Array.isArray((doc._embedded as Obj)[k]));
+    if (key) return { records: (doc._embedded as Obj)[key] as Json[], preset: 'amocrm', entity: AMO_TYPES[key] };
+  }
+  if (Array.isArray(doc.result)) return { records: doc.result, preset: 'bitrix24' };
+  if (isObj(doc.result) && Array.isArray((doc.result as Obj).items)) return { records: (doc.result as Obj).items as Json[], preset: 'bitrix24' };
+  if (Array.isArray(doc.data)) return { records: doc.data, preset: 'info' in doc ? 'zoho' : 'success' in doc ? 'pipedrive' : undefined };
+  return { records: [] };
+}
+
+const scalar = (v: Json): string => (v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+/** One API record → flat key/value pairs: nested objects as `a.b`, multi-fields joined with "; ". */
+export function flattenRecord(rec: Obj, prefix = '', out: Record<string, string> = {}): Record<string, string> {
+  for (const [k, v] of Object.entries(rec)) {
+    if (k === 'attributes' || k === '_links') continue;
+    const key = prefix + k;
+    if (k === 'properties' && !prefix && isObj(v)) {
+      flattenRecord(v, '', out); // HubSpot
+    } else if (k === 'custom_fields_values' && Array.isArray(v)) {
+      for (const f of v.filter(isObj)) {
+        const name = String(f.field_code ?? f.field_name ?? f.field_id);
+        const values = Array.isArray(f.values) ? f.values.map((x) => (isObj(x) ? scalar(x.value ?? null) : scalar(x))) : [];
+        out[name] = values.filter(Boolean).join('; '); // amoCRM
+      }
+    } else if (Array.isArray(v)) {
+      if (v.every((x) => !isObj(x))) out[key] = v.map(scalar).filter(Boolean).join('; ');
+      else if (v.every((x) => isObj(x) && ('VALUE' in x || 'value' in x))) out[key] = v.map((x) => scalar((x as Obj).VALUE ?? (x as Obj).value ?? null)).filter(Boolean).join('; ');
+      else {
+        const first = v.find(isObj);
+        if (first) flattenRecord(first, `${key}.`, out);
+      }
+    } else if (isObj(v)) {
+      if (k === '_embedded') flattenRecord(v, '', out);
+      else flattenRecord(v, `${key}.`, out);
+    } else {
+      out[key] = scalar(v);
+    }
+  }
+  return out;
+}
+
+export async function prepareJson(file: string, tmpDir: string): Promise<PreparedFile> {
+  let doc: Json;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as Json;
+  } catch (err) {
+    const m = /position (\d+)/.exec((err as Error).message);
+    throw new CrmqError(`${file}: invalid JSON${m ? ` at byte ${m[1]}` : ''}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const { records, preset, entity } = locateRecords(doc);
+  if (records.length === 0) throw new CrmqError(`${file}: no records found (expected results[], records[], data[], result[] or _embedded)`);
+  const rejects: PreparedFile['rejects'] = [];
+  const rows: Record<string, string>[] = [];
+  records.forEach((r, i) => {
+    if (isObj(r)) rows.push(flattenRecord(r));
+    else rejects.push({ line: i + 1, reason: 'record is not a JSON object', raw: JSON.stringify(r) });
+  });
+  const header = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const csvPath = join(tmpDir, 'records.csv');
+  writeFileSync(csvPath, csvLine(header) + rows.map((r) => csvLine(header.map((h) => r[h] ?? ''))).join(''));
+  return {
+    csvPath, kind: 'json', encoding: 'utf-8', delimiter: ',', header, phantomColumns: 0, presetHint: preset, entityHint: entity, rejects,
+    cleanup: () => rmSync(csvPath, { force: true }),
+  };
+}

@@ -1,0 +1,22 @@
+/** A source file turned into a UTF-8 CSV that DuckDB's reader can load in bulk. */
+export interface PreparedFile {
+  /** UTF-8 CSV to read (the original when it already was one). */
+  csvPath: string;
+  kind: 'csv' | 'xlsx' | 'json';
+  encoding: string;
+  delimiter: string;
+  /** Unique, trimmed header names, one per column DuckDB will see. */
+  header: string[];
+  /** Columns that exist only because every line ends with a delimiter. */
+  phantomColumns: number;
+  /** Hints from the file's shape (JSON API exports name their CRM and entity). */
+  presetHint?: string;
+  entityHint?: string;
+  /** Rows the converter itself could not take (XLSX/JSON), with line and reason. */
+  rejects: { line: number; reason: string; raw: string }[];
+  cleanup(): void;
+}
+
+/** RFC 4180 quoting for the CSV files crmq writes for DuckDB. */
+export const csvCell = (v: string): string => `"${v.replaceAll('"', '""')}"`;
+export const csvLine = (cells: string[]): string => `${cells.map(csvCell).join(',')}\n`;

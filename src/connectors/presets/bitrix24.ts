@@ -1,0 +1,74 @@
+import { definePreset } from './preset.js';
+
+// Bitrix24 writes `;`-separated, fully quoted CSV with a trailing `;`, in Windows-1251 on Russian portals.
+// Headers are Russian labels in UI exports, field codes (NAME, PHONE_WORK …) in import templates and the REST API.
+const owner = { 'ответственный': 'owner', assigned_by_id: 'owner', assigned_by_name: 'owner' };
+const times = { 'дата создания': 'created_at', date_create: 'created_at', 'дата изменения': 'updated_at', date_modify: 'updated_at' };
+const person = {
+  'имя': 'first_name', name: 'first_name', 'фамилия': 'last_name', last_name: 'last_name', 'отчество': 'middle_name', second_name: 'middle_name',
+  'рабочий телефон': 'phones', 'мобильный телефон': 'phones', 'домашний телефон': 'phones', 'другой телефон': 'phones', 'телефон': 'phones',
+  phone: 'phones', phone_work: 'phones', phone_mobile: 'phones', phone_home: 'phones', phone_other: 'phones',
+  'рабочий e-mail': 'emails', 'частный e-mail': 'emails', 'другой e-mail': 'emails', 'e-mail': 'emails', email: 'emails', email_work: 'emails', email_home: 'emails', email_other: 'emails',
+};
+const id = ['ID'];
+
+export default definePreset({
+  id: 'bitrix24',
+  label: 'Bitrix24',
+  defaultCurrency: 'RUB',
+  phoneRegion: 'RU',
+  entities: [
+    {
+      entity: 'contacts',
+      signature: ['Тип контакта', 'Отчество'],
+      id,
+      columns: {
+        ...person, 'компания': 'company_name', company_title: 'company_name', company_id: 'company_id', 'должность': 'title', post: 'title',
+        'тип контакта': 'lifecycle_stage', type_id: 'lifecycle_stage', 'источник': 'channel', source_id: 'channel', 'город': 'city', ...owner, ...times,
+      },
+    },
+    {
+      entity: 'leads',
+      signature: ['Название лида', 'STATUS_ID'],
+      id,
+      columns: {
+        ...person, 'название лида': 'title', title: 'title', 'статус': 'status', status_id: 'status', 'источник': 'channel', source_id: 'channel',
+        'сумма': 'amount', opportunity: 'amount', 'валюта': 'currency', currency_id: 'currency', 'название компании': 'company_name', company_title: 'company_name',
+        'контакт': 'contact_id', contact_id: 'contact_id', ...owner, ...times,
+      },
+    },
+    {
+      entity: 'deals',
+      signature: ['Название сделки', 'Стадия сделки', 'STAGE_ID'],
+      id,
+      columns: {
+        'название сделки': 'title', title: 'title', 'стадия сделки': 'stage', 'стадия': 'stage', stage_id: 'stage', 'воронка': 'pipeline', 'направление': 'pipeline', category_id: 'pipeline',
+        'сумма': 'amount', opportunity: 'amount', 'валюта': 'currency', currency_id: 'currency', 'вероятность': 'probability', probability: 'probability',
+        'компания': 'company_name', company_id: 'company_id', 'контакт': 'contact_name', contact_id: 'contact_id', 'источник': 'channel', source_id: 'channel',
+        'предполагаемая дата закрытия': 'expected_close_at', closedate: 'expected_close_at', 'дата закрытия': 'closed_at', 'причина проигрыша': 'lost_reason',
+        ...owner, ...times,
+      },
+    },
+    {
+      entity: 'companies',
+      signature: ['Название компании', 'Тип компании', 'COMPANY_TYPE'],
+      id,
+      columns: {
+        'название компании': 'name', title: 'name', 'тип компании': 'type', company_type: 'type', 'сфера деятельности': 'industry', industry: 'industry',
+        'рабочий телефон': 'phones', 'мобильный телефон': 'phones', 'телефон': 'phones', phone: 'phones', phone_work: 'phones',
+        'рабочий e-mail': 'emails', 'e-mail': 'emails', email: 'emails', email_work: 'emails', 'сайт': 'website', 'корпоративный сайт': 'website', web: 'website',
+        'годовой оборот': 'annual_revenue', revenue: 'annual_revenue', 'валюта': 'currency', currency_id: 'currency', 'инн': 'inn', 'кол-во сотрудников': 'employees', employees: 'employees',
+        'город': 'city', ...owner, ...times,
+      },
+    },
+    {
+      entity: 'activities',
+      signature: ['Тема', 'Срок'],
+      id,
+      columns: {
+        'тип': 'type', type_id: 'type', 'тема': 'subject', subject: 'subject', 'направление': 'direction', direction: 'direction', 'статус': 'status', completed: 'status',
+        'срок': 'due_at', deadline: 'due_at', 'дата выполнения': 'done_at', end_time: 'done_at', 'длительность': 'duration_sec', responsible_id: 'owner', ...owner, ...times,
+      },
+    },
+  ],
+});

@@ -1,0 +1,63 @@
+import { definePreset } from './preset.js';
+
+// HubSpot UI exports use property labels ("First Name"); API and import files use internal names ("firstname").
+const owner = { 'contact owner': 'owner', 'company owner': 'owner', 'deal owner': 'owner', hubspot_owner_id: 'owner', 'activity assigned to': 'owner' };
+const times = { 'create date': 'created_at', createdate: 'created_at', hs_createdate: 'created_at', 'last modified date': 'updated_at', lastmodifieddate: 'updated_at', hs_lastmodifieddate: 'updated_at' };
+const id = ['Record ID', 'hs_object_id', 'id'];
+
+export default definePreset({
+  id: 'hubspot',
+  label: 'HubSpot',
+  entities: [
+    {
+      entity: 'contacts',
+      signature: ['First Name', 'firstname', 'Lifecycle Stage'],
+      id,
+      columns: {
+        'first name': 'first_name', firstname: 'first_name', 'last name': 'last_name', lastname: 'last_name',
+        email: 'emails', 'additional email addresses': 'emails', hs_additional_emails: 'emails',
+        'phone number': 'phones', phone: 'phones', 'mobile phone number': 'phones', mobilephone: 'phones',
+        'company name': 'company_name', company: 'company_name', 'associated company': 'company_name', 'associated company ids': 'company_id', associatedcompanyid: 'company_id',
+        'job title': 'title', jobtitle: 'title', city: 'city', 'country/region': 'country', country: 'country',
+        'lifecycle stage': 'lifecycle_stage', lifecyclestage: 'lifecycle_stage', 'original source': 'channel', hs_analytics_source: 'channel',
+        ...owner, ...times,
+      },
+    },
+    {
+      entity: 'companies',
+      signature: ['Company Domain Name', 'domain'],
+      id,
+      columns: {
+        'company name': 'name', name: 'name', 'company domain name': 'website', domain: 'website', website: 'website', 'website url': 'website',
+        'phone number': 'phones', phone: 'phones', industry: 'industry', type: 'type', city: 'city', 'country/region': 'country', country: 'country',
+        'number of employees': 'employees', numberofemployees: 'employees', 'annual revenue': 'annual_revenue', annualrevenue: 'annual_revenue',
+        ...owner, ...times,
+      },
+    },
+    {
+      entity: 'deals',
+      signature: ['Deal Name', 'dealname', 'Deal Stage', 'dealstage'],
+      id,
+      columns: {
+        'deal name': 'title', dealname: 'title', amount: 'amount', 'currency': 'currency', deal_currency_code: 'currency',
+        'deal stage': 'stage', dealstage: 'stage', pipeline: 'pipeline', 'close date': 'closed_at', closedate: 'closed_at',
+        'deal probability': 'probability', hs_deal_stage_probability: 'probability', 'forecast category': 'forecast_category', hs_manual_forecast_category: 'forecast_category',
+        'closed lost reason': 'lost_reason', closed_lost_reason: 'lost_reason', 'original source type': 'channel', hs_analytics_source: 'channel',
+        'associated company': 'company_name', 'associated contact': 'contact_name', 'associated company ids': 'company_id', 'associated contact ids': 'contact_id',
+        ...owner, ...times,
+      },
+    },
+    {
+      entity: 'activities',
+      signature: ['Call Title', 'hs_call_title', 'hs_task_subject', 'Task Title'],
+      id,
+      columns: {
+        'activity type': 'type', hs_activity_type: 'type', 'call title': 'subject', hs_call_title: 'subject', 'task title': 'subject', hs_task_subject: 'subject',
+        'call direction': 'direction', hs_call_direction: 'direction', 'call status': 'status', hs_call_status: 'status', 'task status': 'status', hs_task_status: 'status',
+        'call outcome': 'outcome', hs_call_disposition: 'outcome', 'activity date': 'done_at', hs_timestamp: 'due_at', 'due date': 'due_at',
+        'call duration': 'duration_sec', hs_call_duration: 'duration_sec', hs_task_completion_date: 'done_at',
+        ...owner, ...times,
+      },
+    },
+  ],
+});

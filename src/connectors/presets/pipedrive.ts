@@ -1,0 +1,57 @@
+import { definePreset } from './preset.js';
+
+// Pipedrive exports prefix every column with its object: "Deal - Title", "Person - Email - Work".
+// API records (v1) use snake_case keys: title, value, add_time, owner_name …
+export default definePreset({
+  id: 'pipedrive',
+  label: 'Pipedrive',
+  entities: [
+    {
+      entity: 'deals',
+      signature: ['Deal - Title', 'Deal - ID'],
+      id: ['Deal - ID', 'id'],
+      columns: {
+        'deal - title': 'title', title: 'title', 'deal - value': 'amount', value: 'amount', 'deal - currency': 'currency', currency: 'currency',
+        'deal - stage': 'stage', stage_id: 'stage', 'deal - pipeline': 'pipeline', pipeline_id: 'pipeline', 'deal - status': 'status', status: 'status',
+        'deal - owner': 'owner', owner_name: 'owner', 'deal - deal created': 'created_at', add_time: 'created_at', 'deal - update time': 'updated_at', update_time: 'updated_at',
+        'deal - expected close date': 'expected_close_at', expected_close_date: 'expected_close_at', 'deal - won time': 'closed_at', won_time: 'closed_at',
+        'deal - lost time': 'closed_at', lost_time: 'closed_at', 'deal - deal closed on': 'closed_at', close_time: 'closed_at', 'deal - lost reason': 'lost_reason', lost_reason: 'lost_reason',
+        'deal - organization': 'company_name', org_name: 'company_name', 'deal - organization id': 'company_id', org_id: 'company_id',
+        'deal - contact person': 'contact_name', person_name: 'contact_name', person_id: 'contact_id', 'deal - source': 'channel', 'deal - probability': 'probability', probability: 'probability',
+      },
+    },
+    {
+      entity: 'contacts',
+      signature: ['Person - Name', 'Person - ID'],
+      id: ['Person - ID', 'id'],
+      columns: {
+        'person - name': 'full_name', name: 'full_name', 'person - first name': 'first_name', first_name: 'first_name', 'person - last name': 'last_name', last_name: 'last_name',
+        'person - email': 'emails', 'person - email - work': 'emails', 'person - email - home': 'emails', 'person - email - other': 'emails', email: 'emails',
+        'person - phone': 'phones', 'person - phone - work': 'phones', 'person - phone - mobile': 'phones', 'person - phone - home': 'phones', 'person - phone - other': 'phones', phone: 'phones',
+        'person - organization': 'company_name', org_name: 'company_name', org_id: 'company_id', 'person - owner': 'owner', owner_name: 'owner',
+        'person - person created': 'created_at', add_time: 'created_at', 'person - update time': 'updated_at', update_time: 'updated_at', 'person - label': 'lifecycle_stage',
+      },
+    },
+    {
+      entity: 'companies',
+      signature: ['Organization - Name', 'Organization - ID'],
+      id: ['Organization - ID', 'id'],
+      columns: {
+        'organization - name': 'name', name: 'name', 'organization - address': 'city', address: 'city', 'organization - owner': 'owner', owner_name: 'owner',
+        'organization - organization created': 'created_at', add_time: 'created_at', 'organization - update time': 'updated_at', update_time: 'updated_at',
+        'organization - website': 'website', 'organization - industry': 'industry', 'organization - number of employees': 'employees',
+      },
+    },
+    {
+      entity: 'activities',
+      signature: ['Activity - Subject', 'Activity - ID'],
+      id: ['Activity - ID', 'id'],
+      columns: {
+        'activity - subject': 'subject', subject: 'subject', 'activity - type': 'type', type: 'type', 'activity - due date': 'due_at', due_date: 'due_at',
+        'activity - done': 'status', done: 'status', 'activity - marked as done time': 'done_at', marked_as_done_time: 'done_at', 'activity - duration': 'duration_sec', duration: 'duration_sec',
+        'activity - assigned to user': 'owner', owner_name: 'owner', 'activity - deal id': 'deal_id', deal_id: 'deal_id', 'activity - person id': 'contact_id', person_id: 'contact_id',
+        'activity - add time': 'created_at', add_time: 'created_at', 'activity - note': 'outcome',
+      },
+    },
+  ],
+});

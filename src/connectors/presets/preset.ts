@@ -1,0 +1,24 @@
+import type { EntityName } from '../../model/tables.js';
+
+/** How one CRM's export of one entity maps onto the canonical model. */
+export interface EntityMap {
+  entity: EntityName;
+  /** Header (case-insensitive, trimmed) → canonical field. Several headers may feed one field. */
+  columns: Record<string, string>;
+  /** Header holding the record id; rows without it are rejected. Absent: ids are `row:N`. */
+  id?: string[];
+  /** Headers that only this entity's export has (e.g. "Название сделки"): each one outweighs any number of shared ones. */
+  signature?: string[];
+}
+
+export interface Preset {
+  id: string;
+  label: string;
+  /** Currency of amounts when the export names none (amoCRM has no currency column). */
+  defaultCurrency?: string;
+  /** Region for phone numbers written without a country code. */
+  phoneRegion?: string;
+  entities: EntityMap[];
+}
+
+export const definePreset = (p: Preset): Preset => p;

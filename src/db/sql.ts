@@ -1,0 +1,15 @@
+// Small helpers to build SQL safely: identifiers and literals are always quoted here, never by hand.
+
+export const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+export const lit = (value: string | number | boolean | null | undefined): string => {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+    return String(value);
+  }
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  return `'${value.replaceAll("'", "''")}'`;
+};
+
+export const litList = (values: readonly string[]): string => `[${values.map(lit).join(', ')}]`;

@@ -1,0 +1,88 @@
+// Decides each date and number column's format from all of its values, in one aggregate query.
+import type { Db } from '../db/database.js';
+import { ident } from '../db/sql.js';
+import { cleaned, type DateProfile, type NumberProfile } from './transforms.js';
+
+const count = (cond: string) => `count(*) FILTER (WHERE ${cond})`;
+
+function dateAggregates(c: string): string[] {
+  const v = cleaned(c);
+  const part = (re: string, n: number) => `max(try_cast(regexp_extract(${v}, ${`'${re}'`}, ${n}) AS INTEGER))`;
+  return [
+    count(`regexp_full_match(${v}, '\\d{4}-\\d{1,2}-\\d{1,2}([ T].*)?')`),
+    count(`regexp_full_match(${v}, '\\d{1,2}\\.\\d{1,2}\\.\\d{2,4}( .*)?')`),
+    part('^(\\d{1,2})\\.\\d{1,2}\\.', 1),
+    part('^\\d{1,2}\\.(\\d{1,2})\\.', 1),
+    count(`regexp_full_match(${v}, '\\d{1,2}/\\d{1,2}/\\d{2,4}( .*)?')`),
+    part('^(\\d{1,2})/\\d{1,2}/', 1),
+    part('^\\d{1,2}/(\\d{1,2})/', 1),
+    count(`regexp_full_match(${v}, '\\d{5}(\\.\\d+)?')`),
+    count(`regexp_full_match(${v}, '\\d{9,10}|\\d{13}')`),
+  ];
+}
+
+function numberAggregates(c: string): string[] {
+  const v = cleaned(c);
+  return [
+    // decimal comma: "12,5", "1 234,56", "1.234,56"
+    count(`regexp_matches(${v}, '\\d,\\d{1,2}$') OR regexp_matches(${v}, '\\.\\d{3},\\d+$') OR regexp_matches(${v}, '\\d,\\d{4,}$')`),
+    // decimal point: "12.5", "1,234.56"
+    count(`regexp_matches(${v}, '\\d\\.\\d{1,2}$') OR regexp_matches(${v}, ',\\d{3}\\.\\d+$') OR regexp_matches(${v}, '\\d\\.\\d{4,}$')`),
+  ];
+}
+
+function order(first: number | null, second: number | null, fallback: 'dmy' | 'mdy'): 'dmy' | 'mdy' {
+  if ((first ?? 0) > 12) return 'dmy';
+  if ((second ?? 0) > 12) return 'mdy';
+  return fallback;
+}
+
+export interface ColumnProfiles {
+  dates: Record<string, DateProfile>;
+  numbers: Record<string, NumberProfile>;
+  /** Human-readable decisions, e.g. { "Дата создания": "DD.MM.YYYY" }. */
+  notes: Record<string, string>;
+}
+
+export async function profileColumns(
+  db: Db,
+  table: string,
+  dateCols: string[],
+  numberCols: string[],
+  labels: Record<string, string>,
+  slashDefault: 'dmy' | 'mdy' = 'mdy',
+): Promise<ColumnProfiles> {
+  const out: ColumnProfiles = { dates: {}, numbers: {}, notes: {} };
+  const exprs = [...dateCols.flatMap(dateAggregates), ...numberCols.flatMap(numberAggregates)];
+  if (exprs.length === 0) return out;
+  const [row] = await db.all<Record<string, number | null>>(`SELECT ${exprs.map((e, i) => `${e} AS a${i}`).join(', ')} FROM ${ident(table)}`);
+  const a = (i: number) => (row[`a${i}`] as number | null) ?? 0;
+  let i = 0;
+  for (const c of dateCols) {
+    const [iso, dot, d1, d2, slash, s1, s2, serial, unix] = [a(i), a(i + 1), a(i + 2), a(i + 3), a(i + 4), a(i + 5), a(i + 6), a(i + 7), a(i + 8)];
+    i += 9;
+    const p: DateProfile = {
+      iso: iso > 0,
+      dot: dot > 0 ? order(d1, d2, 'dmy') : null,
+      slash: slash > 0 ? order(s1, s2, slashDefault) : null,
+      serial: serial > 0,
+      unix: unix > 0,
+    };
+    out.dates[c] = p;
+    const seen = [
+      p.iso && 'ISO',
+      p.dot && (p.dot === 'dmy' ? 'DD.MM.YYYY' : 'MM.DD.YYYY'),
+      p.slash && (p.slash === 'dmy' ? 'DD/MM/YYYY' : 'MM/DD/YYYY') + (s1 > 12 || s2 > 12 ? '' : ' (day ≤ 12 throughout: assumed)'),
+      p.serial && 'Excel serial',
+      p.unix && 'unix time',
+    ].filter(Boolean);
+    if (seen.length) out.notes[labels[c] ?? c] = seen.join(' + ');
+  }
+  for (const c of numberCols) {
+    const [comma, point] = [a(i), a(i + 1)];
+    i += 2;
+    out.numbers[c] = { decimal: comma > point ? ',' : '.' };
+    if (comma > 0 || point > 0) out.notes[labels[c] ?? c] = comma > point ? 'decimal comma' : 'decimal point';
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+import { LINEAGE, TABLES, type FieldType, type TableDef } from './tables.js';
+
+const SQL_TYPES: Record<FieldType, string> = {
+  text: 'VARCHAR',
+  list: 'VARCHAR[]',
+  int: 'BIGINT',
+  decimal: 'DECIMAL(18,2)',
+  timestamp: 'TIMESTAMP',
+  date: 'DATE',
+  bool: 'BOOLEAN',
+  currency: 'VARCHAR',
+};
+
+export function sqlType(type: FieldType): string {
+  return SQL_TYPES[type];
+}
+
+function tableDdl(name: string, def: TableDef): string {
+  const cols = [
+    'source VARCHAR NOT NULL',
+    'source_id VARCHAR NOT NULL',
+    'import_id BIGINT NOT NULL',
+    'source_line BIGINT',
+    ...Object.entries(def.fields).map(([col, f]) => `${col} ${sqlType(f.type)}`),
+    'extra JSON',
+  ];
+  return `CREATE TABLE IF NOT EXISTS ${name} (\n  ${cols.join(',\n  ')}\n);`;
+}
+
+/** Bookkeeping tables: one row per import run, one row per rejected input row. */
+export const BOOKKEEPING_DDL = `
+CREATE SEQUENCE IF NOT EXISTS import_id_seq START 1;
+CREATE TABLE IF NOT EXISTS imports (
+  import_id BIGINT PRIMARY KEY,
+  source VARCHAR NOT NULL,
+  entity VARCHAR NOT NULL,
+  file VARCHAR NOT NULL,
+  sha256 VARCHAR NOT NULL,
+  preset VARCHAR NOT NULL,
+  encoding VARCHAR,
+  delimiter VARCHAR,
+  rows_read BIGINT NOT NULL,
+  rows_loaded BIGINT NOT NULL,
+  rows_rejected BIGINT NOT NULL,
+  rows_replaced BIGINT NOT NULL DEFAULT 0,
+  warnings JSON,
+  started_at TIMESTAMP NOT NULL,
+  finished_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rejects (
+  import_id BIGINT NOT NULL,
+  source VARCHAR NOT NULL,
+  entity VARCHAR NOT NULL,
+  file VARCHAR NOT NULL,
+  line BIGINT,
+  reason VARCHAR NOT NULL,
+  raw VARCHAR
+);
+`;
+
+export function schemaDdl(): string {
+  const tables = Object.entries(TABLES).map(([name, def]) => tableDdl(name, def as TableDef));
+  return [BOOKKEEPING_DDL, ...tables].join('\n');
+}
+
+export { LINEAGE };
