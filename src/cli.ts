@@ -48,7 +48,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     .description('Load CSV, XLSX or saved API JSON exports into the canonical model (one transaction per file)')
     .argument('<files...>', 'export files (.csv, .txt, .xlsx, .json)')
     .requiredOption('-s, --source <name>', 'name for where the data came from, e.g. hubspot-eu (kept as lineage)')
-    .addOption(new Option('-p, --preset <preset>', 'CRM export layout').choices(PRESET_IDS).default('auto'))
+    .addOption(new Option('-p, --preset <preset>', 'CRM export layout (default: auto, detected from the headers; generic with --mapping)').choices(PRESET_IDS))
     .addOption(new Option('-e, --entity <entity>', 'what the file holds (default: detected from headers)').choices(ENTITIES))
     .option('-m, --mapping <file.yaml>', 'column mapping file (generic preset, or to extend a preset)')
     .option('--encoding <name>', 'file encoding: utf-8, windows-1251, utf-16le, koi8-r … (default: detected)')

@@ -180,9 +180,12 @@ async function buildSelect(db: Db, stage: string, p: Plan, header: string[], col
     exprs.currency = `coalesce(${[exprs.currency, ...fromCells, lit(p.defaultCurrency ?? null)].filter(Boolean).join(', ')})`;
   }
   if (p.map.entity === 'deals') exprs.status = dealStatusExpr(exprs.status, exprs.stage);
-  // extra: unmapped columns and unparsed raw values, as a JSON object without empty entries.
+  // extra: unmapped columns, the later columns of a scalar field fed by several (their value would
+  // otherwise be hidden by coalesce), and unparsed raw values, as a JSON object without empty entries.
+  const shadowed = [...p.fields].filter(([f, cs]) => defs[f].type !== 'list' && cs.length > 1).flatMap(([, cs]) => cs.slice(1));
   const pairs = [
-    ...p.unmapped.map((h) => `(${lit(h)}, ${cleaned(cols[header.indexOf(h)])})`),
+    ...shadowed.map((c) => `(${lit(labels[c])}, nullif(trim(${ident(c)}), ''))`),
+    ...p.unmapped.map((h) => `(${lit(h)}, nullif(trim(${ident(cols[header.indexOf(h)])}), ''))`),
     ...Object.entries(unparsedChecks).map(([f, chk]) => `(${lit(`unparsed.${f}`)}, CASE WHEN ${chk} THEN ${rawOf(p.fields.get(f)!)} END)`),
   ];
   const extra = pairs.length
@@ -286,7 +289,7 @@ export async function importFile(db: Db, opts: ImportOptions): Promise<ImportRes
       const [{ n: staged }] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${stage}`);
       const importId = Number((await db.all<{ id: number }>(`SELECT nextval('import_id_seq') AS id`))[0].id);
       const target = Object.keys(sel.exprs).filter((f) => f in fieldsOf(entity));
-      const sourceId = idCol ? `trim(${idCol})` : `'row:' || l.line`;
+      const sourceId = idCol ? `trim(${idCol})` : `${lit(`${basename(file)}:`)} || l.line`;
       await db.run(`CREATE TEMP TABLE ${stage}_out AS
         SELECT ${lit(opts.source)} AS source, ${sourceId} AS source_id, ${importId} AS import_id, l.line AS source_line,
           ${target.map((f) => `${sel.exprs[f]} AS ${ident(f)}`).join(',\n          ')}${target.length ? ',' : ''}

@@ -24,7 +24,7 @@ const cur = (doc = 'ISO 4217 currency code of the amounts in this row'): FieldDe
 /** Columns every table carries: where the row came from. */
 export const LINEAGE: Record<string, FieldDef> = {
   source: t('Name given at import (--source), e.g. hubspot-eu'),
-  source_id: t('The record id in the source CRM (or "row:N" when the export has no id column)'),
+  source_id: t('The record id in the source CRM (or "<file name>:<row>" when the export has no id column)'),
   import_id: int('imports.import_id of the import that loaded this row'),
   source_line: int('Row number in the source file as a spreadsheet shows it (header = 1)'),
   extra: t('JSON object of the source columns that have no canonical field, and raw values that failed to parse'),

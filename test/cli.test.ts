@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { Manifest } from '../fixtures/generate.js';
+import { cliProcess, query, ROOT, tmp, write } from './helpers.js';
+
+const dir = tmp();
+
+describe('the crmq command', () => {
+  it('--help lists every command', () => {
+    const r = cliProcess(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['import', 'sql', 'imports', 'rejects', 'demo']) expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
+  });
+
+  it.each(['import', 'sql', 'imports', 'rejects', 'demo'])('%s --help exits 0 and documents --db', (c) => {
+    const r = cliProcess([c, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--db');
+  });
+
+  it('an unknown option or command is a usage error: exit 2', () => {
+    expect(cliProcess(['import', 'x.csv', '--source', 's', '--bogus']).code).toBe(2);
+    expect(cliProcess(['frobnicate']).code).toBe(2);
+    const r = cliProcess(['import', 'x.csv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/required option '-s, --source <name>' not specified/);
+  });
+
+  it('exit 0 for a clean import, 1 when rows were rejected, 2 for bad input; CRMQ_DB names the database', () => {
+    const db = join(dir, 'env.duckdb');
+    const env = { CRMQ_DB: db };
+    expect(cliProcess(['import', write(dir, 'ok.csv', 'id,email\n1,a@b.ru\n'), '--source', 's', '--entity', 'contacts'], env).code).toBe(0);
+    expect(cliProcess(['import', write(dir, 'bad.csv', 'id,email\n1,a@b.ru\n2,c@d.ru,x\n3,e@f.ru\n'), '--source', 't', '--entity', 'contacts'], env).code).toBe(1);
+    expect(cliProcess(['import', join(dir, 'missing.csv'), '--source', 's'], env).code).toBe(2);
+    const r = cliProcess(['sql', 'select source, count(*) as n from contacts group by all order by 1', '--format', 'json'], env);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([{ source: 's', n: 1 }, { source: 't', n: 2 }]);
+  });
+
+  it('sql prints csv and gives one line for a bad query', () => {
+    const db = join(dir, 'sql.duckdb');
+    cliProcess(['import', write(dir, 'q.csv', 'id,email\n1,=cmd@b.ru\n'), '--source', 's', '--entity', 'contacts', '--db', db]);
+    const csv = cliProcess(['sql', 'select source_id, email from contacts', '--format', 'csv', '--db', db]);
+    expect(csv.stdout).toBe("source_id,email\n1,'=cmd@b.ru\n");
+    const bad = cliProcess(['sql', 'select nope from contacts', '--db', db]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^crmq: sql: Binder Error: Referenced column "nope" not found/);
+  });
+
+  it('sql on a database that does not exist says so', () => {
+    const r = cliProcess(['sql', 'select 1', '--db', join(dir, 'none.duckdb')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/none\.duckdb: no database here/);
+  });
+});
+
+describe('crmq demo', () => {
+  it('builds a database from the bundled samples with every file accounted for', async () => {
+    const out = join(dir, 'out');
+    const r = cliProcess(['demo', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'fixtures/sample/manifest.json'), 'utf8')) as Manifest;
+    const imports = await query<{ file: string; rows_read: number; rows_loaded: number; rows_rejected: number }>(join(out, 'demo.duckdb'), 'SELECT file, rows_read, rows_loaded, rows_rejected FROM imports');
+    expect(imports).toHaveLength(manifest.files.length);
+    for (const f of manifest.files) {
+      const imp = imports.find((i) => i.file.endsWith(f.path))!;
+      expect(imp.rows_read, f.path).toBe(manifest.rows[f.path]);
+      const planted = manifest.rejects.filter((x) => x.path === f.path).length;
+      expect(imp.rows_rejected, f.path).toBe(planted);
+    }
+    const rejects = await query<{ line: number }>(join(out, 'demo.duckdb'), 'SELECT line FROM rejects ORDER BY line');
+    expect(rejects.map((x) => x.line).sort()).toEqual(manifest.rejects.map((x) => x.line).sort());
+  });
+});
