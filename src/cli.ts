@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import chalk from 'chalk';
 import { CrmqError } from './errors.js';
+import { progressFor } from './ui/progress.js';
 import { renderCsv, renderTable } from './ui/table.js';
 import { ENTITIES } from './model/tables.js';
 import { PRESET_IDS } from './connectors/presets/index.js';
@@ -64,7 +65,7 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       const maxRejects = Number(o.maxRejects);
       if (!Number.isFinite(maxRejects) || maxRejects < 0 || maxRejects > 100) throw new CrmqError(`--max-rejects: "${o.maxRejects}" is not a percentage from 0 to 100`);
       const delimiter = o.delimiter === '\\t' || o.delimiter === 'tab' ? '\t' : o.delimiter;
-      const results = await importCommand(files, { ...o, delimiter, preset: o.preset, maxRejectShare: maxRejects / 100 });
+      const results = await importCommand(files, { ...o, delimiter, preset: o.preset, maxRejectShare: maxRejects / 100, progress: (db) => progressFor(db.conn) });
       if (o.format === 'json') out.stdout(JSON.stringify(results, null, 2) + '\n');
       else for (const r of results) out.stdout(describeImport(r) + '\n');
       if (results.some((r) => r.status === 'imported' && r.rowsRejected > 0)) setExit(1);

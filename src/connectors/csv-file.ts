@@ -1,9 +1,7 @@
-import { closeSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CrmqError } from '../errors.js';
-import {
-  decodeHead, detectEncoding, firstInvalidUtf8Line, isValidUtf8, looksBinary, parseEncoding, transcodeToUtf8, type Detected,
-} from '../import/encoding.js';
+import { decodeHead, detectEncoding, headIsUtf8, looksBinary, parseEncoding, transcodeToUtf8, type Detected } from '../import/encoding.js';
 import { sniffDialect, uniqueHeaders } from '../import/sniff.js';
 import type { PreparedFile } from './prepared-file.js';
 
@@ -23,18 +21,14 @@ function readHead(path: string): Buffer {
 export async function prepareCsv(file: string, tmpDir: string, opts: { encoding?: string; delimiter?: string }): Promise<PreparedFile> {
   const head = readHead(file);
   if (head.length === 0) throw new CrmqError(`${file}: the file is empty`);
-  let whole: Buffer | undefined;
-  const wholeIsUtf8 = () => isValidUtf8((whole ??= readFileSync(file)));
   let detected: Detected;
   if (opts.encoding) {
     const encoding = parseEncoding(opts.encoding);
     const bom = encoding === 'utf-8' && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : encoding.startsWith('utf-16') && (head[0] === 0xff || head[0] === 0xfe) ? 2 : 0;
     detected = { encoding, bomBytes: bom };
-    if (encoding === 'utf-8' && !wholeIsUtf8()) {
-      throw new CrmqError(`${file}:${firstInvalidUtf8Line(whole!)}: not valid UTF-8 (try --encoding windows-1251, or leave --encoding out to detect it)`);
-    }
   } else {
-    detected = detectEncoding(head, wholeIsUtf8);
+    // Only the head is checked here; the import checks the whole file while DuckDB loads it (scanFile).
+    detected = detectEncoding(head, () => headIsUtf8(head));
   }
   if (looksBinary(head, detected.encoding)) throw new CrmqError(`${file}: not a text file (binary content); expected CSV, XLSX or JSON`);
   const sample = decodeHead(head, detected);
@@ -50,6 +44,6 @@ export async function prepareCsv(file: string, tmpDir: string, opts: { encoding?
   const header = uniqueHeaders(dialect.header.slice(0, dialect.header.length - phantom));
   for (let i = 0; i < phantom; i++) header.push(`__trailing_${i}`);
   return {
-    csvPath, kind: 'csv', encoding: detected.encoding, delimiter: dialect.delimiter, header, phantomColumns: phantom, rejects: [], cleanup,
+    csvPath, kind: 'csv', encoding: detected.encoding, encodingForced: !!opts.encoding, delimiter: dialect.delimiter, header, phantomColumns: phantom, rejects: [], cleanup,
   };
 }

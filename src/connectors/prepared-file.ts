@@ -4,6 +4,8 @@ export interface PreparedFile {
   csvPath: string;
   kind: 'csv' | 'xlsx' | 'json';
   encoding: string;
+  /** The user named the encoding (--encoding): never second-guessed. */
+  encodingForced?: boolean;
   delimiter: string;
   /** Unique, trimmed header names, one per column DuckDB will see. */
   header: string[];

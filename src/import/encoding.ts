@@ -1,6 +1,7 @@
 // Detects a text file's encoding and, when it is not UTF-8, writes a UTF-8 copy DuckDB can read.
 import iconv from 'iconv-lite';
 import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { CrmqError } from '../errors.js';
@@ -81,6 +82,41 @@ export function firstInvalidUtf8Line(buf: Buffer): number {
 
 export function isValidUtf8(buf: Buffer): boolean {
   return isUtf8(buf);
+}
+
+/** True when the first bytes of a file are UTF-8 (a multi-byte character cut at the end is fine). */
+export function headIsUtf8(head: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One pass over a file: its sha256, and whether all of it is valid UTF-8. */
+export async function scanFile(path: string): Promise<{ sha256: string; utf8: boolean }> {
+  const hash = createHash('sha256');
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let utf8 = true;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer);
+    if (utf8) {
+      try {
+        decoder.decode(chunk as Buffer, { stream: true });
+      } catch {
+        utf8 = false;
+      }
+    }
+  }
+  if (utf8) {
+    try {
+      decoder.decode();
+    } catch {
+      utf8 = false;
+    }
+  }
+  return { sha256: hash.digest('hex'), utf8 };
 }
 
 export function decodeHead(head: Buffer, d: Detected): string {

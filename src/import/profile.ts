@@ -1,33 +1,39 @@
 // Decides each date and number column's format from all of its values, in one aggregate query.
 import type { Db } from '../db/database.js';
 import { ident } from '../db/sql.js';
-import { cleaned, type DateProfile, type NumberProfile } from './transforms.js';
+import type { DateProfile, NumberProfile } from './transforms.js';
 
 const count = (cond: string) => `count(*) FILTER (WHERE ${cond})`;
 
-function dateAggregates(c: string): string[] {
-  const v = cleaned(c);
-  const part = (re: string, n: number) => `max(try_cast(regexp_extract(${v}, ${`'${re}'`}, ${n}) AS INTEGER))`;
+// Per-row flags are computed once in a subquery, then aggregated: one cheap scan for all columns.
+// Sentinels ("не закрыта", "-") match none of these patterns, so the raw cell is enough here.
+function dateFlags(c: string, k: string): string[] {
+  const v = ident(c);
   return [
-    count(`regexp_full_match(${v}, '\\d{4}-\\d{1,2}-\\d{1,2}([ T].*)?')`),
-    count(`regexp_full_match(${v}, '\\d{1,2}\\.\\d{1,2}\\.\\d{2,4}( .*)?')`),
-    part('^(\\d{1,2})\\.\\d{1,2}\\.', 1),
-    part('^\\d{1,2}\\.(\\d{1,2})\\.', 1),
-    count(`regexp_full_match(${v}, '\\d{1,2}/\\d{1,2}/\\d{2,4}( .*)?')`),
-    part('^(\\d{1,2})/\\d{1,2}/', 1),
-    part('^\\d{1,2}/(\\d{1,2})/', 1),
-    count(`regexp_full_match(${v}, '\\d{5}(\\.\\d+)?')`),
-    count(`regexp_full_match(${v}, '\\d{9,10}|\\d{13}')`),
+    `regexp_matches(${v}, '^\\s*\\d{4}-\\d{1,2}-\\d{1,2}') AS ${k}_iso`,
+    `regexp_matches(${v}, '^\\s*\\d{1,2}\\.\\d{1,2}\\.\\d{2,4}(\\s|$)') AS ${k}_dot`,
+    `regexp_matches(${v}, '^\\s*\\d{1,2}/\\d{1,2}/\\d{2,4}(\\s|$)') AS ${k}_slash`,
+    `regexp_matches(${v}, '^\\s*\\d{5}(\\.\\d+)?\\s*$') AS ${k}_serial`,
+    `regexp_matches(${v}, '^\\s*(\\d{9,10}|\\d{13})\\s*$') AS ${k}_unix`,
+    `try_cast(regexp_extract(${v}, '^\\s*(\\d{1,2})[./]', 1) AS INTEGER) AS ${k}_p1`,
+    `try_cast(regexp_extract(${v}, '^\\s*\\d{1,2}[./](\\d{1,2})[./]', 1) AS INTEGER) AS ${k}_p2`,
   ];
 }
 
-function numberAggregates(c: string): string[] {
-  const v = cleaned(c);
+function dateAggregates(k: string): string[] {
+  return [
+    count(`${k}_iso`), count(`${k}_dot`), `max(${k}_p1) FILTER (WHERE ${k}_dot)`, `max(${k}_p2) FILTER (WHERE ${k}_dot)`,
+    count(`${k}_slash`), `max(${k}_p1) FILTER (WHERE ${k}_slash)`, `max(${k}_p2) FILTER (WHERE ${k}_slash)`, count(`${k}_serial`), count(`${k}_unix`),
+  ];
+}
+
+function numberFlags(c: string, k: string): string[] {
+  const v = `trim(${ident(c)})`;
   return [
     // decimal comma: "12,5", "1 234,56", "1.234,56"
-    count(`regexp_matches(${v}, '\\d,\\d{1,2}$') OR regexp_matches(${v}, '\\.\\d{3},\\d+$') OR regexp_matches(${v}, '\\d,\\d{4,}$')`),
+    `(regexp_matches(${v}, '\\d,\\d{1,2}$') OR regexp_matches(${v}, '\\.\\d{3},\\d+$') OR regexp_matches(${v}, '\\d,\\d{4,}$')) AS ${k}_comma`,
     // decimal point: "12.5", "1,234.56"
-    count(`regexp_matches(${v}, '\\d\\.\\d{1,2}$') OR regexp_matches(${v}, ',\\d{3}\\.\\d+$') OR regexp_matches(${v}, '\\d\\.\\d{4,}$')`),
+    `(regexp_matches(${v}, '\\d\\.\\d{1,2}$') OR regexp_matches(${v}, ',\\d{3}\\.\\d+$') OR regexp_matches(${v}, '\\d\\.\\d{4,}$')) AS ${k}_point`,
   ];
 }
 
@@ -53,9 +59,10 @@ export async function profileColumns(
   slashDefault: 'dmy' | 'mdy' = 'mdy',
 ): Promise<ColumnProfiles> {
   const out: ColumnProfiles = { dates: {}, numbers: {}, notes: {} };
-  const exprs = [...dateCols.flatMap(dateAggregates), ...numberCols.flatMap(numberAggregates)];
+  const flags = [...dateCols.flatMap((c, i) => dateFlags(c, `d${i}`)), ...numberCols.flatMap((c, i) => numberFlags(c, `n${i}`))];
+  const exprs = [...dateCols.flatMap((_, i) => dateAggregates(`d${i}`)), ...numberCols.flatMap((_, i) => [count(`n${i}_comma`), count(`n${i}_point`)])];
   if (exprs.length === 0) return out;
-  const [row] = await db.all<Record<string, number | null>>(`SELECT ${exprs.map((e, i) => `${e} AS a${i}`).join(', ')} FROM ${ident(table)}`);
+  const [row] = await db.all<Record<string, number | null>>(`SELECT ${exprs.map((e, i) => `${e} AS a${i}`).join(', ')} FROM (SELECT ${flags.join(', ')} FROM ${ident(table)})`);
   const a = (i: number) => (row[`a${i}`] as number | null) ?? 0;
   let i = 0;
   for (const c of dateCols) {

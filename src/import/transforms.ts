@@ -97,8 +97,9 @@ export function currencyInAmountExpr(v: string): string {
 
 export function listExpr(cols: string[], kind: 'phones' | 'emails' | 'other'): string {
   const sep = kind === 'emails' ? '[;,\\s]+' : '[;,\\n]+';
-  const parts = cols.map((c) => `string_split_regex(coalesce(${ident(c)}, ''), ${lit(sep)})`);
-  return `list_filter(list_transform(flatten([${parts.join(', ')}]), x -> trim(x)), x -> x <> '')`;
+  const parts = cols.map((c) => `string_split_regex(${ident(c)}, ${lit(sep)})`);
+  const all = parts.length === 1 ? parts[0] : `flatten([${parts.map((x) => `coalesce(${x}, [])`).join(', ')}])`;
+  return `list_filter(list_transform(${all}, x -> trim(x)), x -> x <> '')`;
 }
 
 export function valueExpr(type: FieldType, v: string, profiles: { date?: DateProfile; number?: NumberProfile }): string {

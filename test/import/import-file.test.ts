@@ -166,6 +166,25 @@ describe('bad input: one clear line, exit 2, nothing changed', () => {
   it('an invalid source name', () => expectCleanFailure([write(dir, 's.csv', 'id,email\n1,a@b.ru\n'), '--source', 'a b'], /--source: "a b" must be a short name/));
 });
 
+describe('encodings', () => {
+  it('a Windows-1251 file whose first 300 KB are plain ASCII is still read as Windows-1251', async () => {
+    const db = freshDb();
+    const ascii = Array.from({ length: 20000 }, (_, i) => `${i + 1};user${i}@mail.ru`).join('\n');
+    const f = write(dir, 'late-cp1251.csv', iconv.encode(`id;email;city\n${ascii.replaceAll('\n', ';Omsk\n')};Omsk\n20001;anna@mail.ru;Москва\n`, 'win1251'));
+    const r = await cli('import', f, '--source', 's', '--preset', 'canonical', '--entity', 'contacts', '--db', db, '--format', 'json');
+    expect(JSON.parse(r.stdout)[0]).toMatchObject({ encoding: 'windows-1251', rowsLoaded: 20001, rowsRejected: 0 });
+    expect(await query(db, "SELECT city FROM contacts WHERE source_id = '20001'")).toEqual([{ city: 'Москва' }]);
+  });
+
+  it('UTF-16 with BOM (Excel "Unicode text") and tab delimiters', async () => {
+    const db = freshDb();
+    const f = write(dir, 'u16.txt', iconv.encode('id\tfirst_name\tcity\n1\tАнна\tКазань\n', 'utf16le', { addBOM: true }));
+    const r = await cli('import', f, '--source', 's', '--preset', 'canonical', '--entity', 'contacts', '--db', db, '--format', 'json');
+    expect(JSON.parse(r.stdout)[0]).toMatchObject({ encoding: 'utf-16le', delimiter: '\t', rowsLoaded: 1 });
+    expect(await query(db, 'SELECT first_name, city FROM contacts')).toEqual([{ first_name: 'Анна', city: 'Казань' }]);
+  });
+});
+
 describe('values: dates, numbers, currencies, lists', () => {
   it('decides day/month order from the whole column, parses Russian numbers and currencies', async () => {
     const db = freshDb();

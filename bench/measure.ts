@@ -1,0 +1,33 @@
+// Runs one benchmark step in a child process and returns its wall time and peak RSS, so steps do not
+// share a heap and the memory figure is the step's own.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface Measured {
+  ms: number;
+  rssMb: number;
+  detail?: Record<string, unknown>;
+}
+
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'child.ts');
+
+export function measure(step: string, args: Record<string, unknown>): Measured {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, step, JSON.stringify(args)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`bench step ${step} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measured;
+}
+
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Runs a and b alternately `runs` times (so drift hits both alike) and keeps the median of each. */
+export function compare(runs: number, a: () => Measured, b: () => Measured): { a: Measured; b: Measured } {
+  const as: Measured[] = [];
+  const bs: Measured[] = [];
+  for (let i = 0; i < runs; i++) {
+    as.push(a());
+    bs.push(b());
+  }
+  const pick = (xs: Measured[]) => xs.find((x) => x.ms === median(xs.map((y) => y.ms)))!;
+  return { a: { ...pick(as), rssMb: Math.max(...as.map((x) => x.rssMb)) }, b: { ...pick(bs), rssMb: Math.max(...bs.map((x) => x.rssMb)) } };
+}

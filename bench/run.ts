@@ -1,0 +1,31 @@
+// `npm run bench`: every benchmark, printed as one table and written to bench/results.md.
+//   npm run bench                 full size (1,000,000 rows)
+//   npm run bench -- --quick      100,000 rows, one run each (a smoke test of the harness)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderTable } from '../src/ui/table.js';
+import { importBench, type BenchRow } from './import.bench.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const quick = process.argv.includes('--quick');
+const dataDir = join(here, 'data');
+mkdirSync(dataDir, { recursive: true });
+const sizes = quick ? [100_000] : [100_000, 1_000_000];
+const runs = quick ? 1 : 3;
+
+const rows: BenchRow[] = [...(await importBench(dataDir, sizes, runs))];
+const fmt = rows.map((r) => ({
+  bench: r.bench,
+  rows: r.rows.toLocaleString('en-US'),
+  seconds: r.seconds.toFixed(2),
+  'ratio to baseline': r.ratio === null ? '(baseline)' : `${r.ratio.toFixed(2)}× ${r.baseline}`,
+  'rows/s': Math.round(r.rows_per_s).toLocaleString('en-US'),
+  'peak RSS MB': Math.round(r.peak_rss_mb),
+}));
+const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; median of ${runs} alternating run(s)`;
+const table = renderTable(fmt);
+console.log(table);
+console.log(machine);
+writeFileSync(join(here, 'results.md'), `# Benchmark results\n\n${machine}\n\n\`\`\`\n${table}\n\`\`\`\n`);
