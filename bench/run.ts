@@ -6,6 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderTable } from '../src/ui/table.js';
+import { checkBench } from './check.bench.js';
 import { importBench, type BenchRow } from './import.bench.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -15,7 +16,7 @@ mkdirSync(dataDir, { recursive: true });
 const sizes = quick ? [100_000] : [100_000, 1_000_000];
 const runs = quick ? 1 : 3;
 
-const rows: BenchRow[] = [...(await importBench(dataDir, sizes, runs))];
+const rows: BenchRow[] = [...(await importBench(dataDir, sizes, runs)), ...(await checkBench(dataDir, sizes[sizes.length - 1]))];
 const fmt = rows.map((r) => ({
   bench: r.bench,
   rows: r.rows.toLocaleString('en-US'),

@@ -108,6 +108,77 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       printRows(out, await rejectsCommand(o), o.format);
     });
 
+  const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
+
+  program
+    .command('check')
+    .description('Run the data-quality rules; exit 1 when a rule at or above --fail-on crosses its threshold')
+    .option('--select <rules>', 'only these rules: ids, id prefixes, entities, kinds or tags, comma-separated', collect)
+    .option('--exclude <rules>', 'leave these out (same forms as --select)', collect)
+    .option('--rules <dir>', 'an extra folder of rule files (repeatable)', collect)
+    .option('--semantics <file>', 'an extra semantic standard, merged over the shipped one (repeatable)', collect)
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run (default: error, or fail_on in crmq.yaml)').choices(['info', 'warn', 'error']))
+    .option('--baseline <file>', 'count only findings not in this baseline')
+    .option('--write-baseline <file>', 'write every finding of this run as the new baseline')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'junit', 'csv', 'xlsx', 'markdown', 'github']).default('table'))
+    .option('-o, --output <file>', 'write the output to a file (required for xlsx); the summary still goes to the terminal')
+    .option('--config <file>', 'project config (default: ./crmq.yaml if present)')
+    .addOption(dbOption())
+    .action(async (o) => {
+      const { checkCommand } = await import('./commands/check.js');
+      if (o.format === 'xlsx' && !o.output) throw new CrmqError('--format xlsx needs --output <file.xlsx>');
+      const result = await checkCommand({ ...o, failOn: o.failOn });
+      const { writeFileSync } = await import('node:fs');
+      const render = async (): Promise<string | undefined> => {
+        switch (o.format) {
+          case 'json': return (await import('./outputs/findings-json.js')).findingsJson(result);
+          case 'junit': return (await import('./outputs/findings-junit.js')).findingsJunit(result);
+          case 'csv': return (await import('./outputs/findings-csv.js')).findingsCsv(result);
+          case 'markdown': return (await import('./outputs/findings-markdown.js')).findingsMarkdown(result);
+          case 'github': return (await import('./outputs/findings-github.js')).findingsGithub(result);
+          case 'xlsx': await (await import('./outputs/findings-xlsx.js')).findingsXlsx(result, o.output); return undefined;
+          default: return (await import('./ui/check-summary.js')).checkSummary(result);
+        }
+      };
+      const text = await render();
+      if (o.output && text !== undefined) writeFileSync(o.output, text);
+      if (!o.output && text !== undefined) out.stdout(text);
+      if (o.output) out.stderr((await import('./ui/check-summary.js')).checkSummary(result).split('\n').slice(-3).join('\n'));
+      setExit(result.failed ? 1 : 0);
+    });
+
+  const rules = program.command('rules').description('List the rules or show one with its documentation');
+  rules
+    .command('list')
+    .description('Every rule: id, entity, kind, severity, threshold, tags')
+    .option('--rules <dir>', 'an extra folder of rule files (repeatable)', collect)
+    .option('--config <file>', 'project config (default: ./crmq.yaml if present)')
+    .addOption(formatOption(['table', 'csv', 'json'], 'table'))
+    .action(async (o) => {
+      const { rulesListCommand } = await import('./commands/rules.js');
+      printRows(out, rulesListCommand(o), o.format);
+    });
+  rules
+    .command('show')
+    .description('One rule: its parameters, why it matters and how to fix what it finds')
+    .argument('<id>', 'rule id, e.g. contact.email.format')
+    .option('--rules <dir>', 'an extra folder of rule files (repeatable)', collect)
+    .option('--config <file>', 'project config (default: ./crmq.yaml if present)')
+    .addOption(formatOption(['text', 'json'], 'text'))
+    .action(async (id: string, o) => {
+      const { rulesShowCommand } = await import('./commands/rules.js');
+      const r = rulesShowCommand(id, o);
+      if (o.format === 'json') return out.stdout(JSON.stringify(r, null, 2) + '\n');
+      out.stdout(
+        [
+          chalk.bold(r.id), r.description, '',
+          `entity:    ${r.entity}`, `kind:      ${r.kind} (${r.kind_description})`, `severity:  ${r.severity}`, `threshold: ${r.fail_if ?? '> 0'}`,
+          r.where ? `where:     ${r.where}` : '', `params:    ${JSON.stringify(r.params)}`, `tags:      ${r.tags.join(', ')}`, `file:      ${r.file}`, '',
+          chalk.bold('Why it matters'), r.docs.why, '', chalk.bold('How to fix'), r.docs.fix, '',
+        ].filter((l, i, a) => l !== '' || a[i - 1] !== '').join('\n') + '\n',
+      );
+    });
+
   program
     .command('demo')
     .description('Build a fresh database from the bundled sample exports in fixtures/ and write the outputs to out/')

@@ -1,16 +1,22 @@
 // `crmq demo`: a fresh database from the bundled sample exports, then every step the toolkit has, outputs in out/.
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withDb } from '../db/database.js';
 import { importFile, type ImportResult } from '../import/import-file.js';
 import type { Manifest } from '../../fixtures/generate.js';
+import { findingsJson } from '../outputs/findings-json.js';
+import { findingsJunit } from '../outputs/findings-junit.js';
+import { findingsMarkdown } from '../outputs/findings-markdown.js';
+import { findingsXlsx } from '../outputs/findings-xlsx.js';
+import { checkCommand, type CheckResult } from './check.js';
 
 export const SAMPLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/sample');
 
 export interface DemoResult {
   db: string;
   imports: ImportResult[];
+  check: CheckResult;
   exitCode: number;
 }
 
@@ -32,5 +38,12 @@ export async function demoCommand(opts: { out: string; db?: string; log?: (line:
     }
   });
   log(`database: ${dbPath}`);
-  return { db: dbPath, imports, exitCode: 0 };
+  // Data quality: every shipped rule, with the outputs CI and analysts use.
+  const check = await checkCommand({ db: dbPath });
+  writeFileSync(join(opts.out, 'check.json'), findingsJson(check));
+  writeFileSync(join(opts.out, 'check.junit.xml'), findingsJunit(check));
+  writeFileSync(join(opts.out, 'check.md'), findingsMarkdown(check));
+  await findingsXlsx(check, join(opts.out, 'check.xlsx'));
+  log(`check: ${check.summary.rules} rules, ${check.summary.findings} findings (${check.summary.by_severity.error} error, ${check.summary.by_severity.warn} warn) → ${join(opts.out, 'check.{json,junit.xml,md,xlsx}')}`);
+  return { db: dbPath, imports, check, exitCode: 0 };
 }

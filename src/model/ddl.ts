@@ -58,9 +58,36 @@ CREATE TABLE IF NOT EXISTS rejects (
 );
 `;
 
+/** Results of `crmq check`: one row per run, one per finding. */
+export const FINDINGS_DDL = `
+CREATE SEQUENCE IF NOT EXISTS check_run_seq START 1;
+CREATE TABLE IF NOT EXISTS check_runs (
+  run_id BIGINT PRIMARY KEY,
+  started_at TIMESTAMP NOT NULL,
+  finished_at TIMESTAMP NOT NULL,
+  rules BIGINT NOT NULL,
+  findings BIGINT NOT NULL,
+  failed_rules BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS findings (
+  run_id BIGINT NOT NULL,
+  finding_id VARCHAR NOT NULL,
+  rule VARCHAR NOT NULL,
+  severity VARCHAR NOT NULL,
+  entity VARCHAR NOT NULL,
+  source VARCHAR,
+  source_id VARCHAR,
+  message VARCHAR NOT NULL,
+  value VARCHAR,
+  detail VARCHAR,
+  cluster VARCHAR
+);
+CREATE OR REPLACE VIEW latest_findings AS SELECT * FROM findings WHERE run_id = (SELECT max(run_id) FROM check_runs);
+`;
+
 export function schemaDdl(): string {
   const tables = Object.entries(TABLES).map(([name, def]) => tableDdl(name, def as TableDef));
-  return [BOOKKEEPING_DDL, ...tables].join('\n');
+  return [BOOKKEEPING_DDL, FINDINGS_DDL, ...tables].join('\n');
 }
 
 export { LINEAGE };

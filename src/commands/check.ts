@@ -1,0 +1,87 @@
+// `crmq check`: load the rules, run them, return every result and finding; the CLI formats and sets the exit code.
+import { withDb } from '../db/database.js';
+import { CrmqError } from '../errors.js';
+import { readBaseline, writeBaseline } from '../rules/baseline.js';
+import { loadConfig, SHIPPED_SEMANTICS } from '../rules/config.js';
+import { loadRules, matchesSelector, SHIPPED_RULES } from '../rules/load-rules.js';
+import { severityRank, SEVERITIES, type Severity } from '../rules/rule.js';
+import { runRules, type RuleResult } from '../rules/run-rules.js';
+import { loadSemantics } from '../rules/semantics.js';
+import { exceeds, parseThreshold } from '../rules/threshold.js';
+
+export interface CheckOptions {
+  db?: string;
+  config?: string;
+  rules?: string[];
+  semantics?: string[];
+  select?: string[];
+  exclude?: string[];
+  failOn?: Severity;
+  baseline?: string;
+  writeBaseline?: string;
+}
+
+export interface Finding {
+  id: string;
+  rule: string;
+  severity: Severity;
+  entity: string;
+  source: string | null;
+  source_id: string | null;
+  message: string;
+  value: string | null;
+  detail: string | null;
+  cluster: string | null;
+  /** False when the finding is in the baseline. */
+  new: boolean;
+}
+
+export interface CheckResult {
+  runId: number;
+  failOn: Severity;
+  summary: { rules: number; findings: number; new_findings: number; failed_rules: number; by_severity: Record<Severity, number> };
+  results: (RuleResult & { new_failing: number; failed: boolean })[];
+  findings: Finding[];
+  /** A rule at or above --fail-on crossed its threshold (counting only new findings under a baseline). */
+  failed: boolean;
+}
+
+export async function checkCommand(opts: CheckOptions): Promise<CheckResult> {
+  const config = loadConfig(opts.config);
+  const failOn = opts.failOn ?? config.fail_on;
+  if (!SEVERITIES.includes(failOn)) throw new CrmqError(`--fail-on: "${failOn}" is not one of ${SEVERITIES.join(', ')}`);
+  const dirs = [...(config.no_default_rules ? [] : [SHIPPED_RULES]), ...config.rules, ...(opts.rules ?? [])];
+  let rules = loadRules(dirs);
+  if (opts.select?.length) rules = rules.filter((r) => opts.select!.some((s) => matchesSelector(r, s)));
+  if (opts.exclude?.length) rules = rules.filter((r) => !opts.exclude!.some((s) => matchesSelector(r, s)));
+  if (rules.length === 0) throw new CrmqError(`--select: no rule matches ${opts.select?.join(', ') ?? ''}`);
+  const semantics = loadSemantics([SHIPPED_SEMANTICS, ...config.semantics, ...(opts.semantics ?? [])]);
+  const baseline = opts.baseline ? readBaseline(opts.baseline) : undefined;
+  return withDb(
+    opts.db,
+    async (db) => {
+      const { runId, results } = await runRules(db, rules, { semantics, normalize: { defaultRegion: config.phone_region.default, regions: config.phone_region.sources } });
+      const rows = await db.all<Omit<Finding, 'new'> & { finding_id: string }>(
+        `SELECT finding_id, rule, severity, entity, source, source_id, message, value, detail, cluster FROM findings WHERE run_id = ${runId} ORDER BY rule, source, source_id`,
+      );
+      const findings: Finding[] = rows.map(({ finding_id, ...f }) => ({ ...f, id: finding_id, new: !baseline?.has(finding_id) }));
+      const newByRule = new Map<string, number>();
+      for (const f of findings) if (f.new) newByRule.set(f.rule, (newByRule.get(f.rule) ?? 0) + 1);
+      const judged = results.map((r) => {
+        const newFailing = newByRule.get(r.rule) ?? 0;
+        const rule = rules.find((x) => x.id === r.rule)!;
+        const exceededNew = exceeds(parseThreshold(rule.fail_if, rule.file), newFailing, r.checked);
+        return { ...r, new_failing: newFailing, failed: exceededNew && severityRank(r.severity) >= severityRank(failOn) };
+      });
+      if (opts.writeBaseline) writeBaseline(opts.writeBaseline, findings);
+      const by_severity = { info: 0, warn: 0, error: 0 } as Record<Severity, number>;
+      for (const f of findings) by_severity[f.severity]++;
+      return {
+        runId, failOn, results: judged, findings,
+        summary: { rules: rules.length, findings: findings.length, new_findings: findings.filter((f) => f.new).length, failed_rules: judged.filter((r) => r.failed).length, by_severity },
+        failed: judged.some((r) => r.failed),
+      };
+    },
+    { mustExist: true },
+  );
+}

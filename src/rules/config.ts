@@ -1,0 +1,45 @@
+// crmq.yaml: project settings for `crmq check` (and later commands). Everything has a default.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { CrmqError } from '../errors.js';
+import { SEVERITIES } from './rule.js';
+import { SHIPPED_RULES } from './load-rules.js';
+
+export const ConfigSchema = z
+  .object({
+    /** Extra rule folders, after the shipped pack (a rule with the same id replaces the shipped one). */
+    rules: z.array(z.string()).default([]),
+    /** Leave the shipped rule pack out. */
+    no_default_rules: z.boolean().default(false),
+    /** Semantic standards, merged over the shipped one. */
+    semantics: z.array(z.string()).default([]),
+    phone_region: z.object({ default: z.string().regex(/^[A-Z]{2}$/).default('RU'), sources: z.record(z.string(), z.string().regex(/^[A-Z]{2}$/)).default({}) }).strict().default({ default: 'RU', sources: {} }),
+    fail_on: z.enum(SEVERITIES).default('error'),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema> & { dir: string };
+
+export const SHIPPED_SEMANTICS = join(SHIPPED_RULES, 'semantics', 'standard.yaml');
+
+export function loadConfig(path?: string): Config {
+  const file = path ?? (existsSync('crmq.yaml') ? 'crmq.yaml' : undefined);
+  if (!file) return { ...ConfigSchema.parse({}), dir: process.cwd() };
+  if (!existsSync(file)) throw new CrmqError(`${file}: config file not found`);
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(file, 'utf8')) ?? {};
+  } catch (err) {
+    throw new CrmqError(`${file}: invalid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const parsed = ConfigSchema.safeParse(data);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new CrmqError(`${file}: ${i.path.join('.') || '(top level)'}: ${i.message}`);
+  }
+  const dir = dirname(resolve(file));
+  const rel = (p: string) => resolve(dir, p);
+  return { ...parsed.data, rules: parsed.data.rules.map(rel), semantics: parsed.data.semantics.map(rel), dir };
+}

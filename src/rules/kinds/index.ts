@@ -1,0 +1,18 @@
+// The registry of rule kinds: one module each.
+import consistency from './consistency.js';
+import fake from './fake.js';
+import format from './format.js';
+import freshness from './freshness.js';
+import type { Kind } from './kind.js';
+import outlier from './outlier.js';
+import phoneFormat from './phone-format.js';
+import reference from './reference.js';
+import required from './required.js';
+import semanticDrift from './semantic-drift.js';
+import sql from './sql.js';
+import unique from './unique.js';
+import vocabulary from './vocabulary.js';
+
+export const KINDS: Record<string, Kind> = Object.fromEntries(
+  [required, unique, format, phoneFormat, vocabulary, semanticDrift, reference, consistency, fake, outlier, freshness, sql].map((k) => [k.name, k as Kind]),
+);

@@ -1,0 +1,58 @@
+// Loads rule files from folders: YAML → zod (the file's shape) → the kind's own params schema → threshold.
+// Any problem is one line naming the file and the field.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { CrmqError } from '../errors.js';
+import { KINDS } from './kinds/index.js';
+import { RuleFileSchema, type Rule } from './rule.js';
+import { parseThreshold } from './threshold.js';
+
+export const SHIPPED_RULES = resolve(fileURLToPath(import.meta.url), '../../../rules');
+export const RULE_ID = /^[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
+
+function issue(file: string, err: { issues: { path: PropertyKey[]; message: string }[] }, prefix = ''): CrmqError {
+  const i = err.issues[0];
+  const path = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
+  return new CrmqError(`${file}: ${path || '(top level)'}: ${i.message}`);
+}
+
+export function loadRuleFile(file: string): Rule {
+  const id = basename(file).replace(/\.ya?ml$/, '');
+  if (!RULE_ID.test(id)) throw new CrmqError(`${file}: a rule file is named <entity>.<what>.yaml in lower case, e.g. contact.email.format.yaml`);
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const line = err instanceof YAMLParseError ? err.linePos?.[0]?.line : undefined;
+    throw new CrmqError(`${file}${line ? `:${line}` : ''}: invalid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const parsed = RuleFileSchema.safeParse(data);
+  if (!parsed.success) throw issue(file, parsed.error);
+  const kind = KINDS[parsed.data.kind];
+  if (!kind) throw new CrmqError(`${file}: kind: unknown kind "${parsed.data.kind}" (one of ${Object.keys(KINDS).join(', ')})`);
+  const params = kind.params.safeParse(parsed.data.params);
+  if (!params.success) throw issue(file, params.error, 'params');
+  parseThreshold(parsed.data.fail_if, file);
+  return { ...parsed.data, id, file, params: params.data as Record<string, unknown> };
+}
+
+/** Every rule in the folders, in id order; a later folder's rule replaces an earlier one with the same id. */
+export function loadRules(dirs: string[]): Rule[] {
+  const byId = new Map<string, Rule>();
+  for (const dir of dirs) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CrmqError(`${dir}: no such rules folder`);
+    for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+      const rule = loadRuleFile(join(dir, name));
+      byId.set(rule.id, rule);
+    }
+  }
+  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** --select / --exclude: rule ids, id prefixes (contact.email), entities, kinds or tags. */
+export function matchesSelector(rule: Rule, selector: string): boolean {
+  const s = selector.trim();
+  return rule.id === s || rule.id.startsWith(`${s}.`) || rule.entity === s || rule.kind === s || rule.tags.includes(s);
+}

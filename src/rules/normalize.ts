@@ -1,0 +1,104 @@
+// Normalised keys the rules share, computed once per value and cached in the database:
+// e-mail validity as a SQL macro, phones to E.164 with libphonenumber-js (a JS function DuckDB calls),
+// cached in `phone_norm` so a value is parsed once, whatever number of checks later.
+import { DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { domainToASCII } from 'node:url';
+import type { Db } from '../db/database.js';
+import { lit } from '../db/sql.js';
+import { ENTITIES, fieldsOf } from '../model/tables.js';
+
+/**
+ * A CRM-grade e-mail check: a dot-atom local part (any non-ASCII letters allowed), a domain of at least two
+ * labels whose last is not all digits, RFC length limits. Quoted local parts, comments and IP literals, legal
+ * in RFC 5322 but never typed into a CRM on purpose, are rejected. No TLD length cap (.рф, .museum, .商務).
+ */
+const ATEXT = `A-Za-z0-9!#$%&'*+/=?^_\`{|}~\\-`;
+const LOCAL = `[${ATEXT}\\x{80}-\\x{10FFFF}]+(\\.[${ATEXT}\\x{80}-\\x{10FFFF}]+)*`;
+const LABEL = `[A-Za-z0-9\\x{80}-\\x{10FFFF}]([A-Za-z0-9\\x{80}-\\x{10FFFF}\\-]{0,61}[A-Za-z0-9\\x{80}-\\x{10FFFF}])?`;
+export const EMAIL_REGEX = `^${LOCAL}@(${LABEL}\\.)+${LABEL}$`;
+
+const MACROS = `
+CREATE OR REPLACE TEMP MACRO crmq_domain_ascii(d) AS CASE WHEN regexp_matches(d, '[^\\x00-\\x7F]') THEN crmq_idn_to_ascii(d) ELSE d END;
+CREATE OR REPLACE TEMP MACRO crmq_email_ok(e) AS
+  e IS NOT NULL AND regexp_full_match(e, ${lit(EMAIL_REGEX)}) AND crmq_domain_ascii(split_part(e, '@', 2)) IS NOT NULL
+  AND strlen(split_part(e, '@', 1)) <= 64
+  AND strlen(split_part(e, '@', 1)) + 1 + length(crmq_domain_ascii(split_part(e, '@', 2))) <= 254
+  AND NOT regexp_matches(crmq_domain_ascii(split_part(e, '@', 2)), '((^|\\.)[0-9]+$)|((^|\\.)[^.]{64,}(\\.|$))');
+
+CREATE OR REPLACE TEMP MACRO crmq_email_key(e) AS nullif(lower(trim(e)), '');
+CREATE OR REPLACE TEMP MACRO crmq_email_domain(e) AS nullif(lower(split_part(trim(e), '@', 2)), '');
+`;
+
+function phoneE164(raw: string | null, region: string | null): string | null {
+  if (!raw) return null;
+  try {
+    const p = parsePhoneNumberFromString(raw, ((region ?? 'RU') as CountryCode));
+    return p && p.isValid() ? p.number : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface NormalizeOptions {
+  /** Phone region for sources whose preset names none. */
+  defaultRegion: string;
+  /** Per-source phone regions (config `phone_region`). */
+  regions: Record<string, string>;
+}
+
+const PRESET_REGIONS: Record<string, string> = { bitrix24: 'RU', amocrm: 'RU' };
+
+/** Registers the helpers on this connection and brings the caches up to date. */
+export async function prepareNormalization(db: Db, opts: NormalizeOptions): Promise<void> {
+  db.conn.registerScalarFunction(
+    DuckDBScalarFunction.create({
+      name: 'crmq_phone_e164',
+      mainFunction: (_info, input, output) => {
+        const raw = input.getColumnVector(0);
+        const region = input.getColumnVector(1);
+        for (let i = 0; i < input.rowCount; i++) output.setItem(i, phoneE164(raw.getItem(i) as string | null, region.getItem(i) as string | null));
+        output.flush();
+      },
+      returnType: VARCHAR,
+      parameterTypes: [VARCHAR, VARCHAR],
+    }),
+  );
+  // Domains as DNS sees them (punycode, xn--…) for the RFC length limits; called only for non-ASCII domains.
+  db.conn.registerScalarFunction(
+    DuckDBScalarFunction.create({
+      name: 'crmq_idn_to_ascii',
+      mainFunction: (_info, input, output) => {
+        const d = input.getColumnVector(0);
+        for (let i = 0; i < input.rowCount; i++) {
+          const v = d.getItem(i) as string | null;
+          // '' from domainToASCII: not a valid IDNA name (no DNS could hold it), so the address fails.
+          output.setItem(i, v === null ? null : domainToASCII(v) || null);
+        }
+        output.flush();
+      },
+      returnType: VARCHAR,
+      parameterTypes: [VARCHAR],
+    }),
+  );
+  await db.run(MACROS);
+  // The phone region of each source: config first, then the preset it was imported with, then the default.
+  const sources = await db.all<{ source: string; preset: string }>(`SELECT source, arg_max(preset, import_id) AS preset FROM imports GROUP BY source`);
+  const rows = sources.map((s) => {
+    const region = opts.regions[s.source] ?? PRESET_REGIONS[s.preset.split('+')[0]] ?? opts.defaultRegion;
+    return `(${lit(s.source)}, ${lit(region)})`;
+  });
+  await db.run(`CREATE OR REPLACE TEMP TABLE source_regions (source VARCHAR, region VARCHAR)`);
+  if (rows.length) await db.run(`INSERT INTO source_regions VALUES ${rows.join(', ')}`);
+  // Every phone of every entity, with its E.164 form (NULL when libphonenumber says it is not a valid number).
+  const phoneTables = ENTITIES.filter((e) => 'phones' in fieldsOf(e));
+  const all = phoneTables
+    .map((e) => `SELECT ${lit(e)} AS entity, source, source_id, unnest(phones) AS raw, generate_subscripts(phones, 1) AS pos FROM ${e}`)
+    .join(' UNION ALL ');
+  await db.run(`CREATE TABLE IF NOT EXISTS phone_norm (raw VARCHAR, region VARCHAR, e164 VARCHAR)`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE all_phones AS SELECT a.*, coalesce(r.region, ${lit(opts.defaultRegion)}) AS region FROM (${all}) a LEFT JOIN source_regions r USING (source)`);
+  await db.run(`INSERT INTO phone_norm SELECT raw, region, crmq_phone_e164(raw, region) FROM (
+    SELECT DISTINCT raw, region FROM all_phones a WHERE NOT EXISTS (SELECT 1 FROM phone_norm n WHERE n.raw = a.raw AND n.region = a.region))`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE phone_keys AS
+    SELECT a.entity, a.source, a.source_id, a.raw, a.pos, n.e164 FROM all_phones a JOIN phone_norm n USING (raw, region)`);
+}

@@ -1,0 +1,124 @@
+// Runs rules as set-based SQL in DuckDB: all row rules of an entity in one scan, each set rule as one query.
+// Findings get a stable id (rule + entity + source + source_id) and are stored in `findings` under a run id.
+import type { Db } from '../db/database.js';
+import { lit } from '../db/sql.js';
+import { CrmqError } from '../errors.js';
+import { KINDS } from './kinds/index.js';
+import type { KindContext } from './kinds/kind.js';
+import { prepareNormalization, type NormalizeOptions } from './normalize.js';
+import type { Rule, Severity } from './rule.js';
+import type { Semantics } from './semantics.js';
+import { exceeds, parseThreshold, describeThreshold } from './threshold.js';
+
+export interface RuleResult {
+  rule: string;
+  entity: string;
+  kind: string;
+  severity: Severity;
+  description: string;
+  file: string;
+  /** Rows the rule looked at (the entity, filtered by `where`). */
+  checked: number;
+  failing: number;
+  threshold: string;
+  /** The findings cross the threshold. */
+  exceeded: boolean;
+  seconds: number;
+}
+
+export interface RunOutput {
+  runId: number;
+  results: RuleResult[];
+}
+
+const rowsOf = (rule: Rule) => `(SELECT * FROM ${rule.entity}${rule.where ? ` WHERE ${rule.where}` : ''})`;
+
+function sqlError(rule: Rule, err: unknown): CrmqError {
+  if (err instanceof CrmqError) return err;
+  return new CrmqError(`${rule.file}: rule ${rule.id} failed in SQL: ${(err as Error).message.split('\n')[0]}`);
+}
+
+/** The message template with {value}, {detail}, {source}, {source_id} and {cluster} filled in, in SQL. */
+const renderMessage = (template: string) =>
+  ['value', 'detail', 'source', 'source_id', 'cluster'].reduce((acc, k) => `replace(${acc}, ${lit(`{${k}}`)}, coalesce(CAST(${k} AS VARCHAR), ''))`, lit(template));
+
+export async function runRules(db: Db, rules: Rule[], opts: { semantics?: Semantics; normalize: NormalizeOptions }): Promise<RunOutput> {
+  const started = new Date();
+  await prepareNormalization(db, opts.normalize);
+  const ctxBase = { db, semantics: opts.semantics };
+  await db.run(`CREATE OR REPLACE TEMP TABLE crmq_found (rule VARCHAR, source VARCHAR, source_id VARCHAR, value VARCHAR, detail VARCHAR, cluster VARCHAR)`);
+  const seconds = new Map<string, number>();
+
+  // Row rules, batched: one scan per entity evaluates every predicate.
+  const rowRules = rules.filter((r) => KINDS[r.kind].row);
+  for (const entity of [...new Set(rowRules.map((r) => r.entity))]) {
+    const batch = rowRules.filter((r) => r.entity === entity);
+    const checks = batch.map((r) => ({ rule: r, check: KINDS[r.kind].row!(r.params, r) }));
+    for (const { rule, check } of checks) {
+      // Compile each rule alone first, so an error names its file.
+      await db.run(`SELECT ${check.fails}, CAST(${check.value} AS VARCHAR) FROM ${entity}${rule.where ? ` WHERE ${rule.where}` : ''} LIMIT 0`).catch((e) => {
+        throw sqlError(rule, e);
+      });
+    }
+    const t = performance.now();
+    const cond = (c: (typeof checks)[number]) => `(${c.rule.where ? `(${c.rule.where}) AND ` : ''}(${c.check.fails}))`;
+    const items = checks.map(
+      (c) => `CASE WHEN ${cond(c)} THEN {'rule': ${lit(c.rule.id)}, 'value': CAST(${c.check.value} AS VARCHAR), 'detail': CAST(${c.check.detail ?? 'NULL'} AS VARCHAR)} END`,
+    );
+    await db.run(`INSERT INTO crmq_found SELECT f.rule, source, source_id, f.value, f.detail, NULL FROM (
+      SELECT source, source_id, unnest(list_filter([${items.join(', ')}], x -> x IS NOT NULL)) AS f FROM ${entity} WHERE ${checks.map(cond).join(' OR ')})`);
+    const share = (performance.now() - t) / 1000 / batch.length;
+    for (const r of batch) seconds.set(r.id, share);
+  }
+
+  // Set rules: one query each.
+  for (const rule of rules.filter((r) => KINDS[r.kind].set)) {
+    const t = performance.now();
+    const ctx: KindContext = { ...ctxBase, rows: rowsOf(rule) };
+    try {
+      const sql = await KINDS[rule.kind].set!(rule.params, rule, ctx);
+      await db.run(`INSERT INTO crmq_found SELECT ${lit(rule.id)}, CAST(source AS VARCHAR), CAST(source_id AS VARCHAR), CAST(value AS VARCHAR), CAST(detail AS VARCHAR), CAST(cluster AS VARCHAR) FROM (${sql})`);
+    } catch (err) {
+      throw sqlError(rule, err);
+    }
+    seconds.set(rule.id, (performance.now() - t) / 1000);
+  }
+
+  // Rows checked per rule: one aggregate per entity.
+  const checked = new Map<string, number>();
+  for (const entity of [...new Set(rules.map((r) => r.entity))]) {
+    const batch = rules.filter((r) => r.entity === entity);
+    const [row] = await db.all<Record<string, number>>(
+      `SELECT ${batch.map((r, i) => `count(*)${r.where ? ` FILTER (WHERE ${r.where})` : ''} AS c${i}`).join(', ')} FROM ${entity}`,
+    );
+    batch.forEach((r, i) => checked.set(r.id, row[`c${i}`]));
+  }
+  const counts = new Map((await db.all<{ rule: string; n: number }>(`SELECT rule, count(*) AS n FROM crmq_found GROUP BY rule`)).map((x) => [x.rule, x.n]));
+
+  // Store the run.
+  const runId = await db.transaction(async () => {
+    const [{ id }] = await db.all<{ id: number }>(`SELECT nextval('check_run_seq') AS id`);
+    const meta = rules.map((r) => `(${lit(r.id)}, ${lit(r.severity)}, ${lit(r.entity)}, ${lit(r.message)})`);
+    await db.run(`CREATE OR REPLACE TEMP TABLE crmq_rule_meta (rule VARCHAR, severity VARCHAR, entity VARCHAR, template VARCHAR)`);
+    if (meta.length) await db.run(`INSERT INTO crmq_rule_meta VALUES ${meta.join(', ')}`);
+    const messages = rules.map((r) => `WHEN ${lit(r.id)} THEN ${renderMessage(r.message)}`);
+    await db.run(`INSERT INTO findings
+      SELECT ${id}, md5(f.rule || '|' || m.entity || '|' || coalesce(f.source, '') || '|' || coalesce(f.source_id, ''))[1:16], f.rule, m.severity, m.entity,
+        f.source, f.source_id, ${messages.length ? `CASE f.rule ${messages.join(' ')} END` : "''"}, f.value, f.detail, f.cluster
+      FROM crmq_found f JOIN crmq_rule_meta m USING (rule)`);
+    const failed = rules.filter((r) => exceeds(parseThreshold(r.fail_if, r.file), counts.get(r.id) ?? 0, checked.get(r.id) ?? 0)).length;
+    await db.run(`INSERT INTO check_runs VALUES (${id}, ${lit(started.toISOString())}, ${lit(new Date().toISOString())}, ${rules.length}, ${[...counts.values()].reduce((a, b) => a + b, 0)}, ${failed})`);
+    return id;
+  });
+
+  const results = rules.map((r): RuleResult => {
+    const t = parseThreshold(r.fail_if, r.file);
+    const failing = counts.get(r.id) ?? 0;
+    return {
+      rule: r.id, entity: r.entity, kind: r.kind, severity: r.severity, description: r.description, file: r.file, checked: checked.get(r.id) ?? 0, failing,
+      threshold: describeThreshold(t), exceeded: exceeds(t, failing, checked.get(r.id) ?? 0), seconds: seconds.get(r.id) ?? 0,
+    };
+  });
+  return { runId, results };
+}
+

@@ -1,0 +1,56 @@
+// Runs a rule against data-only cases (test/rules/cases/<rule-id>.yaml), like ESLint's RuleTester:
+// each case loads rows into a fresh in-memory database, runs the one rule, and compares the flagged ids.
+import { openDb, type Db } from '../../src/db/database.js';
+import { lit } from '../../src/db/sql.js';
+import { sqlType } from '../../src/model/ddl.js';
+import { fieldsOf, isEntity, type EntityName } from '../../src/model/tables.js';
+import type { Rule } from '../../src/rules/rule.js';
+import { runRules } from '../../src/rules/run-rules.js';
+import { loadSemantics, SemanticsSchema, type Semantics } from '../../src/rules/semantics.js';
+import { SHIPPED_SEMANTICS } from '../../src/rules/config.js';
+
+export interface RuleCase {
+  name: string;
+  rows: Record<string, unknown>[];
+  tables?: Record<string, Record<string, unknown>[]>;
+  semantics?: unknown;
+  fail: string[];
+}
+
+const TODAY = () => new Date().toISOString().slice(0, 19).replace('T', ' ');
+
+function literal(v: unknown, type: string): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (Array.isArray(v)) return `CAST([${v.map((x) => lit(String(x))).join(', ')}] AS VARCHAR[])`;
+  if (v === 'TODAY') return `CAST(${lit(TODAY())} AS ${type})`;
+  return `CAST(${typeof v === 'number' ? v : lit(String(v))} AS ${type})`;
+}
+
+export async function insertRows(db: Db, entity: EntityName, rows: Record<string, unknown>[]): Promise<void> {
+  const fields = fieldsOf(entity);
+  for (const row of rows) {
+    const full: Record<string, unknown> = { source: 's', import_id: 0, ...row };
+    const cols = Object.keys(full);
+    for (const c of cols) if (!(c in fields) && !['source', 'source_id', 'import_id', 'source_line'].includes(c)) throw new Error(`case row for ${entity} has no field ${c}`);
+    const types = cols.map((c) => (c in fields ? sqlType(fields[c].type) : c === 'import_id' || c === 'source_line' ? 'BIGINT' : 'VARCHAR'));
+    await db.run(`INSERT INTO ${entity} (${cols.join(', ')}) VALUES (${cols.map((c, i) => literal(full[c], types[i])).join(', ')})`);
+  }
+}
+
+/** The source_ids the rule flags on the case's data. */
+export async function runCase(rule: Rule, c: RuleCase): Promise<string[]> {
+  const db = await openDb(':memory:');
+  try {
+    await insertRows(db, rule.entity, c.rows);
+    for (const [table, rows] of Object.entries(c.tables ?? {})) {
+      if (!isEntity(table)) throw new Error(`case table ${table} is not an entity`);
+      await insertRows(db, table, rows);
+    }
+    const semantics: Semantics = c.semantics ? SemanticsSchema.parse(c.semantics) : loadSemantics([SHIPPED_SEMANTICS]);
+    const { runId } = await runRules(db, [rule], { semantics, normalize: { defaultRegion: 'RU', regions: {} } });
+    const found = await db.all<{ source_id: string }>(`SELECT source_id FROM findings WHERE run_id = ${runId} ORDER BY source_id`);
+    return found.map((f) => f.source_id);
+  } finally {
+    db.close();
+  }
+}
