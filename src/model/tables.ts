@@ -127,7 +127,7 @@ export const TABLES = {
   },
   touches: {
     doc: 'Marketing touchpoints of contacts and leads, for attribution.',
-    fields: { contact_id: t('Source id of the contact'), lead_id: t('Source id of the lead'), touched_at: ts('When'), channel: t('Channel (raw label)'), campaign: t('Campaign'), ...utm },
+    fields: { contact_id: t('Source id of the contact'), lead_id: t('Source id of the lead'), deal_id: t('Source id of the deal the touch led to, when known'), touched_at: ts('When'), channel: t('Channel (raw label)'), campaign: t('Campaign'), ...utm },
   },
   transactions: {
     doc: 'Income and expense entries.',

@@ -7,7 +7,10 @@ import { CrmqError } from '../errors.js';
 const StandardSchema = z
   .object({
     description: z.string().optional(),
-    values: z.record(z.string(), z.object({ label: z.string().optional(), definition: z.string().min(1) }).strict()),
+    values: z.record(
+      z.string(),
+      z.object({ label: z.string().optional(), definition: z.string().min(1), order: z.number().int().optional(), probability: z.number().min(0).max(100).optional() }).strict(),
+    ),
     /** source name (or "*" for every source) → raw label → canonical value */
     mappings: z.record(z.string(), z.record(z.string(), z.string())).default({}),
   })

@@ -1,0 +1,30 @@
+-- Funnel
+-- Run by hand: `crmq report funnel --sql` prints the setup (period variables, macros, stage and channel maps) and this query.
+WITH h AS (  -- stage history in canonical stages, repeated same-stage rows collapsed
+  SELECT * FROM (
+    SELECT h.source, h.deal_id, m.value AS stage, m.ord, h.entered_at,
+      lag(m.value) OVER (PARTITION BY h.source, h.deal_id ORDER BY h.entered_at, h.source_id) AS prev
+    FROM deal_stage_history h JOIN crmq_stage_map m ON m.source = h.source AND m.stage = h.stage)
+  WHERE prev IS DISTINCT FROM stage),
+v AS (  -- each visit to a stage, with the next stage and when it began
+  SELECT *, lead(stage) OVER w AS next_stage, lead(ord) OVER w AS next_ord, lead(entered_at) OVER w AS left_at
+  FROM h WINDOW w AS (PARTITION BY source, deal_id ORDER BY entered_at)),
+outcome AS (
+  SELECT v.stage, v.ord,
+    CASE WHEN v.next_stage = 'lost' THEN 'lost'
+         WHEN v.next_stage IS NULL AND d.status = 'lost' THEN 'lost'
+         WHEN v.next_ord > v.ord THEN 'advanced'
+         WHEN v.next_stage IS NULL AND d.status = 'won' THEN 'advanced'
+         WHEN v.next_ord < v.ord THEN 'moved_back'
+         ELSE 'still_there' END AS outcome,
+    v.next_stage IS NULL AND coalesce(d.status, 'open') = 'open' AND v.entered_at < getvariable('as_of') - INTERVAL 30 DAY AS stalled
+  FROM v JOIN deals d ON d.source = v.source AND d.source_id = v.deal_id
+  WHERE v.stage NOT IN ('won', 'lost') AND in_period(v.entered_at))
+SELECT stage, any_value(ord) AS ord, count(*) AS entered,
+  count(*) FILTER (WHERE outcome = 'advanced') AS advanced,
+  count(*) FILTER (WHERE outcome = 'lost') AS lost,
+  count(*) FILTER (WHERE outcome = 'moved_back') AS moved_back,
+  count(*) FILTER (WHERE outcome = 'still_there') AS still_there,
+  count(*) FILTER (WHERE outcome = 'advanced') / count(*) AS conversion_to_next,
+  count(*) FILTER (WHERE stalled) AS stalled_30_days
+FROM outcome GROUP BY stage ORDER BY ord

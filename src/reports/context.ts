@@ -1,0 +1,94 @@
+// What every report can rely on besides the canonical tables: the period as DuckDB variables, and the semantic
+// standard as temp tables (crmq_stage_map, crmq_channel_map, crmq_lead_status) so SQL can speak in canonical stages and channels.
+import type { Db } from '../db/database.js';
+import { lit } from '../db/sql.js';
+import { CrmqError } from '../errors.js';
+import { mapLabel, type Semantics } from '../rules/semantics.js';
+
+export interface Period {
+  start: string;
+  end: string;
+  asOf: string;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+
+/** --from/--to/--as-of: the period defaults to the last full calendar month before as-of (today). */
+export function resolvePeriod(opts: { from?: string; to?: string; asOf?: string }): Period {
+  for (const [flag, v] of [['--from', opts.from], ['--to', opts.to], ['--as-of', opts.asOf]] as const) {
+    if (v !== undefined && (!ISO.test(v) || Number.isNaN(Date.parse(v)))) throw new CrmqError(`${flag}: "${v}" is not a date (YYYY-MM-DD)`);
+  }
+  const asOf = opts.asOf ?? iso(new Date());
+  const a = new Date(`${asOf}T00:00:00Z`);
+  const lastMonthStart = new Date(Date.UTC(a.getUTCFullYear(), a.getUTCMonth() - 1, 1));
+  const lastMonthEnd = new Date(Date.UTC(a.getUTCFullYear(), a.getUTCMonth(), 0));
+  const start = opts.from ?? iso(lastMonthStart);
+  const end = opts.to ?? (opts.from ? asOf : iso(lastMonthEnd));
+  if (start > end) throw new CrmqError(`--from ${start} is after --to ${end}`);
+  return { start, end, asOf };
+}
+
+/** Macros every report SQL may use. */
+const MACROS = `
+CREATE OR REPLACE TEMP MACRO in_period(t) AS CAST(t AS DATE) BETWEEN getvariable('period_start') AND getvariable('period_end');
+CREATE OR REPLACE TEMP MACRO report_currency() AS coalesce(CAST(getvariable('currency') AS VARCHAR),
+  (SELECT mode(currency) FROM deals WHERE status = 'won' AND in_period(closed_at)), (SELECT mode(currency) FROM deals), 'RUB');
+CREATE OR REPLACE TEMP MACRO business_minutes(a, b) AS (
+  SELECT coalesce(sum(greatest(0, epoch(least(b, d + INTERVAL 18 HOUR) - greatest(a, d + INTERVAL 9 HOUR)) / 60)), 0)
+  FROM (SELECT unnest(generate_series(date_trunc('day', a), date_trunc('day', b), INTERVAL 1 DAY)) AS d) WHERE isodow(d) <= 5);
+`;
+
+/**
+ * The setup a report's SQL runs after, as one script: variables, macros, and the semantic standard as temp tables
+ * (crmq_stage_map, crmq_channel_map, crmq_lead_status). `crmq report <id> --sql` prints it with the query, to run by hand.
+ */
+export async function reportSetupSql(db: Db, period: Period, params: Record<string, unknown>, semantics: Semantics): Promise<string> {
+  const out = [
+    `SET VARIABLE period_start = DATE ${lit(period.start)};`,
+    `SET VARIABLE period_end = DATE ${lit(period.end)};`,
+    `SET VARIABLE as_of = DATE ${lit(period.asOf)};`,
+  ];
+  for (const [k, v] of Object.entries(params)) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(k)) throw new CrmqError(`report parameter "${k}": use lower-case letters, digits and _`);
+    out.push(`SET VARIABLE ${k} = ${v === null ? 'NULL' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : lit(String(v))};`);
+  }
+  out.push(MACROS.trim());
+  out.push('CREATE OR REPLACE TEMP TABLE crmq_stage_map (source VARCHAR, stage VARCHAR, value VARCHAR, ord INTEGER, probability DOUBLE);');
+  const stages = semantics.standards.deal_stage;
+  if (stages) {
+    const raw = await db.all<{ source: string; stage: string }>(
+      'SELECT DISTINCT source, stage FROM deals WHERE stage IS NOT NULL UNION SELECT DISTINCT source, stage FROM deal_stage_history WHERE stage IS NOT NULL ORDER BY 1, 2',
+    );
+    const rows = raw.flatMap((r) => {
+      const v = mapLabel(stages, r.source, r.stage);
+      if (!v) return [];
+      const def = stages.values[v];
+      return [`(${lit(r.source)}, ${lit(r.stage)}, ${lit(v)}, ${def.order ?? 'NULL'}, ${def.probability ?? 'NULL'})`];
+    });
+    if (rows.length) out.push(`INSERT INTO crmq_stage_map VALUES ${rows.join(', ')};`);
+  }
+  const labelMap = async (table: string, standard: string, query: string) => {
+    out.push(`CREATE OR REPLACE TEMP TABLE ${table} (source VARCHAR, raw VARCHAR, value VARCHAR);`);
+    const std = semantics.standards[standard];
+    if (!std) return;
+    const raw = await db.all<{ source: string; raw: string }>(query);
+    const rows = raw.flatMap((r) => {
+      const v = mapLabel(std, r.source, r.raw);
+      return v ? [`(${lit(r.source)}, ${lit(r.raw)}, ${lit(v)})`] : [];
+    });
+    if (rows.length) out.push(`INSERT INTO ${table} VALUES ${rows.join(', ')};`);
+  };
+  await labelMap(
+    'crmq_channel_map',
+    'channel',
+    `SELECT DISTINCT source, channel AS raw FROM leads WHERE channel IS NOT NULL UNION SELECT DISTINCT source, channel FROM deals WHERE channel IS NOT NULL
+     UNION SELECT DISTINCT source, channel FROM touches WHERE channel IS NOT NULL UNION SELECT DISTINCT source, channel FROM ad_spend WHERE channel IS NOT NULL ORDER BY 1, 2`,
+  );
+  await labelMap('crmq_lead_status', 'lead_status', 'SELECT DISTINCT source, status AS raw FROM leads WHERE status IS NOT NULL ORDER BY 1, 2');
+  return out.join('\n');
+}
+
+export async function prepareReportContext(db: Db, period: Period, params: Record<string, unknown>, semantics: Semantics): Promise<void> {
+  await db.run(await reportSetupSql(db, period, params, semantics));
+}

@@ -1,0 +1,40 @@
+// reconcile: the report's total equals an independent query's total over the base table.
+// Also used as the fan-out half of grain: a count column must equal the count of distinct base rows.
+import type { Row } from '../../db/database.js';
+import { fmt, type ValidationContext, type ValidationResult } from '../validation.js';
+
+const keyOf = (r: Row, by: string[]) => by.map((b) => String(r[b] ?? '')).join('|');
+
+export async function reconcile(
+  ctx: ValidationContext,
+  spec: { column: string; expected: string; by: string[]; label?: string },
+  as: 'reconcile' | 'grain' = 'reconcile',
+): Promise<ValidationResult> {
+  const report = new Map<string, number>();
+  for (const r of ctx.rows) report.set(keyOf(r, spec.by), (report.get(keyOf(r, spec.by)) ?? 0) + Number(r[spec.column] ?? 0));
+  const expectedRows = await ctx.db.all(spec.expected);
+  const expected = new Map<string, number>();
+  for (const r of expectedRows) expected.set(keyOf(r, spec.by), Number(r.value ?? 0));
+  const groups = [...new Set([...report.keys(), ...expected.keys()])].filter((g) => (report.get(g) ?? 0) !== 0 || (expected.get(g) ?? 0) !== 0);
+  const off = groups.filter((g) => Math.abs((report.get(g) ?? 0) - (expected.get(g) ?? 0)) > 0.005);
+  const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  const figures = { column: spec.column, report_total: total(report), independent_total: total(expected), groups_off: off.length };
+  const what = spec.label ?? spec.column;
+  if (off.length === 0) {
+    return { name: as, status: 'valid', figures, message: { en: `${what}: report total ${fmt(total(report))} equals the independent total over the base table`, ru: `${what}: итог отчёта ${fmt(total(report))} совпадает с независимым итогом по исходной таблице` } };
+  }
+  const detail = off.slice(0, 3).map((g) => `${g || 'total'}: ${fmt(report.get(g) ?? 0)} vs ${fmt(expected.get(g) ?? 0)}`).join('; ');
+  const en = as === 'grain' ? `${what} counts rows more than once (a join fans out): ${detail}` : `${what} does not reconcile with the base table: ${detail}`;
+  const ru = as === 'grain' ? `${what}: строки посчитаны больше одного раза (размножение при соединении): ${detail}` : `${what} не сходится с исходной таблицей: ${detail}`;
+  return { name: as, status: 'invalid', figures, message: { en, ru } };
+}
+
+/** parts: on every row, `total` equals the sum of `parts`. */
+export function parts(ctx: ValidationContext, spec: { total: string; parts: string[] }): ValidationResult {
+  const bad = ctx.rows.filter((r) => Math.abs(Number(r[spec.total] ?? 0) - spec.parts.reduce((a, p) => a + Number(r[p] ?? 0), 0)) > 0.005);
+  const eq = `${spec.total} = ${spec.parts.join(' + ')}`;
+  const figures = { rows: ctx.rows.length, rows_off: bad.length };
+  if (!bad.length) return { name: 'reconcile', status: 'valid', figures, message: { en: `${eq} on every row`, ru: `${eq} в каждой строке` } };
+  const keys = bad.slice(0, 3).map((r) => ctx.report.key.map((k) => r[k]).join('/')).join(', ');
+  return { name: 'reconcile', status: 'invalid', figures, message: { en: `${eq} fails on ${bad.length} rows (${keys})`, ru: `${eq} не выполняется в ${bad.length} строках (${keys})` } };
+}
