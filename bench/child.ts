@@ -3,6 +3,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { rmSync } from 'node:fs';
 import { openDb } from '../src/db/database.js';
 import { checkCommand } from '../src/commands/check.js';
+import { reportCommand } from '../src/commands/report.js';
 import { importFile } from '../src/import/import-file.js';
 import { loadRules, SHIPPED_RULES } from '../src/rules/load-rules.js';
 
@@ -46,6 +47,40 @@ const steps: Record<string, () => Promise<Record<string, unknown> | void>> = {
     }
     db.close();
     return { rules: rules.length };
+  },
+  /** The reports benchmark's database: N deals, 5N activities, ~3N stage-history rows, generated in SQL (seeded). */
+  async 'reports-setup'() {
+    fresh(args.db);
+    const db = await openDb(args.db);
+    const n = Number(args.n);
+    await db.run(`SELECT setseed(0.42)`);
+    const stages = `['Новая', 'Подготовка документов', 'Счёт на предоплату', 'В работе', 'Финальный счёт']`;
+    await db.run(`INSERT INTO deals (source, source_id, import_id, owner, created_at, status, closed_at, amount, currency, stage, pipeline, channel, expected_close_at, lost_reason)
+      SELECT 'b24', 'D' || i, 1, 'Менеджер ' || (i % 40), c,
+        CASE WHEN i % 10 < 3 THEN 'won' WHEN i % 10 < 6 THEN 'lost' ELSE 'open' END,
+        CASE WHEN i % 10 < 6 THEN c + to_days(1 + CAST(r2 * 60 AS INTEGER)) END,
+        round(1000 + r3 * 500000, 2), CASE WHEN i % 20 = 0 THEN 'USD' ELSE 'RUB' END,
+        CASE WHEN i % 10 < 3 THEN 'Сделка успешна' WHEN i % 10 < 6 THEN 'Сделка провалена' ELSE ${stages}[1 + i % 5] END, 'Общая',
+        ['Яндекс.Директ', 'Google Ads', 'Авито', 'Сайт', 'Звонок'][1 + i % 5], c + INTERVAL 30 DAY, CASE WHEN i % 10 BETWEEN 3 AND 5 THEN ['цена', 'сроки', 'конкурент'][1 + i % 3] END
+      FROM (SELECT i, TIMESTAMP '2025-01-01' + to_minutes(CAST(random() * 60 * 24 * 660 AS BIGINT)) AS c, random() AS r2, random() AS r3 FROM range(${n}) t(i))`);
+    await db.run(`INSERT INTO deal_stage_history (source, source_id, import_id, deal_id, stage, entered_at)
+      SELECT 'b24', d.source_id || '-' || k, 1, d.source_id, ${stages}[k], d.created_at + to_days(k * 3)
+      FROM deals d, range(1, 1 + CAST(1 + abs(hash(d.source_id)) % 3 AS INTEGER)) r(k)`);
+    await db.run(`INSERT INTO activities (source, source_id, import_id, type, direction, status, owner, deal_id, created_at, due_at, done_at, duration_sec, outcome, channel)
+      SELECT 'b24', 'A' || i, 1, ['call', 'call', 'email', 'task', 'meeting'][1 + i % 5], CASE WHEN i % 5 = 3 THEN NULL WHEN i % 2 = 0 THEN 'in' ELSE 'out' END,
+        CASE WHEN i % 7 = 0 THEN 'open' ELSE 'done' END, 'Менеджер ' || (i % 40), 'D' || (i % ${n}),
+        c, c + INTERVAL 2 DAY, CASE WHEN i % 7 <> 0 THEN c + to_minutes(CAST(r2 * 600 AS BIGINT)) END, CASE WHEN i % 5 < 2 THEN CAST(r3 * 900 AS BIGINT) END,
+        ['успешно', 'нет ответа'][1 + i % 2], ['phone', 'form', 'chat', 'callback'][1 + i % 4]
+      FROM (SELECT i, TIMESTAMP '2025-01-01' + to_minutes(CAST(random() * 60 * 24 * 660 AS BIGINT)) AS c, random() AS r2, random() AS r3 FROM range(${5 * n}) t(i))`);
+    await db.run(`INSERT INTO imports VALUES (1, 'b24', 'deals', 'generated', 'x', 'bitrix24', 'utf-8', ',', ${n}, ${n}, 0, 0, NULL, now(), now())`);
+    const [c] = await db.all<Record<string, number>>(`SELECT (SELECT count(*) FROM deals) AS deals, (SELECT count(*) FROM activities) AS activities, (SELECT count(*) FROM deal_stage_history) AS history`);
+    db.close();
+    return c;
+  },
+  /** Every report, as the CLI runs them (JSON, in memory). */
+  async 'crmq-reports'() {
+    const r = await reportCommand({ db: args.db, all: true, from: '2026-01-01', to: '2026-06-30', asOf: '2026-07-15', format: 'json' });
+    return { perReport: Object.fromEntries(r.results.map((x) => [x.id, x.seconds])) };
   },
   async 'crmq-import'() {
     fresh(args.db);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { renderTable } from '../src/ui/table.js';
 import { checkBench } from './check.bench.js';
 import { importBench, type BenchRow } from './import.bench.js';
+import { reportsBench } from './reports.bench.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -16,7 +17,9 @@ mkdirSync(dataDir, { recursive: true });
 const sizes = quick ? [100_000] : [100_000, 1_000_000];
 const runs = quick ? 1 : 3;
 
-const rows: BenchRow[] = [...(await importBench(dataDir, sizes, runs)), ...(await checkBench(dataDir, sizes[sizes.length - 1]))];
+const n = sizes[sizes.length - 1];
+const reports = reportsBench(dataDir, n);
+const rows: BenchRow[] = [...(await importBench(dataDir, sizes, runs)), ...(await checkBench(dataDir, n)), ...reports.rows];
 const fmt = rows.map((r) => ({
   bench: r.bench,
   rows: r.rows.toLocaleString('en-US'),
@@ -27,6 +30,8 @@ const fmt = rows.map((r) => ({
 }));
 const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; median of ${runs} alternating run(s)`;
 const table = renderTable(fmt);
+const perReport = renderTable(Object.entries(reports.perReport).sort((a, b) => b[1] - a[1]).map(([report, s]) => ({ report, seconds: s.toFixed(2) })));
 console.log(table);
 console.log(machine);
-writeFileSync(join(here, 'results.md'), `# Benchmark results\n\n${machine}\n\n\`\`\`\n${table}\n\`\`\`\n`);
+console.log(`\nper report (${n.toLocaleString('en-US')} deals):\n${perReport}`);
+writeFileSync(join(here, 'results.md'), `# Benchmark results\n\n${machine}\n\n\`\`\`\n${table}\n\`\`\`\n\nPer report:\n\n\`\`\`\n${perReport}\n\`\`\`\n`);

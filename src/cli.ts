@@ -179,14 +179,67 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       );
     });
 
+  const reportsCmd = program.command('reports').description('The report catalogue');
+  reportsCmd
+    .command('list')
+    .description('Every report: id, category, title, the inputs it needs and whether the database has them')
+    .option('--reports <dir>', 'an extra folder of report definitions (repeatable)', collect)
+    .addOption(dbOption())
+    .addOption(formatOption(['table', 'csv', 'json'], 'table'))
+    .action(async (o) => {
+      const { reportsListCommand } = await import('./commands/report.js');
+      printRows(out, await reportsListCommand(o), o.format);
+    });
+
+  program
+    .command('report')
+    .description('Run validated reports: each proves its totals (reconcile, grain, coverage, time window, currency, attribution)')
+    .argument('[ids...]', 'report ids (see `crmq reports list`)')
+    .option('--category <name>', 'every report of a category: strategic, operational, advertising, employees, analytical, budget, quality')
+    .option('--all', 'every report')
+    .option('--from <date>', 'period start, YYYY-MM-DD (default: first day of last full month)')
+    .option('--to <date>', 'period end, YYYY-MM-DD (default: last day of last full month, or --as-of with --from)')
+    .option('--as-of <date>', 'the date balances and open items are taken at (default: today)')
+    .option('--param <name=value>', 'a report parameter, e.g. currency=RUB (repeatable)', (v: string, prev: Record<string, string> = {}) => {
+      const i = v.indexOf('=');
+      if (i < 1) throw new CrmqError(`--param: "${v}" is not name=value`);
+      return { ...prev, [v.slice(0, i)]: v.slice(i + 1) };
+    })
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'xlsx', 'html', 'json', 'md']).default('table'))
+    .option('--out <dir>', 'write files here instead of printing (required for xlsx, and for csv of several reports)')
+    .addOption(new Option('--lang <lang>', 'language of every label').choices(['en', 'ru']).default('en'))
+    .addOption(new Option('--fail-on <status>', 'exit 1 when a report is at least this bad').choices(['invalid', 'warning']))
+    .option('--sql', 'print the setup and SQL of one report, to run by hand in the duckdb shell')
+    .option('--reports <dir>', 'an extra folder of report definitions (repeatable)', collect)
+    .option('--config <file>', 'project config (default: ./crmq.yaml if present)')
+    .addOption(dbOption())
+    .action(async (ids: string[], o) => {
+      const { reportCommand, reportSqlCommand } = await import('./commands/report.js');
+      if (o.sql) {
+        if (ids.length !== 1) throw new CrmqError('--sql takes exactly one report id');
+        out.stdout((await reportSqlCommand(ids[0], { ...o, params: o.param })) + '\n');
+        return;
+      }
+      const run = await reportCommand({ ...o, ids, params: o.param, failOn: o.failOn });
+      if (o.format === 'table') {
+        const { reportTable } = await import('./ui/report-table.js');
+        for (const r of run.results) out.stdout(reportTable(r, o.lang) + '\n');
+      } else if (run.text !== undefined) out.stdout(run.text);
+      for (const f of run.files) out.stderr(`wrote ${f}\n`);
+      const bad = run.results.filter((r) => r.status !== 'valid');
+      if (o.format !== 'table') out.stderr(`${run.results.length} reports: ${run.results.length - bad.length} valid, ${bad.filter((r) => r.status === 'warning').length} with warnings, ${bad.filter((r) => r.status === 'invalid').length} invalid\n`);
+      if (run.failed) setExit(1);
+    });
+
   program
     .command('demo')
-    .description('Build a fresh database from the bundled sample exports in fixtures/ and write the outputs to out/')
+    .description('Build a fresh database from the sample exports in fixtures/sample, check it and write every report to out/')
     .option('--out <dir>', 'output folder', 'out')
     .addOption(new Option('--db <path>', 'database file to (re)create').default(undefined, '<out>/demo.duckdb'))
+    .addOption(new Option('--lang <lang>', 'language of the reports').choices(['en', 'ru']).default('en'))
     .action(async (o) => {
       const { demoCommand } = await import('./commands/demo.js');
-      const res = await demoCommand({ out: o.out, db: o.db, log: (s) => out.stdout(s + '\n') });
+      const res = await demoCommand({ out: o.out, db: o.db, lang: o.lang, log: (s) => out.stdout(s + '\n') });
       setExit(res.exitCode);
     });
 

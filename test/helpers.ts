@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ export function tmp(): string {
 }
 
 export function write(dir: string, name: string, content: string | Buffer): string {
+  mkdirSync(dir, { recursive: true });
   const p = join(dir, name);
   writeFileSync(p, content);
   return p;

@@ -10,6 +10,9 @@ import { findingsJunit } from '../outputs/findings-junit.js';
 import { findingsMarkdown } from '../outputs/findings-markdown.js';
 import { findingsXlsx } from '../outputs/findings-xlsx.js';
 import { checkCommand, type CheckResult } from './check.js';
+import { reportCommand } from './report.js';
+import type { ReportResult } from '../reports/run-report.js';
+import type { Lang } from '../reports/render/i18n.js';
 
 export const SAMPLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/sample');
 
@@ -17,10 +20,11 @@ export interface DemoResult {
   db: string;
   imports: ImportResult[];
   check: CheckResult;
+  reports: ReportResult[];
   exitCode: number;
 }
 
-export async function demoCommand(opts: { out: string; db?: string; log?: (line: string) => void }): Promise<DemoResult> {
+export async function demoCommand(opts: { out: string; db?: string; lang?: Lang; log?: (line: string) => void }): Promise<DemoResult> {
   const log = opts.log ?? (() => {});
   mkdirSync(opts.out, { recursive: true });
   const dbPath = opts.db ?? join(opts.out, 'demo.duckdb');
@@ -45,5 +49,11 @@ export async function demoCommand(opts: { out: string; db?: string; log?: (line:
   writeFileSync(join(opts.out, 'check.md'), findingsMarkdown(check));
   await findingsXlsx(check, join(opts.out, 'check.xlsx'));
   log(`check: ${check.summary.rules} rules, ${check.summary.findings} findings (${check.summary.by_severity.error} error, ${check.summary.by_severity.warn} warn) → ${join(opts.out, 'check.{json,junit.xml,md,xlsx}')}`);
-  return { db: dbPath, imports, check, exitCode: 0 };
+  // Every report for the fixtures' year to date, as of the day the sample exports were taken.
+  const period = { from: '2026-01-01', to: '2026-10-31', asOf: '2026-11-20' };
+  const html = await reportCommand({ db: dbPath, all: true, ...period, format: 'html', out: opts.out, lang: opts.lang });
+  await reportCommand({ db: dbPath, all: true, ...period, format: 'xlsx', out: opts.out, lang: opts.lang });
+  const count = (s: string) => html.results.filter((r) => r.status === s).length;
+  log(`reports: ${html.results.length} (${count('valid')} valid, ${count('warning')} with warnings, ${count('invalid')} invalid) → ${join(opts.out, 'reports.{html,xlsx}')}`);
+  return { db: dbPath, imports, check, reports: html.results, exitCode: 0 };
 }

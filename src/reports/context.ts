@@ -34,9 +34,15 @@ const MACROS = `
 CREATE OR REPLACE TEMP MACRO in_period(t) AS CAST(t AS DATE) BETWEEN getvariable('period_start') AND getvariable('period_end');
 CREATE OR REPLACE TEMP MACRO report_currency() AS coalesce(CAST(getvariable('currency') AS VARCHAR),
   (SELECT mode(currency) FROM deals WHERE status = 'won' AND in_period(closed_at)), (SELECT mode(currency) FROM deals), 'RUB');
-CREATE OR REPLACE TEMP MACRO business_minutes(a, b) AS (
-  SELECT coalesce(sum(greatest(0, epoch(least(b, d + INTERVAL 18 HOUR) - greatest(a, d + INTERVAL 9 HOUR)) / 60)), 0)
-  FROM (SELECT unnest(generate_series(date_trunc('day', a), date_trunc('day', b), INTERVAL 1 DAY)) AS d) WHERE isodow(d) <= 5);
+-- Minutes between a and b that fall on Monday–Friday, 9:00–18:00: the partial first and last days, plus 540 a weekday between.
+CREATE OR REPLACE TEMP MACRO crmq_weekdays_before(d) AS (date_diff('day', DATE '2001-01-01', d) // 7) * 5 + least(date_diff('day', DATE '2001-01-01', d) % 7, 5);
+CREATE OR REPLACE TEMP MACRO crmq_day_minutes(d, x, y) AS CASE WHEN isodow(d) <= 5
+  THEN greatest(0, epoch(least(y, d + INTERVAL 18 HOUR) - greatest(x, d + INTERVAL 9 HOUR)) / 60) ELSE 0 END;
+CREATE OR REPLACE TEMP MACRO business_minutes(a, b) AS CASE
+  WHEN a IS NULL OR b IS NULL OR b <= a THEN NULL
+  WHEN CAST(a AS DATE) = CAST(b AS DATE) THEN crmq_day_minutes(CAST(a AS DATE)::TIMESTAMP, a, b)
+  ELSE crmq_day_minutes(CAST(a AS DATE)::TIMESTAMP, a, b) + crmq_day_minutes(CAST(b AS DATE)::TIMESTAMP, a, b)
+    + 540 * (crmq_weekdays_before(CAST(b AS DATE)) - crmq_weekdays_before(CAST(a AS DATE) + 1)) END;
 `;
 
 /**

@@ -1,0 +1,162 @@
+// `crmq report` and `crmq reports list`: run validated reports and write them where asked.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { withDb } from '../db/database.js';
+import { CrmqError } from '../errors.js';
+import { loadConfig, SHIPPED_SEMANTICS } from '../rules/config.js';
+import { loadSemantics } from '../rules/semantics.js';
+import { prepareReportContext, reportSetupSql, resolvePeriod } from '../reports/context.js';
+import { loadReports, SHIPPED_REPORTS } from '../reports/load-reports.js';
+import type { ReportDef } from '../reports/report-def.js';
+import { CATEGORIES } from '../reports/report-def.js';
+import type { Lang } from '../reports/render/i18n.js';
+import { reportCsv } from '../reports/render/report-csv.js';
+import { reportJson } from '../reports/render/report-json.js';
+import { reportMarkdown } from '../reports/render/report-markdown.js';
+import { reportsHtml } from '../reports/render/reports-html.js';
+import { reportsXlsx } from '../reports/render/reports-xlsx.js';
+import { runReport, type ReportResult } from '../reports/run-report.js';
+import { STATUS_RANK, type Status } from '../reports/validation.js';
+
+export const REPORT_FORMATS = ['table', 'csv', 'xlsx', 'html', 'json', 'md'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface ReportOptions {
+  db?: string;
+  config?: string;
+  reports?: string[];
+  ids?: string[];
+  category?: string;
+  all?: boolean;
+  from?: string;
+  to?: string;
+  asOf?: string;
+  params?: Record<string, string>;
+  format?: ReportFormat;
+  out?: string;
+  lang?: Lang;
+  failOn?: 'invalid' | 'warning';
+}
+
+export interface ReportRun {
+  results: ReportResult[];
+  /** Files written (with --out). */
+  files: string[];
+  /** What to print on stdout, when not written to files. */
+  text?: string;
+  failed: boolean;
+}
+
+function definitions(opts: { config?: string; reports?: string[] }): ReportDef[] {
+  return loadReports([SHIPPED_REPORTS, ...(opts.reports ?? [])]);
+}
+
+function select(defs: ReportDef[], opts: ReportOptions): ReportDef[] {
+  if (opts.category && !CATEGORIES.includes(opts.category as (typeof CATEGORIES)[number])) {
+    throw new CrmqError(`--category: "${opts.category}" is not one of ${CATEGORIES.join(', ')}`);
+  }
+  if (!opts.all && !opts.category && !opts.ids?.length) throw new CrmqError('say which reports: ids, --category <name> or --all (see `crmq reports list`)');
+  // Reports named on the command line come in the order given, then the rest of a category or --all.
+  const named = (opts.ids ?? []).flatMap((id) => defs.filter((d) => d.id === id));
+  const chosen = [...named, ...defs.filter((d) => !named.includes(d) && (opts.all || (opts.category && d.category === opts.category)))];
+  for (const id of opts.ids ?? []) if (!defs.some((d) => d.id === id)) throw new CrmqError(`report "${id}" does not exist (see \`crmq reports list\`)`);
+  return chosen;
+}
+
+function paramsFor(def: ReportDef, given: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...def.params };
+  for (const [k, v] of Object.entries(given)) if (k in def.params) out[k] = typeof def.params[k] === 'number' ? Number(v) : v;
+  return out;
+}
+
+export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
+  const config = loadConfig(opts.config);
+  const lang = opts.lang ?? 'en';
+  const format = opts.format ?? 'table';
+  const period = resolvePeriod(opts);
+  const defs = select(definitions(opts), opts);
+  const semantics = loadSemantics([SHIPPED_SEMANTICS, ...config.semantics]);
+  for (const k of Object.keys(opts.params ?? {})) {
+    if (!defs.some((d) => k in d.params)) throw new CrmqError(`--param ${k}: none of the chosen reports has a parameter "${k}"`);
+  }
+  return withDb(
+    opts.db,
+    async (db) => {
+      const results: ReportResult[] = [];
+      for (const def of defs) {
+        const params = paramsFor(def, opts.params ?? {});
+        await prepareReportContext(db, period, params, semantics);
+        results.push(await runReport(db, def, period, params));
+      }
+      const quality = await db.all(`SELECT rule, severity, source, count(*) AS findings FROM latest_findings GROUP BY ALL ORDER BY findings DESC`);
+      const files: string[] = [];
+      const write = (name: string, content: string) => {
+        const path = join(opts.out!, name);
+        writeFileSync(path, content);
+        files.push(path);
+      };
+      if (opts.out) mkdirSync(opts.out, { recursive: true });
+      let text: string | undefined;
+      const base = results.length === 1 ? results[0].id : 'reports';
+      const title = results.length === 1 ? results[0].title[lang] : lang === 'ru' ? 'Отчёты crmq' : 'crmq reports';
+      switch (format) {
+        case 'json': {
+          const json = JSON.stringify(results.length === 1 ? reportJson(results[0]) : results.map(reportJson), null, 2) + '\n';
+          if (opts.out) write(`${base}.json`, json);
+          else text = json;
+          break;
+        }
+        case 'csv':
+          if (opts.out) for (const r of results) write(`${r.id}.csv`, reportCsv(r));
+          else if (results.length === 1) text = reportCsv(results[0]);
+          else throw new CrmqError('--format csv writes one file per report: give --out <dir>');
+          break;
+        case 'md': {
+          const md = `# ${title}\n\n${results.map((r) => reportMarkdown(r, lang)).join('\n')}`;
+          if (opts.out) write(`${base}.md`, md);
+          else text = md;
+          break;
+        }
+        case 'html': {
+          const html = await reportsHtml(results, lang, title);
+          if (opts.out) write(`${base}.html`, html);
+          else text = html;
+          break;
+        }
+        case 'xlsx':
+          if (!opts.out) throw new CrmqError('--format xlsx needs --out <dir>');
+          await reportsXlsx(results, join(opts.out, `${base}.xlsx`), lang, quality);
+          files.push(join(opts.out, `${base}.xlsx`));
+          break;
+        default:
+          break;
+      }
+      const threshold: Status | undefined = opts.failOn;
+      const failed = threshold ? results.some((r) => STATUS_RANK[r.status] >= STATUS_RANK[threshold]) : false;
+      return { results, files, text, failed };
+    },
+    { mustExist: true },
+  );
+}
+
+/** `crmq report <id> --sql`: the setup and the query, to paste into the duckdb shell. */
+export async function reportSqlCommand(id: string, opts: ReportOptions): Promise<string> {
+  const def = definitions(opts).find((d) => d.id === id);
+  if (!def) throw new CrmqError(`report "${id}" does not exist (see \`crmq reports list\`)`);
+  const config = loadConfig(opts.config);
+  const semantics = loadSemantics([SHIPPED_SEMANTICS, ...config.semantics]);
+  return withDb(opts.db, async (db) => `${await reportSetupSql(db, resolvePeriod(opts), paramsFor(def, opts.params ?? {}), semantics)}\n\n${def.sql}`, { mustExist: true });
+}
+
+export async function reportsListCommand(opts: { db?: string; reports?: string[] }) {
+  const defs = definitions(opts);
+  const counts = await withDb(opts.db, async (db) => {
+    const tables = [...new Set(defs.flatMap((d) => d.inputs))];
+    const [row] = await db.all<Record<string, number>>(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`);
+    return row;
+  }).catch(() => undefined);
+  return defs.map((d) => ({
+    id: d.id, category: d.category, title: d.title.en, inputs: d.inputs.join(', '),
+    data: counts ? (d.inputs.filter((t) => !counts[t]).length ? `missing: ${d.inputs.filter((t) => !counts[t]).join(', ')}` : 'yes') : '(no database)',
+  }));
+}
