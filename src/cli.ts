@@ -232,6 +232,20 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     });
 
   program
+    .command('run')
+    .description('Run a pipeline file (import, check, report, deliver) under a lock; exit 0 good, 1 data problems, 2 the run failed')
+    .argument('<pipeline>', 'pipeline file, e.g. crmq.pipeline.yaml (docs/pipelines.md)')
+    .option('--dry-run', 'write the mails as .eml files under <out>/mail instead of sending them')
+    .option('--log <file>', 'append the JSON-lines log here instead of stderr')
+    .action(async (file: string, o) => {
+      const { runCommand } = await import('./commands/run.js');
+      const r = await runCommand(file, { dryRun: o.dryRun, log: o.log, write: out.stderr });
+      if (r.exitCode === 2) throw new CrmqError(r.error ?? 'the run failed');
+      for (const m of r.mails) out.stdout(`${m.skipped ? 'skipped' : o.dryRun ? 'wrote' : 'sent'} mail to ${m.to.join(', ')}: ${m.subject}${m.file ? ` (${m.file})` : ''}${m.skipped ? ` (${m.skipped})` : ''}\n`);
+      setExit(r.exitCode);
+    });
+
+  program
     .command('demo')
     .description('Build a fresh database from the sample exports in fixtures/sample, check it and write every report to out/')
     .option('--out <dir>', 'output folder', 'out')

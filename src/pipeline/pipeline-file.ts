@@ -1,0 +1,81 @@
+// crmq.pipeline.yaml: what to import, which rules, which reports, who gets what. Validated with zod; errors give the line.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { CrmqError } from '../errors.js';
+import { ENTITIES, type EntityName } from '../model/tables.js';
+import { CATEGORIES } from '../reports/report-def.js';
+import { SEVERITIES } from '../rules/rule.js';
+import { RELATIVE_PERIODS } from './periods.js';
+
+const list = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
+
+const ImportStep = z.object({ import: z.object({
+  files: list, source: z.string(), preset: z.string().optional(), entity: z.enum(ENTITIES as [EntityName, ...EntityName[]]).optional(),
+  mapping: z.string().optional(), encoding: z.string().optional(), currency: z.string().optional(), replace: z.boolean().default(false),
+  /** A glob that matches nothing is an error unless this is true. */
+  allow_empty: z.boolean().default(false),
+}).strict() }).strict();
+
+const CheckStep = z.object({ check: z.object({
+  select: list.optional(), exclude: list.optional(), rules: list.optional(), fail_on: z.enum(SEVERITIES).default('error'), baseline: z.string().optional(),
+  formats: z.array(z.enum(['json', 'junit', 'csv', 'xlsx', 'markdown'])).default([]),
+}).strict() }).strict();
+
+const Period = z.union([z.enum(RELATIVE_PERIODS), z.object({ from: z.string(), to: z.string() }).strict()]);
+
+const ReportStep = z.object({ report: z.object({
+  ids: list.optional(), category: z.enum(CATEGORIES).optional(), all: z.boolean().default(false),
+  period: Period.default('last-full-month'), params: z.record(z.string(), z.string()).default({}),
+  formats: z.array(z.enum(['html', 'xlsx', 'csv', 'json', 'md'])).default(['html', 'xlsx']), lang: z.enum(['en', 'ru']).default('en'),
+  fail_on: z.enum(['invalid', 'warning']).optional(),
+}).strict().refine((r) => r.all || r.category || r.ids?.length, 'give ids, category or all: true') }).strict();
+
+const DeliverStep = z.object({ deliver: z.object({
+  smtp: z.string().optional(), from: z.string().min(3), to: list,
+  cc: list.optional(), subject: z.string().default('{title}: {period}'), intro: z.string().optional(),
+  attach: z.array(z.enum(['xlsx', 'html', 'csv', 'json', 'md'])).default(['xlsx']),
+  /** always; only when something changed since the last run; only when a report is invalid or checks failed; skip when there are no rows */
+  when: z.enum(['always', 'on_change', 'on_problems', 'not_empty']).default('always'),
+}).strict() }).strict();
+
+export const PipelineSchema = z.object({
+  name: z.string().default('crmq'),
+  db: z.string().optional(),
+  timezone: z.string().default('UTC'),
+  out: z.string().default('out'),
+  lock: z.string().optional(),
+  log: z.string().optional(),
+  /** Who is mailed when the run itself fails (needs a deliver step's SMTP settings, or smtp here). */
+  operators: z.object({ to: list, from: z.string().optional(), smtp: z.string().optional() }).strict().optional(),
+  steps: z.array(z.union([ImportStep, CheckStep, ReportStep, DeliverStep])).min(1),
+}).strict();
+
+export type Pipeline = z.infer<typeof PipelineSchema> & { file: string; dir: string };
+export type Step = Pipeline['steps'][number];
+
+export function loadPipeline(file: string): Pipeline {
+  if (!existsSync(file)) throw new CrmqError(`${file}: pipeline file not found`);
+  const lines = new LineCounter();
+  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    throw new CrmqError(`${file}:${lines.linePos(e.pos[0]).line}: invalid YAML: ${e.message.split('\n')[0]}`);
+  }
+  const parsed = PipelineSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    // The deepest node of the path that exists in the document gives the line.
+    let line: number | undefined;
+    for (let n = issue.path.length; n >= 0 && line === undefined; n--) {
+      const node = doc.getIn(issue.path.slice(0, n) as (string | number)[], true) as { range?: [number, number] } | undefined;
+      if (node?.range) line = lines.linePos(node.range[0]).line;
+    }
+    const where = issue.path.join('.') || '(top level)';
+    const message = issue.code === 'invalid_union' ? 'each step is one of import, check, report, deliver, with their own keys (docs/pipelines.md)' : issue.message;
+    throw new CrmqError(`${file}${line ? `:${line}` : ''}: ${where}: ${message}`);
+  }
+  const dir = dirname(resolve(file));
+  return { ...parsed.data, file, dir };
+}
