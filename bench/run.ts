@@ -29,7 +29,7 @@ const fmt = rows.map((r) => ({
   'peak RSS MB': Math.round(r.peak_rss_mb),
 }));
 const machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; median of ${runs} alternating run(s)`;
-const table = renderTable(fmt);
+const table = renderTable(fmt, undefined, { maxWidth: 100 });
 const perReport = renderTable(Object.entries(reports.perReport).sort((a, b) => b[1] - a[1]).map(([report, s]) => ({ report, seconds: s.toFixed(2) })));
 console.log(table);
 console.log(machine);
