@@ -1,14 +1,6 @@
 -- Funnel
 -- Run by hand: `crmq report funnel --sql` prints the setup (period variables, macros, stage and channel maps) and this query.
-WITH h AS (  -- stage history in canonical stages, repeated same-stage rows collapsed
-  SELECT * FROM (
-    SELECT h.source, h.deal_id, m.value AS stage, m.ord, h.entered_at,
-      lag(m.value) OVER (PARTITION BY h.source, h.deal_id ORDER BY h.entered_at, h.source_id) AS prev
-    FROM deal_stage_history h JOIN crmq_stage_map m ON m.source = h.source AND m.stage = h.stage)
-  WHERE prev IS DISTINCT FROM stage),
-v AS (  -- each visit to a stage, with the next stage and when it began
-  SELECT *, lead(stage) OVER w AS next_stage, lead(ord) OVER w AS next_ord, lead(entered_at) OVER w AS left_at
-  FROM h WINDOW w AS (PARTITION BY source, deal_id ORDER BY entered_at)),
+WITH v AS (SELECT * FROM crmq_stage_visits),
 outcome AS (
   SELECT v.stage, v.ord,
     CASE WHEN v.next_stage = 'lost' THEN 'lost'

@@ -1,6 +1,5 @@
 // A user's mapping file (YAML) for the generic preset, or to extend a CRM preset.
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { readYamlFile } from '../yaml-file.js';
 import { z } from 'zod';
 import { CrmqError } from '../errors.js';
 import { ENTITIES, fieldsOf, isEntity, type EntityName } from '../model/tables.js';
@@ -28,25 +27,7 @@ export function targetFields(entity: EntityName): Set<string> {
 }
 
 export function loadMapping(path: string): Mapping {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new CrmqError(`${path}: cannot read mapping file`);
-  }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (err) {
-    const line = err instanceof YAMLParseError ? err.linePos?.[0]?.line : undefined;
-    throw new CrmqError(`${path}${line ? `:${line}` : ''}: invalid YAML: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const parsed = MappingSchema.safeParse(data ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new CrmqError(`${path}: ${issue.path.join('.') || '(top)'}: ${issue.message}`);
-  }
-  const m = parsed.data;
+  const m = readYamlFile(path, MappingSchema, { what: 'mapping file' });
   if (m.entity) {
     const ok = targetFields(m.entity);
     for (const [header, field] of Object.entries(m.columns)) {

@@ -1,9 +1,7 @@
 // crmq.pipeline.yaml: what to import, which rules, which reports, who gets what. Validated with zod; errors give the line.
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { CrmqError } from '../errors.js';
+import { readYamlFile } from '../yaml-file.js';
 import { ENTITIES, type EntityName } from '../model/tables.js';
 import { CATEGORIES } from '../reports/report-def.js';
 import { SEVERITIES } from '../rules/rule.js';
@@ -56,26 +54,6 @@ export type Pipeline = z.infer<typeof PipelineSchema> & { file: string; dir: str
 export type Step = Pipeline['steps'][number];
 
 export function loadPipeline(file: string): Pipeline {
-  if (!existsSync(file)) throw new CrmqError(`${file}: pipeline file not found`);
-  const lines = new LineCounter();
-  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    throw new CrmqError(`${file}:${lines.linePos(e.pos[0]).line}: invalid YAML: ${e.message.split('\n')[0]}`);
-  }
-  const parsed = PipelineSchema.safeParse(doc.toJS());
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    // The deepest node of the path that exists in the document gives the line.
-    let line: number | undefined;
-    for (let n = issue.path.length; n >= 0 && line === undefined; n--) {
-      const node = doc.getIn(issue.path.slice(0, n) as (string | number)[], true) as { range?: [number, number] } | undefined;
-      if (node?.range) line = lines.linePos(node.range[0]).line;
-    }
-    const where = issue.path.join('.') || '(top level)';
-    const message = issue.code === 'invalid_union' ? 'each step is one of import, check, report, deliver, with their own keys (docs/pipelines.md)' : issue.message;
-    throw new CrmqError(`${file}${line ? `:${line}` : ''}: ${where}: ${message}`);
-  }
-  const dir = dirname(resolve(file));
-  return { ...parsed.data, file, dir };
+  const data = readYamlFile(file, PipelineSchema, { what: 'pipeline file', unionHint: 'each step is one of import, check, report, deliver, with their own keys (docs/pipelines.md)' });
+  return { ...data, file, dir: dirname(resolve(file)) };
 }

@@ -1,5 +1,5 @@
 // What every report can rely on besides the canonical tables: the period as DuckDB variables, and the semantic
-// standard as temp tables (crmq_stage_map, crmq_channel_map, crmq_lead_status) so SQL can speak in canonical stages and channels.
+// standard as temp tables (crmq_stage_map, crmq_channel_map, crmq_lead_status, crmq_stage_visits) so SQL can speak in canonical stages and channels.
 import type { Db } from '../db/database.js';
 import { lit } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
@@ -46,8 +46,22 @@ CREATE OR REPLACE TEMP MACRO business_minutes(a, b) AS CASE
 `;
 
 /**
+ * Every visit of a deal to a canonical stage: stage history mapped through the standard, repeated same-stage rows
+ * collapsed, with the next stage and when the deal left. Funnel, stage velocity and lost revenue read it.
+ */
+const STAGE_VISITS = `CREATE OR REPLACE TEMP VIEW crmq_stage_visits AS
+WITH h AS (
+  SELECT * FROM (
+    SELECT h.source, h.deal_id, m.value AS stage, m.ord, h.entered_at,
+      lag(m.value) OVER (PARTITION BY h.source, h.deal_id ORDER BY h.entered_at, h.source_id) AS prev
+    FROM deal_stage_history h JOIN crmq_stage_map m ON m.source = h.source AND m.stage = h.stage)
+  WHERE prev IS DISTINCT FROM stage)
+SELECT source, deal_id, stage, ord, entered_at, lead(stage) OVER w AS next_stage, lead(ord) OVER w AS next_ord, lead(entered_at) OVER w AS left_at
+FROM h WINDOW w AS (PARTITION BY source, deal_id ORDER BY entered_at);`;
+
+/**
  * The setup a report's SQL runs after, as one script: variables, macros, and the semantic standard as temp tables
- * (crmq_stage_map, crmq_channel_map, crmq_lead_status). `crmq report <id> --sql` prints it with the query, to run by hand.
+ * (crmq_stage_map, crmq_channel_map, crmq_lead_status, crmq_stage_visits). `crmq report <id> --sql` prints it with the query, to run by hand.
  */
 export async function reportSetupSql(db: Db, period: Period, params: Record<string, unknown>, semantics: Semantics): Promise<string> {
   const out = [
@@ -92,6 +106,7 @@ export async function reportSetupSql(db: Db, period: Period, params: Record<stri
      UNION SELECT DISTINCT source, channel FROM touches WHERE channel IS NOT NULL UNION SELECT DISTINCT source, channel FROM ad_spend WHERE channel IS NOT NULL ORDER BY 1, 2`,
   );
   await labelMap('crmq_lead_status', 'lead_status', 'SELECT DISTINCT source, status AS raw FROM leads WHERE status IS NOT NULL ORDER BY 1, 2');
+  out.push(STAGE_VISITS);
   return out.join('\n');
 }
 

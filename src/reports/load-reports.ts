@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readYamlFile } from '../yaml-file.js';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { CrmqError } from '../errors.js';
 import { ReportYamlSchema, type ReportDef } from './report-def.js';
 
@@ -11,24 +11,13 @@ export function loadReportFile(yamlFile: string): ReportDef {
   const id = basename(yamlFile).replace(/\.ya?ml$/, '');
   const sqlFile = yamlFile.replace(/\.ya?ml$/, '.sql');
   if (!existsSync(sqlFile)) throw new CrmqError(`${yamlFile}: no ${basename(sqlFile)} next to it (a report is <id>.sql + <id>.yaml)`);
-  let data: unknown;
-  try {
-    data = parseYaml(readFileSync(yamlFile, 'utf8'));
-  } catch (err) {
-    const line = err instanceof YAMLParseError ? err.linePos?.[0]?.line : undefined;
-    throw new CrmqError(`${yamlFile}${line ? `:${line}` : ''}: invalid YAML: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const parsed = ReportYamlSchema.safeParse(data);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    throw new CrmqError(`${yamlFile}: ${i.path.join('.') || '(top level)'}: ${i.message}`);
-  }
-  for (const k of parsed.data.key) if (!(k in parsed.data.columns)) throw new CrmqError(`${yamlFile}: key: "${k}" is not one of the columns`);
-  const chart = parsed.data.chart;
+  const data = readYamlFile(yamlFile, ReportYamlSchema, { what: 'report definition' });
+  for (const k of data.key) if (!(k in data.columns)) throw new CrmqError(`${yamlFile}: key: "${k}" is not one of the columns`);
+  const chart = data.chart;
   for (const c of chart ? [chart.x, chart.y, chart.color].filter(Boolean) : []) {
-    if (!(c! in parsed.data.columns)) throw new CrmqError(`${yamlFile}: chart: "${c}" is not one of the columns`);
+    if (!(c! in data.columns)) throw new CrmqError(`${yamlFile}: chart: "${c}" is not one of the columns`);
   }
-  return { ...parsed.data, id, sql: readFileSync(sqlFile, 'utf8'), file: yamlFile };
+  return { ...data, id, sql: readFileSync(sqlFile, 'utf8'), file: yamlFile };
 }
 
 export function loadReports(dirs: string[]): ReportDef[] {

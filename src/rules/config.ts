@@ -1,9 +1,8 @@
 // crmq.yaml: project settings for `crmq check` (and later commands). Everything has a default.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { CrmqError } from '../errors.js';
+import { readYamlFile } from '../yaml-file.js';
 import { SEVERITIES } from './rule.js';
 import { SHIPPED_RULES } from './load-rules.js';
 
@@ -27,19 +26,8 @@ export const SHIPPED_SEMANTICS = join(SHIPPED_RULES, 'semantics', 'standard.yaml
 export function loadConfig(path?: string): Config {
   const file = path ?? (existsSync('crmq.yaml') ? 'crmq.yaml' : undefined);
   if (!file) return { ...ConfigSchema.parse({}), dir: process.cwd() };
-  if (!existsSync(file)) throw new CrmqError(`${file}: config file not found`);
-  let data: unknown;
-  try {
-    data = parseYaml(readFileSync(file, 'utf8')) ?? {};
-  } catch (err) {
-    throw new CrmqError(`${file}: invalid YAML: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const parsed = ConfigSchema.safeParse(data);
-  if (!parsed.success) {
-    const i = parsed.error.issues[0];
-    throw new CrmqError(`${file}: ${i.path.join('.') || '(top level)'}: ${i.message}`);
-  }
+  const data = readYamlFile(file, ConfigSchema, { what: 'config file' });
   const dir = dirname(resolve(file));
   const rel = (p: string) => resolve(dir, p);
-  return { ...parsed.data, rules: parsed.data.rules.map(rel), semantics: parsed.data.semantics.map(rel), dir };
+  return { ...data, rules: data.rules.map(rel), semantics: data.semantics.map(rel), dir };
 }

@@ -1,9 +1,9 @@
 // Loads rule files from folders: YAML → zod (the file's shape) → the kind's own params schema → threshold.
 // Any problem is one line naming the file and the field.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { readYamlFile } from '../yaml-file.js';
 import { CrmqError } from '../errors.js';
 import { KINDS } from './kinds/index.js';
 import { RuleFileSchema, type Rule } from './rule.js';
@@ -21,21 +21,13 @@ function issue(file: string, err: { issues: { path: PropertyKey[]; message: stri
 export function loadRuleFile(file: string): Rule {
   const id = basename(file).replace(/\.ya?ml$/, '');
   if (!RULE_ID.test(id)) throw new CrmqError(`${file}: a rule file is named <entity>.<what>.yaml in lower case, e.g. contact.email.format.yaml`);
-  let data: unknown;
-  try {
-    data = parseYaml(readFileSync(file, 'utf8'));
-  } catch (err) {
-    const line = err instanceof YAMLParseError ? err.linePos?.[0]?.line : undefined;
-    throw new CrmqError(`${file}${line ? `:${line}` : ''}: invalid YAML: ${(err as Error).message.split('\n')[0]}`);
-  }
-  const parsed = RuleFileSchema.safeParse(data);
-  if (!parsed.success) throw issue(file, parsed.error);
-  const kind = KINDS[parsed.data.kind];
-  if (!kind) throw new CrmqError(`${file}: kind: unknown kind "${parsed.data.kind}" (one of ${Object.keys(KINDS).join(', ')})`);
-  const params = kind.params.safeParse(parsed.data.params);
+  const rule = readYamlFile(file, RuleFileSchema, { what: 'rule file' });
+  const kind = KINDS[rule.kind];
+  if (!kind) throw new CrmqError(`${file}: kind: unknown kind "${rule.kind}" (one of ${Object.keys(KINDS).join(', ')})`);
+  const params = kind.params.safeParse(rule.params);
   if (!params.success) throw issue(file, params.error, 'params');
-  parseThreshold(parsed.data.fail_if, file);
-  return { ...parsed.data, id, file, params: params.data as Record<string, unknown> };
+  parseThreshold(rule.fail_if, file);
+  return { ...rule, id, file, params: params.data as Record<string, unknown> };
 }
 
 /** Every rule in the folders, in id order; a later folder's rule replaces an earlier one with the same id. */

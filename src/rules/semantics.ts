@@ -1,6 +1,5 @@
 // The semantic standard: what each canonical value means, and which raw label of which source means it.
-import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { readYamlFile } from '../yaml-file.js';
 import { z } from 'zod';
 import { CrmqError } from '../errors.js';
 
@@ -23,19 +22,8 @@ export type Standard = z.infer<typeof StandardSchema>;
 export function loadSemantics(paths: string[]): Semantics {
   const merged: Semantics = { standards: {} };
   for (const path of paths) {
-    if (!existsSync(path)) throw new CrmqError(`${path}: semantics file not found`);
-    let data: unknown;
-    try {
-      data = parseYaml(readFileSync(path, 'utf8'));
-    } catch (err) {
-      throw new CrmqError(`${path}: invalid YAML: ${(err as Error).message.split('\n')[0]}`);
-    }
-    const parsed = SemanticsSchema.safeParse(data);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      throw new CrmqError(`${path}: ${i.path.join('.')}: ${i.message}`);
-    }
-    for (const [name, std] of Object.entries(parsed.data.standards)) {
+    const data = readYamlFile(path, SemanticsSchema, { what: 'semantics file' });
+    for (const [name, std] of Object.entries(data.standards)) {
       for (const [source, map] of Object.entries(std.mappings)) {
         for (const [raw, value] of Object.entries(map)) {
           if (!(value in std.values)) throw new CrmqError(`${path}: standards.${name}.mappings.${source}."${raw}": "${value}" is not one of the values of ${name}`);

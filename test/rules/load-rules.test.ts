@@ -18,11 +18,11 @@ describe('rule files: a bad one is one line naming the file and the field', () =
     ['bad YAML', 'x.bad-yaml.yaml', 'entity: [contacts\n', /x\.bad-yaml\.yaml:\d+: invalid YAML/],
     ['unknown kind', 'x.kind.yaml', base.replace('kind: required', 'kind: telepathy'), /x\.kind\.yaml: kind: unknown kind "telepathy" \(one of required, unique/],
     ['bad threshold', 'x.threshold.yaml', base + 'fail_if: "more than a few"\n', /x\.threshold\.yaml: fail_if: "more than a few" is not a threshold/],
-    ['unknown entity', 'x.entity.yaml', base.replace('entity: contacts', 'entity: unicorns'), /x\.entity\.yaml: entity: Invalid option/],
+    ['unknown entity', 'x.entity.yaml', base.replace('entity: contacts', 'entity: unicorns'), /x\.entity\.yaml:1: entity: Invalid option/],
     ['bad params', 'x.params.yaml', base.replace('params: { fields: [email] }', 'params: { fields: email }'), /x\.params\.yaml: params\.fields: /],
-    ['unknown key', 'x.key.yaml', base + 'colour: red\n', /x\.key\.yaml: \(top level\): Unrecognized key: "colour"/],
-    ['missing docs', 'x.docs.yaml', base.replace(/docs:.*\n/, ''), /x\.docs\.yaml: docs: /],
-    ['bad severity', 'x.sev.yaml', base.replace('severity: error', 'severity: fatal'), /x\.sev\.yaml: severity: /],
+    ['unknown key', 'x.key.yaml', base + 'colour: red\n', /x\.key\.yaml:1: \(top level\): Unrecognized key: "colour"/],
+    ['missing docs', 'x.docs.yaml', base.replace(/docs:.*\n/, ''), /x\.docs\.yaml:1: docs: /],
+    ['bad severity', 'x.sev.yaml', base.replace('severity: error', 'severity: fatal'), /x\.sev\.yaml:5: severity: /],
   ])('%s', (_name, file, text, message) => {
     expect(() => loadRuleFile(write(dir, file, text))).toThrow(message);
   });

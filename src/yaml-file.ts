@@ -1,0 +1,27 @@
+// Reading a YAML file through a zod schema: every problem is one line naming the file, the line and the field.
+import { existsSync, readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { CrmqError } from './errors.js';
+
+export function readYamlFile<S extends z.ZodType>(file: string, schema: S, opts: { what?: string; unionHint?: string } = {}): z.output<S> {
+  if (!existsSync(file)) throw new CrmqError(`${file}: ${opts.what ?? 'file'} not found`);
+  const lines = new LineCounter();
+  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    throw new CrmqError(`${file}:${lines.linePos(e.pos[0]).line}: invalid YAML: ${e.message.split('\n')[0]}`);
+  }
+  const parsed = schema.safeParse(doc.toJS() ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  // The deepest node of the path that exists in the document gives the line.
+  let line: number | undefined;
+  for (let n = issue.path.length; n >= 0 && line === undefined; n--) {
+    const node = doc.getIn(issue.path.slice(0, n) as (string | number)[], true) as { range?: [number, number] } | undefined;
+    if (node?.range) line = lines.linePos(node.range[0]).line;
+  }
+  const where = issue.path.join('.') || '(top level)';
+  const message = issue.code === 'invalid_union' && opts.unionHint ? opts.unionHint : issue.message;
+  throw new CrmqError(`${file}${line ? `:${line}` : ''}: ${where}: ${message}`);
+}
