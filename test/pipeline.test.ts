@@ -24,10 +24,12 @@ interface Received {
 }
 
 /** A real SMTP server on loopback that needs a login and keeps what it receives. */
-async function smtp(opts: { password?: string; refuse?: (rcpt: string) => boolean } = {}) {
+async function smtp(opts: { password?: string; refuse?: (rcpt: string) => boolean; tls?: 'starttls' | 'implicit' } = {}) {
   const received: Received[] = [];
+  const secureSessions: boolean[] = [];
   const server = new SMTPServer({
-    secure: false, disabledCommands: ['STARTTLS'], authOptional: false, allowInsecureAuth: true, logger: false,
+    // smtp-server's built-in self-signed certificate serves STARTTLS and implicit TLS in tests.
+    secure: opts.tls === 'implicit', disabledCommands: opts.tls ? [] : ['STARTTLS'], authOptional: false, allowInsecureAuth: !opts.tls, logger: false,
     onAuth(auth, _session, cb) {
       if (auth.username === 'crmq' && auth.password === (opts.password ?? 'secret')) cb(null, { user: 'crmq' });
       else cb(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
@@ -37,6 +39,7 @@ async function smtp(opts: { password?: string; refuse?: (rcpt: string) => boolea
       else cb();
     },
     onData(stream, session, cb) {
+      secureSessions.push(session.secure);
       simpleParser(stream, { keepCidLinks: true }).then((mail) => {
         received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined, to: session.envelope.rcptTo.map((r) => r.address), mail });
         cb();
@@ -46,7 +49,9 @@ async function smtp(opts: { password?: string; refuse?: (rcpt: string) => boolea
   await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
   servers.push(server);
   const port = (server.server.address() as AddressInfo).port;
-  return { received, port, url: `smtp://crmq:secret@127.0.0.1:${port}` };
+  const scheme = opts.tls === 'implicit' ? 'smtps' : 'smtp';
+  const query = opts.tls ? '/?tls.rejectUnauthorized=false' : '';
+  return { received, secureSessions, port, url: `${scheme}://crmq:secret@127.0.0.1:${port}${query}` };
 }
 
 /** An SMTP peer that goes away in the middle of DATA. */
@@ -154,6 +159,17 @@ describe('crmq run delivers to a real SMTP server', () => {
     const second = await cli('run', file);
     expect(server.received).toHaveLength(1);
     expect(second.stdout).toMatch(/skipped mail to boss@example\.ru.*nothing changed since the last delivery/);
+  });
+});
+
+describe('encrypted SMTP', () => {
+  it.each(['starttls', 'implicit'] as const)('delivers over %s (the login goes over TLS)', async (tls) => {
+    const server = await smtp({ tls });
+    const dir = tmp();
+    const r = await cli('run', pipeline(dir, server.url));
+    expect(r.code, r.stderr).toBe(1);
+    expect(server.received).toHaveLength(1);
+    expect(server.secureSessions).toEqual([true]);
   });
 });
 
