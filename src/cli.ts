@@ -232,6 +232,40 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     });
 
   program
+    .command('dedupe')
+    .description('Duplicate clusters (fuzzy, across CRMs, Cyrillic and Latin) for review, and a merge plan')
+    .addOption(new Option('-e, --entity <entity>', 'what to deduplicate; people = contacts and leads together').choices(['contacts', 'leads', 'companies', 'people']).default('contacts'))
+    .option('--export <file>', 'write a merge plan: .csv (the survivors, importable with --preset canonical) or .xlsx (survivors and merges)')
+    .option('--prefer <sources>', 'source priority for choosing the survivor, comma-separated', collect)
+    .option('--threshold <p>', 'match probability for a link (default per entity type)', Number)
+    .option('--config <file>', 'project config (default: ./crmq.yaml if present)')
+    .addOption(dbOption())
+    .addOption(formatOption(['table', 'json'], 'table'))
+    .action(async (o) => {
+      const { dedupeCommand } = await import('./commands/dedupe.js');
+      const r = await dedupeCommand({ db: o.db, entity: o.entity, export: o.export, prefer: o.prefer, threshold: o.threshold, config: o.config });
+      if (o.format === 'json') out.stdout(JSON.stringify({ records: r.records, candidate_pairs: r.candidatePairs, clusters: r.clusters }, null, 2) + '\n');
+      else {
+        const rows = r.clusters.flatMap((c) => c.members.map((m, i) => ({ cluster: i === 0 ? c.cluster : '', score: i === 0 ? Number(c.score.toFixed(3)) : null, matched: i === 0 ? c.matched : '', record: `${m.entity} ${m.source}:${m.source_id}`, name: m.label })));
+        out.stdout(`${r.records} records, ${r.candidatePairs} candidate pairs, ${r.clusters.length} duplicate clusters\n`);
+        if (rows.length) out.stdout(renderTable(rows, undefined, { maxWidth: 60 }) + '\n');
+      }
+      if (r.file) out.stderr(`wrote ${r.file}\n`);
+    });
+
+  program
+    .command('find')
+    .description('Fuzzy lookup over contacts, leads and companies (Cyrillic and Latin, phones, e-mails)')
+    .argument('<query>', 'e.g. "Иванов Сергей", "ivanov@mail.ru", "+7 912 345"')
+    .option('--limit <n>', 'at most this many results', Number, 10)
+    .addOption(dbOption())
+    .addOption(formatOption(['table', 'json'], 'table'))
+    .action(async (query: string, o) => {
+      const { findCommand } = await import('./commands/find.js');
+      printRows(out, await findCommand(query, o), o.format);
+    });
+
+  program
     .command('run')
     .description('Run a pipeline file (import, check, report, deliver) under a lock; exit 0 good, 1 data problems, 2 the run failed')
     .argument('<pipeline>', 'pipeline file, e.g. crmq.pipeline.yaml (docs/pipelines.md)')

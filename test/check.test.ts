@@ -135,7 +135,7 @@ describe('outputs', () => {
   it('the terminal summary has no colour when not a TTY', () => {
     const r = cliProcess(['check', '--db', db]);
     expect(r.stdout).not.toMatch(/\x1b\[/);
-    expect(r.stdout).toMatch(/36 rules: \d+ clean, \d+ with findings; \d+ findings/);
+    expect(r.stdout).toMatch(/\d+ rules: \d+ clean, \d+ with findings; \d+ findings/);
   });
 });
 

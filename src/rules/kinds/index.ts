@@ -2,6 +2,7 @@
 import consistency from './consistency.js';
 import fake from './fake.js';
 import format from './format.js';
+import fuzzyDuplicate from './fuzzy-duplicate.js';
 import freshness from './freshness.js';
 import type { Kind } from './kind.js';
 import outlier from './outlier.js';
@@ -14,5 +15,5 @@ import unique from './unique.js';
 import vocabulary from './vocabulary.js';
 
 export const KINDS: Record<string, Kind> = Object.fromEntries(
-  [required, unique, format, phoneFormat, vocabulary, semanticDrift, reference, consistency, fake, outlier, freshness, sql].map((k) => [k.name, k as Kind]),
+  [required, unique, fuzzyDuplicate, format, phoneFormat, vocabulary, semanticDrift, reference, consistency, fake, outlier, freshness, sql].map((k) => [k.name, k as Kind]),
 );

@@ -1,0 +1,31 @@
+// Normalisers as SQL macros (vectorised in DuckDB, no per-row JS): names with Cyrillic → Latin transliteration,
+// companies without legal forms, e-mail keys with provider rules, web domains without free-mail providers.
+const CYR: [string, string][] = [
+  ['щ', 'shch'], ['ж', 'zh'], ['х', 'kh'], ['ц', 'ts'], ['ч', 'ch'], ['ш', 'sh'], ['ю', 'yu'], ['я', 'ya'], ['ё', 'e'], ['й', 'y'], ['ъ', ''], ['ь', ''],
+  ['а', 'a'], ['б', 'b'], ['в', 'v'], ['г', 'g'], ['д', 'd'], ['е', 'e'], ['з', 'z'], ['и', 'i'], ['к', 'k'], ['л', 'l'], ['м', 'm'], ['н', 'n'],
+  ['о', 'o'], ['п', 'p'], ['р', 'r'], ['с', 's'], ['т', 't'], ['у', 'u'], ['ф', 'f'], ['ы', 'y'], ['э', 'e'],
+];
+const translit = (x: string) => CYR.reduce((acc, [c, l]) => `replace(${acc}, '${c}', '${l}')`, x);
+/** The same transliteration in JS, for constants. */
+export const latin = (s: string) => CYR.reduce((acc, [c, l]) => acc.replaceAll(c, l), s.toLowerCase());
+
+export const FREE_MAIL = ['gmail.com', 'googlemail.com', 'yandex.ru', 'ya.ru', 'mail.ru', 'bk.ru', 'inbox.ru', 'list.ru', 'rambler.ru', 'outlook.com', 'hotmail.com', 'live.com', 'yahoo.com', 'icloud.com', 'me.com', 'gmx.de', 'web.de', 'proton.me', 'protonmail.com', 'aol.com'];
+
+export const LEGAL_FORMS = ['ооо', 'оао', 'зао', 'пао', 'ао', 'ип', 'нко', 'ано', 'гуп', 'муп', 'llc', 'inc', 'ltd', 'limited', 'gmbh', 'ag', 'sa', 'sarl', 'bv', 'oy', 'ab', 'plc', 'corp', 'corporation', 'co', 'company', 'kg'];
+
+export const DEDUPE_MACROS = `
+-- lower case, ё→е, accents stripped, Cyrillic → Latin (passport style), punctuation to spaces, Latin spelling variants folded
+CREATE OR REPLACE TEMP MACRO dd_latin(s) AS ${translit("strip_accents(lower(replace(replace(s, 'Ё', 'Е'), 'ё', 'е')))")};
+CREATE OR REPLACE TEMP MACRO dd_name(s) AS nullif(trim(regexp_replace(regexp_replace(regexp_replace(replace(dd_latin(s), 'x', 'ks'), '[^a-z0-9 ]', ' ', 'g'),
+  '(iy|ij|yi|ii|ei|ey)\\b', 'y', 'g'), '\\s+', ' ', 'g')), '');
+-- name tokens in alphabetical order: "Иванов Сергей" and "Sergey Ivanov" get the same key
+CREATE OR REPLACE TEMP MACRO dd_name_key(s) AS array_to_string(list_sort(string_split(dd_name(s), ' ')), ' ');
+CREATE OR REPLACE TEMP MACRO dd_company(s) AS nullif(trim(regexp_replace(regexp_replace(dd_latin(replace(replace(replace(s, '«', ' '), '»', ' '), '"', ' ')),
+  '(^|[^a-z0-9])(${LEGAL_FORMS.map(latin).join('|')})([^a-z0-9]|$)', ' ', 'g'), '[^a-z0-9]+', ' ', 'g')), '');
+CREATE OR REPLACE TEMP MACRO dd_email(e) AS CASE WHEN split_part(lower(trim(e)), '@', 2) IN ('gmail.com', 'googlemail.com')
+  THEN replace(split_part(split_part(lower(trim(e)), '@', 1), '+', 1), '.', '') || '@gmail.com'
+  ELSE split_part(split_part(lower(trim(e)), '@', 1), '+', 1) || '@' || split_part(lower(trim(e)), '@', 2) END;
+CREATE OR REPLACE TEMP MACRO dd_domain(s) AS CASE WHEN regexp_extract(lower(trim(s)), '^(?:https?://)?(?:www\\.)?(?:[^@/]*@)?([^/:?#@]+)', 1) IN (${FREE_MAIL.map((d) => `'${d}'`).join(', ')}) THEN NULL
+  ELSE nullif(regexp_extract(lower(trim(s)), '^(?:https?://)?(?:www\\.)?(?:[^@/]*@)?([^/:?#@]+)', 1), '') END;
+CREATE OR REPLACE TEMP MACRO dd_digits(s) AS nullif(regexp_replace(s, '[^0-9]', '', 'g'), '');
+`;

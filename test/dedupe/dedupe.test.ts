@@ -1,0 +1,140 @@
+// Duplicate detection: the normalisers, clustering without chaining, quality on a labelled public set,
+// determinism, the demo's planted duplicates, and the merge plan round trip.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DATASETS, loadDataset } from '../../bench/dedup/datasets.js';
+import type { Manifest } from '../../fixtures/generate.js';
+import { openDb } from '../../src/db/database.js';
+import { clusterLinks } from '../../src/dedupe/cluster.js';
+import { PERSON } from '../../src/dedupe/config.js';
+import { evaluate } from '../../src/dedupe/evaluate.js';
+import { linkRecords } from '../../src/dedupe/link.js';
+import { DEDUPE_MACROS } from '../../src/dedupe/normalize-sql.js';
+import { prepareNormalization } from '../../src/rules/normalize.js';
+import { cli, HAS_SHARED, query, ROOT, SHARED, tmp } from '../helpers.js';
+
+async function sql(expr: string): Promise<unknown> {
+  const db = await openDb(':memory:');
+  await db.run(DEDUPE_MACROS);
+  const [r] = await db.all<{ v: unknown }>(`SELECT ${expr} AS v`);
+  db.close();
+  return r.v;
+}
+
+describe('normalisers', () => {
+  it.each([
+    ["dd_name_key('Иванов Сергей')", 'ivanov sergy'], ["dd_name_key('Sergei Ivanov')", 'ivanov sergy'], ["dd_name_key('IVANOV, Sergey')", 'ivanov sergy'],
+    ["dd_name('Дмитрий')", 'dmitry'], ["dd_name('Dmitriy')", 'dmitry'], ["dd_name('Фёдоров')", 'fedorov'], ["dd_name('Щукина')", 'shchukina'], ["dd_name('José Müller')", 'jose muller'],
+  ])('names: %s = %s', async (expr, want) => expect(await sql(expr)).toBe(want));
+
+  it.each([
+    ["dd_company('ООО «Вектор»')", 'vektor'], ["dd_company('Vektor LLC')", 'vektor'], ["dd_company('АО \"Гранит\"')", 'granit'], ["dd_company('ПАО Сбербанк')", 'sberbank'],
+    ["dd_company('Acme Tools GmbH')", 'acme tools'], ["dd_company('Helix Labs, Inc.')", 'helix labs'], ["dd_company('ИП Петров')", 'petrov'],
+  ])('companies: %s = %s', async (expr, want) => expect(await sql(expr)).toBe(want));
+
+  it.each([
+    ["dd_email(' Ivan.Petrov+crm@GMail.com ')", 'ivanpetrov@gmail.com'], ["dd_email('anna+x@mail.ru')", 'anna@mail.ru'],
+    ["dd_domain('https://www.vektor.ru/about')", 'vektor.ru'], ["dd_domain('anna@vektor.ru')", 'vektor.ru'], ["dd_domain('anna@gmail.com')", null],
+  ])('e-mails and domains: %s = %s', async (expr, want) => expect(await sql(expr)).toBe(want));
+
+  it('phones of several countries meet in E.164', async () => {
+    const db = await openDb(':memory:');
+    await db.run(`INSERT INTO imports VALUES (1, 'de', 'contacts', 'f', 'x', 'hubspot', 'utf-8', ',', 1, 1, 0, 0, NULL, now(), now()), (2, 'ru', 'contacts', 'f', 'y', 'bitrix24', 'utf-8', ';', 1, 1, 0, 0, NULL, now(), now())`);
+    await prepareNormalization(db, { defaultRegion: 'RU', regions: { de: 'DE' } });
+    const out = await db.all<{ raw: string; region: string; e164: string | null }>(`SELECT raw, region, crmq_phone_e164(raw, region) AS e164 FROM (VALUES
+      ('8 (912) 345-67-89', 'RU'), ('+7 912 345 67 89', 'RU'), ('79123456789', 'RU'), ('030 1234567', 'DE'), ('+49 30 1234567', 'RU'),
+      ('(415) 555-2671', 'US'), ('+44 20 7946 0958', 'RU'), ('0000000', 'RU')) t(raw, region)`);
+    db.close();
+    expect(out.map((r) => r.e164)).toEqual(['+79123456789', '+79123456789', '+79123456789', '+49301234567', '+49301234567', '+14155552671', '+442079460958', null]);
+  });
+});
+
+describe('clustering', () => {
+  it('does not chain two groups through one weak link, and keeps strong bridges', () => {
+    const links: [string, string, number][] = [['a', 'b', 0.999], ['b', 'c', 0.999], ['a', 'c', 0.999], ['x', 'y', 0.999], ['y', 'z', 0.999], ['x', 'z', 0.999], ['c', 'x', 0.95]];
+    const c = clusterLinks(['a', 'b', 'c', 'x', 'y', 'z', 'lone'], links);
+    expect(new Set([c.get('a'), c.get('b'), c.get('c')]).size).toBe(1);
+    expect(c.get('a')).not.toBe(c.get('x'));
+    expect(c.get('lone')).toBe('lone');
+    const strong = clusterLinks(['a', 'b', 'c'], [['a', 'b', 0.9999], ['b', 'c', 0.995]]);
+    expect(strong.get('c')).toBe(strong.get('a'));
+  });
+
+  it('pairwise and B-cubed scores by the book', () => {
+    const truth = new Map([['1', 'A'], ['2', 'A'], ['3', 'A'], ['4', 'B']]);
+    const q = evaluate(new Map([['1', 'x'], ['2', 'x'], ['3', 'y'], ['4', 'y']]), truth);
+    expect(q).toMatchObject({ truePairs: 3, predictedPairs: 2, precision: 0.5, recall: 1 / 3 });
+  });
+});
+
+describe.skipIf(!HAS_SHARED)('on labelled data (FEBRL 1: 1,000 records, 500 true pairs)', () => {
+  async function run() {
+    const db = await openDb(':memory:');
+    await loadDataset(db, DATASETS.find((d) => d.name === 'FEBRL 1')!, join(SHARED, 'datasets/dedup'));
+    const r = await linkRecords(db, PERSON);
+    const truth = new Map((await db.all<{ id: string; cluster: string }>('SELECT id, cluster FROM dd_truth')).map((x) => [x.id, x.cluster]));
+    const [recall] = await db.all<{ kept: number; all: number }>(`SELECT
+      (SELECT count(*) FROM dd_pairs p JOIN dd_truth a ON a.id = p.l JOIN dd_truth b ON b.id = p.r WHERE a.cluster = b.cluster) AS kept,
+      (SELECT count(*) FROM dd_truth a JOIN dd_truth b ON a.cluster = b.cluster AND a.id < b.id) AS "all"`);
+    const clusters = clusterLinks([...truth.keys()], r.links);
+    db.close();
+    return { r, quality: evaluate(clusters, truth), recall, clusters };
+  }
+
+  it('blocking keeps nearly every true pair with few candidates; the clusters score F1 ≥ 0.995', async () => {
+    const { r, quality, recall } = await run();
+    expect(recall.kept / recall.all).toBeGreaterThanOrEqual(0.99);
+    expect(r.candidatePairs / r.records).toBeLessThan(2);
+    expect(quality.f1).toBeGreaterThanOrEqual(0.995);
+  });
+
+  it('is deterministic: the same input gives the same clusters', async () => {
+    const a = await run();
+    const b = await run();
+    expect([...a.clusters.entries()].sort()).toEqual([...b.clusters.entries()].sort());
+    expect(a.r.links).toEqual(b.r.links);
+  });
+});
+
+describe('on the demo data', () => {
+  const dir = tmp();
+  const db = join(dir, 'demo.duckdb');
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'fixtures/sample/manifest.json'), 'utf8')) as Manifest;
+
+  it('finds every planted duplicate (within and across CRMs, Cyrillic and Latin) and links no other real person', async () => {
+    expect((await cli('demo', '--out', dir, '--db', db)).code).toBe(0);
+    const r = await cli('check', '--db', db, '--select', 'contact.fuzzy-duplicate', '--format', 'json');
+    const found = JSON.parse(r.stdout).findings as { source: string; source_id: string; cluster: string }[];
+    const key = (x: { source: string; source_id: string }) => `${x.source}:${x.source_id}`;
+    for (const g of manifest.duplicates) {
+      const clusters = new Set(g.members.map((m) => found.find((f) => key(f) === key(m))?.cluster));
+      expect(clusters.size, JSON.stringify(g.members)).toBe(1);
+      expect([...clusters][0]).toBeTruthy();
+    }
+    // Beyond the planted duplicates, only the planted test records ("Тест Тестов", "Test Test") look alike.
+    const planted = new Set([...manifest.duplicates.flatMap((g) => g.members.map(key)), ...manifest.planted.filter((p) => p.category === 'fake').map(key)]);
+    expect(found.map(key).filter((k) => !planted.has(k))).toEqual([]);
+  });
+
+  it('writes a merge plan that imports back: one survivor per cluster, the best value of each field kept', async () => {
+    const plan = join(dir, 'merge-plan.csv');
+    const r = await cli('dedupe', '--db', db, '--entity', 'contacts', '--export', plan, '--format', 'json');
+    const clusters = JSON.parse(r.stdout).clusters as { members: unknown[] }[];
+    const back = join(dir, 'back.duckdb');
+    const imp = await cli('import', plan, '--source', 'merged', '--preset', 'canonical', '--entity', 'contacts', '--db', back, '--format', 'json');
+    expect(JSON.parse(imp.stdout)[0]).toMatchObject({ rowsLoaded: clusters.length, rowsRejected: 0 });
+    // A b24 + amoCRM pair: the survivor keeps the patronymic only Bitrix24 had, and an e-mail from either.
+    const [row] = await query<{ middle_name: string | null; email: string | null; n: number }>(back, `SELECT middle_name, email, (SELECT count(*) FROM contacts) AS n FROM contacts WHERE extra->>'merged_ids' LIKE '%amo:%' AND middle_name IS NOT NULL LIMIT 1`);
+    expect(row.middle_name).toMatch(/вич|вна$/);
+    expect(row.n).toBe(clusters.length);
+  });
+
+  it('crmq find looks up Cyrillic names with a Latin query', async () => {
+    const person = manifest.planted.find((p) => p.category === 'duplicate_cross' && p.source === 'hubspot')!;
+    const latinName = person.note.split(' = ')[0];
+    const r = await cli('find', latinName, '--db', db, '--format', 'json');
+    const hits = JSON.parse(r.stdout) as { source: string; name: string }[];
+    expect(hits.slice(0, 3).map((h) => h.source)).toContain('b24');
+  });
+});
