@@ -27,6 +27,7 @@ export const PERSON: EntityConfig = {
     ['first', 'dob'], ['last', 'dob'], ['name_key'],
     ['substr(last, 1, 4)', 'substr(first, 1, 1)'], ['substr(first, 1, 4)', 'substr(last, 1, 1)'],
     ['postcode', 'substr(last, 1, 2)'], ['dob', 'city'], ['dob', 'postcode'], ['substr(first, 1, 3)', 'substr(last, 1, 3)', 'substr(dob, 1, 4)'],
+    ['dob'], ["split_part(email, '@', 1)"], ['first', 'city'], ['last', 'city'], ['substr(dob, 1, 6)', 'substr(last, 1, 1)'],
   ],
   threshold: 0.99,
   dupesPerRecord: 0.1,
