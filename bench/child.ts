@@ -41,13 +41,14 @@ const steps: Record<string, () => Promise<Record<string, unknown> | void>> = {
   },
   /** The full shipped rule pack. */
   async 'crmq-check'() {
-    const r = await checkCommand({ db: args.db });
+    // The issue's target is for the pack without fuzzy duplicates; those have their own benchmark (bench:dedup).
+    const r = await checkCommand({ db: args.db, exclude: ['fuzzy-duplicate'] });
     return { rules: r.summary.rules, findings: r.summary.findings };
   },
   /** The floor: one plain count(*) … WHERE scan per rule, over the same tables. */
   async 'count-per-rule'() {
     const db = await openDb(args.db);
-    const rules = loadRules([SHIPPED_RULES]);
+    const rules = loadRules([SHIPPED_RULES]).filter((r) => r.kind !== 'fuzzy-duplicate');
     for (const r of rules) {
       const field = (r.params.field ?? (r.params.fields as string[] | undefined)?.[0] ?? 'source_id') as string;
       await db.all(`SELECT count(*) FROM ${r.entity} WHERE ${field} IS NULL`);
