@@ -260,4 +260,3 @@ export async function importFile(db: Db, opts: ImportOptions): Promise<ImportRes
 
 const iso = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 
-export const describeFile = (r: ImportResult) => `${basename(r.file)} → ${r.entity} (${r.preset})`;

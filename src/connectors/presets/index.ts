@@ -11,10 +11,6 @@ import zoho from './zoho.js';
 export const PRESETS: Preset[] = [canonical, hubspot, salesforce, pipedrive, zoho, bitrix24, amocrm];
 export const PRESET_IDS = ['auto', 'generic', ...PRESETS.map((p) => p.id)];
 
-export function getPreset(id: string): Preset | undefined {
-  return PRESETS.find((p) => p.id === id);
-}
-
 export const norm = (h: string): string => h.trim().toLowerCase().replace(/\s+/g, ' ').replace(/ \(\d+\)$/, '');
 
 export interface PresetMatch {
