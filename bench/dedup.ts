@@ -28,7 +28,7 @@ const rows = DATASETS.map((ds) => {
   };
 });
 const dataDir = join(here, 'data');
-const speed = [100_000].map((n) => {
+const speed = [100_000, 1_000_000].map((n) => {
   const file = join(dataDir, `contacts-${n}.csv`);
   return { n, file };
 });
