@@ -2,6 +2,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { rmSync } from 'node:fs';
 import { openDb } from '../src/db/database.js';
+import { lit } from '../src/db/sql.js';
 import { checkCommand } from '../src/commands/check.js';
 import { reportCommand } from '../src/commands/report.js';
 import { importFile } from '../src/import/import-file.js';
@@ -115,8 +116,13 @@ const steps: Record<string, () => Promise<Record<string, unknown> | void>> = {
     t = performance.now();
     const r = await findDuplicates(db, 'contacts');
     const dedupeMs = performance.now() - t;
+    // Against the planted truth (person number per record id).
+    const truth = new Map((await db.all<{ id: string; person: string }>(`SELECT 'contacts:hs:' || id AS id, person FROM read_csv(${lit(`${args.file}.truth.csv`)}, all_varchar = true)`)).map((x) => [x.id, x.person]));
+    const predicted = new Map<string, string>();
+    for (const c of r.clusters) for (const m of c.members) predicted.set(m.id, c.cluster);
+    const q = evaluate(predicted, truth);
     db.close();
-    return { phonesMs, dedupeMs, candidatePairs: r.candidatePairs, clusters: r.clusters.length };
+    return { phonesMs, dedupeMs, candidatePairs: r.candidatePairs, clusters: r.clusters.length, precision: q.precision, recall: q.recall, f1: q.f1 };
   },
   async 'crmq-import'() {
     fresh(args.db);

@@ -5,7 +5,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeBenchContacts } from '../fixtures/generate.js';
+import { writeBenchPeople } from '../fixtures/generate.js';
 import { renderTable } from '../src/ui/table.js';
 import { DATASETS } from './dedup/datasets.js';
 import { measure } from './measure.js';
@@ -28,15 +28,16 @@ const rows = DATASETS.map((ds) => {
   };
 });
 const dataDir = join(here, 'data');
-const speed = [100_000, 1_000_000].map((n) => {
-  const file = join(dataDir, `contacts-${n}.csv`);
-  return { n, file };
-});
-for (const s of speed) if (!existsSync(s.file)) await writeBenchContacts(s.file, s.n);
+const speed = [100_000, 1_000_000].map((n) => ({ n, file: join(dataDir, `people-${n}.csv`) }));
+for (const s of speed) if (!existsSync(`${s.file}.truth.csv`)) await writeBenchPeople(s.file, s.n);
 const speedRows = speed.map(({ n, file }) => {
   const m = measure('dedup-speed', { file, db: join(dataDir, 'dedup-bench.duckdb') });
   const d = m.detail as Record<string, number>;
-  return { contacts: n.toLocaleString('en-US'), 'candidate pairs': d.candidatePairs.toLocaleString('en-US'), clusters: d.clusters, 'phones s': (d.phonesMs / 1000).toFixed(1), 'dedupe s': (d.dedupeMs / 1000).toFixed(1), 'peak RSS MB': Math.round(m.rssMb) };
+  return {
+    contacts: n.toLocaleString('en-US'), 'candidate pairs': d.candidatePairs.toLocaleString('en-US'), clusters: d.clusters,
+    precision: d.precision.toFixed(3), recall: d.recall.toFixed(3), F1: d.f1.toFixed(3),
+    'phones s': (d.phonesMs / 1000).toFixed(1), 'dedupe s': (d.dedupeMs / 1000).toFixed(1), 'total s': ((d.phonesMs + d.dedupeMs) / 1000).toFixed(1), 'peak RSS MB': Math.round(m.rssMb),
+  };
 });
 const quality = renderTable(rows, undefined, { maxWidth: 40 });
 const speedTable = renderTable(speedRows);

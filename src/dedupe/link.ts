@@ -86,9 +86,10 @@ export interface LinkResult {
 }
 
 export async function linkRecords(db: Db, cfg: EntityConfig, opts: LinkOptions = {}): Promise<LinkResult> {
-  const maxBlock = opts.maxBlock ?? 150;
   const fields = Object.keys(cfg.fields);
   const [{ n }] = await db.all<{ n: number }>('SELECT count(*) AS n FROM dd_rec');
+  // Blocks shrink as the table grows (150 up to 20,000 records, 21 at a million), so pairs grow about linearly.
+  const maxBlock = opts.maxBlock ?? Math.round(Math.min(150, Math.max(20, 150 * Math.sqrt(20_000 / Math.max(1, n)))));
   const empty: Model = { lambda: 0, levels: {} };
   await db.run(`CREATE OR REPLACE TEMP TABLE dd_gamma AS SELECT NULL::VARCHAR AS l, NULL::VARCHAR AS r WHERE FALSE`);
   if (n < 2) return { records: n, candidatePairs: 0, model: empty, links: [] };
