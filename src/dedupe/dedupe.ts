@@ -33,9 +33,20 @@ export async function findDuplicates(db: Db, target: DedupeTarget, overrides: Pa
   const type = await buildRecords(db, target);
   const cfg = { ...(type === 'person' ? PERSON : ORGANISATION), ...overrides };
   const link = await linkRecords(db, cfg);
-  const members = await db.all<Member>('SELECT id, entity, source, source_id, label FROM dd_rec ORDER BY id');
+  // Only records with a link can be in a cluster of two or more: the rest stay in DuckDB.
+  const linked = [...new Set(link.links.flatMap(([l, r]) => [l, r]))].sort();
+  await db.run('CREATE OR REPLACE TEMP TABLE dd_linked (id VARCHAR)');
+  for (let i = 0; i < linked.length; i += 50_000) {
+    const app = await db.conn.createAppender('dd_linked');
+    for (const id of linked.slice(i, i + 50_000)) {
+      app.appendVarchar(id);
+      app.endRow();
+    }
+    app.closeSync();
+  }
+  const members = await db.all<Member>('SELECT id, entity, source, source_id, label FROM dd_rec SEMI JOIN dd_linked USING (id) ORDER BY id');
   const byId = new Map(members.map((m) => [m.id, m]));
-  const assignment = clusterLinks(members.map((m) => m.id), link.links);
+  const assignment = clusterLinks(linked, link.links);
   const groups = new Map<string, Member[]>();
   for (const [id, c] of assignment) {
     const list = groups.get(c);

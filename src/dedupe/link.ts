@@ -101,6 +101,7 @@ export async function linkRecords(db: Db, cfg: EntityConfig, opts: LinkOptions =
   });
   await db.run(`CREATE OR REPLACE TEMP TABLE dd_keys AS SELECT * FROM (${keys.join(' UNION ALL ')}) QUALIFY count(*) OVER (PARTITION BY rule, k) BETWEEN 2 AND ${maxBlock}`);
   await db.run(`CREATE OR REPLACE TEMP TABLE dd_pairs AS SELECT DISTINCT a.id AS l, b.id AS r FROM dd_keys a JOIN dd_keys b ON a.rule = b.rule AND a.k = b.k AND a.id < b.id`);
+  await db.run('DROP TABLE dd_keys');
   const [{ c: candidatePairs }] = await db.all<{ c: number }>('SELECT count(*) AS c FROM dd_pairs');
   await db.run(`CREATE OR REPLACE TEMP TABLE dd_gamma AS ${gammasSelect(cfg, 'dd_pairs')}`);
 
@@ -113,6 +114,7 @@ export async function linkRecords(db: Db, cfg: EntityConfig, opts: LinkOptions =
   ).join(' UNION ALL ');
   await db.run(`CREATE OR REPLACE TEMP TABLE dd_random AS SELECT * FROM (${randomPairs}) LIMIT ${want}`);
   const uCounts = await db.all<Record<string, number>>(`SELECT ${fields.map((f) => `${ident(`g_${f}`)}`).join(', ')}, count(*) AS n FROM (${gammasSelect(cfg, 'dd_random')}) GROUP BY ALL`);
+  await db.run('DROP TABLE dd_random');
   const u: Record<string, Record<number, number>> = {};
   for (const f of fields) {
     const top = TOP[cfg.fields[f]];
@@ -199,9 +201,11 @@ export async function linkRecords(db: Db, cfg: EntityConfig, opts: LinkOptions =
   });
   const tfJoins = cfg.tf.map((f) => `LEFT JOIN ${ident(`dd_tf_${f}`)} ${ident(`tf_${f}`)} ON ${ident(`tf_${f}`)}.v = g.${ident(`v_${f}`)}`).join(' ');
   const prior = Math.log2(lambda / (1 - lambda));
-  await db.run(`CREATE OR REPLACE TEMP TABLE dd_scored AS SELECT l, r, ${prior} + ${terms.join(' + ')} AS weight FROM dd_gamma g ${tfJoins}`);
+  // Only the links leave DuckDB: weight ≥ log2(t / (1 - t)) is probability ≥ t.
+  const minWeight = Math.log2(cfg.threshold / (1 - cfg.threshold));
   const links = await db.all<{ l: string; r: string; p: number }>(
-    `SELECT l, r, 1 / (1 + pow(2, -weight)) AS p FROM dd_scored WHERE 1 / (1 + pow(2, -weight)) >= ${cfg.threshold} ORDER BY l, r`,
+    `SELECT l, r, 1 / (1 + pow(2, -weight)) AS p FROM (SELECT g.l, g.r, ${prior} + ${terms.join(' + ')} AS weight FROM dd_gamma g ${tfJoins})
+     WHERE weight >= ${Number.isFinite(minWeight) ? minWeight : -1e9} ORDER BY l, r`,
   );
   return { records: n, candidatePairs, model, links: links.map((x) => [x.l, x.r, x.p]) };
 }
