@@ -238,12 +238,13 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     .option('--export <file>', 'write a merge plan: .csv (the survivors, importable with --preset canonical) or .xlsx (survivors and merges)')
     .option('--prefer <sources>', 'source priority for choosing the survivor, comma-separated', collect)
     .option('--threshold <p>', 'match probability for a link (default per entity type)', Number)
+    .option('--em <rounds>', 'learn the m probabilities from this data with EM (default 0: the level priors)', Number)
     .option('--config <file>', 'project config (default: ./crmq.yaml if present)')
     .addOption(dbOption())
     .addOption(formatOption(['table', 'json'], 'table'))
     .action(async (o) => {
       const { dedupeCommand } = await import('./commands/dedupe.js');
-      const r = await dedupeCommand({ db: o.db, entity: o.entity, export: o.export, prefer: o.prefer, threshold: o.threshold, config: o.config });
+      const r = await dedupeCommand({ db: o.db, entity: o.entity, export: o.export, prefer: o.prefer, threshold: o.threshold, em: o.em, config: o.config });
       if (o.format === 'json') out.stdout(JSON.stringify({ records: r.records, candidate_pairs: r.candidatePairs, clusters: r.clusters }, null, 2) + '\n');
       else {
         const rows = r.clusters.flatMap((c) => c.members.map((m, i) => ({ cluster: i === 0 ? c.cluster : '', score: i === 0 ? Number(c.score.toFixed(3)) : null, matched: i === 0 ? c.matched : '', record: `${m.entity} ${m.source}:${m.source_id}`, name: m.label })));

@@ -17,18 +17,21 @@ export interface DedupeOptions {
   export?: string;
   prefer?: string[];
   threshold?: number;
+  /** EM rounds learning m from this data (0: the level priors). */
+  em?: number;
   config?: string;
 }
 
 export async function dedupeCommand(opts: DedupeOptions) {
   if (opts.export && !['.csv', '.xlsx'].includes(extname(opts.export).toLowerCase())) throw new CrmqError(`--export: "${opts.export}" must end in .csv or .xlsx`);
   if (opts.threshold !== undefined && !(opts.threshold >= 0.5 && opts.threshold <= 1)) throw new CrmqError('--threshold: a probability from 0.5 to 1');
+  if (opts.em !== undefined && !(Number.isInteger(opts.em) && opts.em >= 0 && opts.em <= 100)) throw new CrmqError('--em: a number of rounds from 0 to 100');
   const config = loadConfig(opts.config);
   return withDb(
     opts.db,
     async (db) => {
       await prepareNormalization(db, { defaultRegion: config.phone_region.default, regions: config.phone_region.sources });
-      const run = await findDuplicates(db, opts.entity, opts.threshold ? { threshold: opts.threshold } : {});
+      const run = await findDuplicates(db, opts.entity, opts.threshold ? { threshold: opts.threshold } : {}, opts.em ?? 0);
       let file: string | undefined;
       if (opts.export) {
         const plan = await mergePlan(db, run.clusters, opts.prefer);

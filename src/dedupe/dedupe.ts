@@ -29,10 +29,10 @@ export interface DedupeRun {
   link: LinkResult;
 }
 
-export async function findDuplicates(db: Db, target: DedupeTarget, overrides: Partial<EntityConfig> = {}): Promise<DedupeRun> {
+export async function findDuplicates(db: Db, target: DedupeTarget, overrides: Partial<EntityConfig> = {}, emIterations = 0): Promise<DedupeRun> {
   const type = await buildRecords(db, target);
   const cfg = { ...(type === 'person' ? PERSON : ORGANISATION), ...overrides };
-  const link = await linkRecords(db, cfg);
+  const link = await linkRecords(db, cfg, { emIterations });
   // Only records with a link can be in a cluster of two or more: the rest stay in DuckDB.
   const linked = [...new Set(link.links.flatMap(([l, r]) => [l, r]))].sort();
   await db.run('CREATE OR REPLACE TEMP TABLE dd_linked (id VARCHAR)');

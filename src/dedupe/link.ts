@@ -72,6 +72,10 @@ export interface LinkOptions {
   maxBlock?: number;
   /** Random pairs drawn to estimate u. */
   uPairs?: number;
+  /**
+   * Expectation–maximisation rounds refining m from the data (λ held at its prior). Off by default: on the labelled
+   * sets 5 rounds raised fake_1000 from 0.939 to 0.972 but lowered historical_50k (0.861 → 0.806), restaurants and Chicago.
+   */
   emIterations?: number;
   /** Expected duplicates per record, for the prior. */
   dupesPerRecord?: number;
