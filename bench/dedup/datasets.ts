@@ -7,7 +7,7 @@ import { lit } from '../../src/db/sql.js';
 import { DEDUPE_MACROS } from '../../src/dedupe/normalize-sql.js';
 
 export const PERSON_COLUMNS = ['first', 'last', 'name_key', 'dob', 'email', 'phone', 'address', 'city', 'postcode', 'id_number', 'gender', 'occupation', 'company'];
-export const ORG_COLUMNS = ['org_name', 'address', 'city', 'postcode', 'phone', 'domain', 'email', 'category', 'id_number'];
+export const ORG_COLUMNS = ['org_name', 'address', 'city', 'postcode', 'phone', 'domain', 'email', 'id_number'];
 
 export interface Dataset {
   name: string;
@@ -46,7 +46,7 @@ export const DATASETS: Dataset[] = [
   {
     name: 'restaurants', type: 'organisation',
     select: (d) => `SELECT CAST(row_number() OVER () AS VARCHAR) AS id, replace(unique_id, '''', '') AS cluster, dd_company(name) AS org_name,
-      dd_name(address) AS address, dd_name(city) AS city, dd_name(cuisine) AS category
+      dd_name(address) AS address, dd_name(city) AS city
       FROM ${csv(join(d, 'restaurants_fodors_zagat', 'restaurant-nophone-training.csv'), ", quote = '\"', escape = '\"'")}`,
   },
   {

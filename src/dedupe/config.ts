@@ -34,8 +34,8 @@ export const PERSON: EntityConfig = {
 };
 
 export const ORGANISATION: EntityConfig = {
-  fields: { org_name: 'text', address: 'text', city: 'text', postcode: 'exact', phone: 'exact', domain: 'exact', email: 'email', category: 'text', id_number: 'exact' },
-  tf: ['city', 'category'],
+  fields: { org_name: 'text', address: 'text', city: 'text', postcode: 'exact', phone: 'exact', domain: 'exact', email: 'email', id_number: 'exact' },
+  tf: ['city'],
   blocking: [
     ['phone'], ['domain'], ['id_number'], ['email'],
     ["split_part(org_name, ' ', 1)", 'city'], ["split_part(org_name, ' ', 1)", 'postcode'],

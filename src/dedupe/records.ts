@@ -22,7 +22,7 @@ export async function buildRecords(db: Db, target: DedupeTarget): Promise<'perso
     await db.run(`CREATE OR REPLACE TEMP TABLE dd_rec AS
       SELECT 'companies:' || t.source || ':' || t.source_id AS id, 'companies' AS entity, t.source, t.source_id, dd_company(t.name) AS org_name,
         CAST(NULL AS VARCHAR) AS address, dd_name(t.city) AS city, CAST(NULL AS VARCHAR) AS postcode, p.e164 AS phone,
-        coalesce(dd_domain(t.website), dd_domain(t.email)) AS domain, dd_email(t.email) AS email, dd_name(t.industry) AS category,
+        coalesce(dd_domain(t.website), dd_domain(t.email)) AS domain, dd_email(t.email) AS email,
         nullif(regexp_replace(t.inn, '\\D', '', 'g'), '') AS id_number, t.name AS label
       FROM companies t LEFT JOIN (SELECT source, source_id, first(e164 ORDER BY pos) AS e164 FROM phone_keys WHERE entity = 'companies' AND e164 IS NOT NULL GROUP BY ALL) p
         ON p.source = t.source AND p.source_id = t.source_id`);
