@@ -1,5 +1,6 @@
 // Reading a YAML file through a zod schema: every problem is one line naming the file, the line and the field.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { CrmqError } from './errors.js';
@@ -24,4 +25,20 @@ export function readYamlFile<S extends z.ZodType>(file: string, schema: S, opts:
   const where = issue.path.join('.') || '(top level)';
   const message = issue.code === 'invalid_union' && opts.unionHint ? opts.unionHint : issue.message;
   throw new CrmqError(`${file}${line ? `:${line}` : ''}: ${where}: ${message}`);
+}
+
+/**
+ * Every definition in the YAML files of the folders, in id order; a later folder's file replaces an earlier one
+ * with the same id (how users override a shipped rule or report).
+ */
+export function loadFolders<T extends { id: string }>(dirs: string[], what: string, load: (file: string) => T): T[] {
+  const byId = new Map<string, T>();
+  for (const dir of dirs) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CrmqError(`${dir}: no such ${what} folder`);
+    for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+      const item = load(join(dir, name));
+      byId.set(item.id, item);
+    }
+  }
+  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
 }

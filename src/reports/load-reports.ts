@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { readYamlFile } from '../yaml-file.js';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadFolders, readYamlFile } from '../yaml-file.js';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CrmqError } from '../errors.js';
 import { ReportYamlSchema, type ReportDef } from './report-def.js';
@@ -21,13 +21,5 @@ export function loadReportFile(yamlFile: string): ReportDef {
 }
 
 export function loadReports(dirs: string[]): ReportDef[] {
-  const byId = new Map<string, ReportDef>();
-  for (const dir of dirs) {
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CrmqError(`${dir}: no such reports folder`);
-    for (const f of readdirSync(dir).filter((x) => /\.ya?ml$/.test(x)).sort()) {
-      const r = loadReportFile(join(dir, f));
-      byId.set(r.id, r);
-    }
-  }
-  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return loadFolders(dirs, 'reports', loadReportFile);
 }

@@ -1,9 +1,8 @@
 // Loads rule files from folders: YAML → zod (the file's shape) → the kind's own params schema → threshold.
 // Any problem is one line naming the file and the field.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readYamlFile } from '../yaml-file.js';
+import { loadFolders, readYamlFile } from '../yaml-file.js';
 import { CrmqError } from '../errors.js';
 import { KINDS } from './kinds/index.js';
 import { RuleFileSchema, type Rule } from './rule.js';
@@ -32,15 +31,7 @@ export function loadRuleFile(file: string): Rule {
 
 /** Every rule in the folders, in id order; a later folder's rule replaces an earlier one with the same id. */
 export function loadRules(dirs: string[]): Rule[] {
-  const byId = new Map<string, Rule>();
-  for (const dir of dirs) {
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CrmqError(`${dir}: no such rules folder`);
-    for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
-      const rule = loadRuleFile(join(dir, name));
-      byId.set(rule.id, rule);
-    }
-  }
-  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return loadFolders(dirs, 'rules', loadRuleFile);
 }
 
 /** --select / --exclude: rule ids, id prefixes (contact.email), entities, kinds or tags. */
