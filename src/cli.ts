@@ -1,6 +1,6 @@
 // The crmq command line: wires commander to the commands, prints their results, maps errors to exit codes.
 // Exit codes: 0 clean, 1 data problems (rejected rows, findings at or above --fail-on), 2 usage/config/input error.
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import chalk from 'chalk';
 import { CrmqError } from './errors.js';
 import { progressFor } from './ui/progress.js';
@@ -8,6 +8,8 @@ import { renderCsv, renderTable } from './ui/table.js';
 import { ENTITIES } from './model/tables.js';
 import { PRESET_IDS } from './connectors/presets/index.js';
 import type { ImportResult } from './import/import-file.js';
+import { CONNECTORS } from './pull/connectors/index.js';
+import type { EntityPull } from './pull/pull.js';
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
 
@@ -36,6 +38,33 @@ function describeImport(r: ImportResult): string {
   if (r.unmapped.length) lines.push(chalk.dim(`  kept in extra (no canonical field): ${r.unmapped.slice(0, 8).join(', ')}${r.unmapped.length > 8 ? ` +${r.unmapped.length - 8}` : ''}`));
   return lines.join('\n');
 }
+
+function describePull(r: EntityPull): string {
+  const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const mode = r.mode === 'incremental' ? `changed since ${r.since}` : r.mode;
+  const parts = [`${r.records} records in ${r.pages} pages (${mode})`, chalk.green(`loaded ${r.loaded}`)];
+  if (r.rejected) parts.push(chalk.red(`rejected ${r.rejected}`));
+  if (r.deleted) parts.push(`deleted ${r.deleted}`);
+  const http = `${r.requests} requests, ${r.retries} retries, ${secs(r.waitedMs)} waiting on the rate limit, ${secs(r.elapsedMs)} in all`;
+  return `${chalk.bold(r.entity)} → ${r.table}: ${parts.join(', ')}; ${http} (pull #${r.pullId})`;
+}
+
+/** --since: YYYY-MM-DD or DD.MM.YYYY (midnight UTC), or an ISO date-time. */
+export function parseSince(v: string): Date {
+  const ru = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(v);
+  const iso = ru ? `${ru[3]}-${ru[2]}-${ru[1]}` : v;
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso}T00:00:00Z` : iso);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(iso) || Number.isNaN(d.getTime())) throw new CrmqError(`--since: "${v}" is not a date (YYYY-MM-DD, DD.MM.YYYY or an ISO date-time)`);
+  return d;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
+
+const positive = (flag: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new CrmqError(`${flag}: "${v}" is not a positive number`);
+  return n;
+};
 
 export function buildProgram(out: Out, setExit: (code: number) => void): Command {
   const program = new Command('crmq')
@@ -69,6 +98,47 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       if (o.format === 'json') out.stdout(JSON.stringify(results, null, 2) + '\n');
       else for (const r of results) out.stdout(describeImport(r) + '\n');
       if (results.some((r) => r.status === 'imported' && r.rowsRejected > 0)) setExit(1);
+    });
+
+  program
+    .command('pull')
+    .description('Pull records from a CRM API into the canonical model, page by page, resumably and within its rate limits')
+    .addArgument(new Argument('<crm>', 'which CRM').choices([...CONNECTORS.map((c) => c.id), 'kommo']))
+    .requiredOption('-s, --source <name>', 'name for where the data came from, e.g. hubspot-eu (kept as lineage)')
+    .option('--entities <list>', "the CRM's entities to pull, comma-separated (default: its main ones; see below)", collect)
+    .option('--since <date>', 'only records changed since then: YYYY-MM-DD, DD.MM.YYYY or ISO date-time (default: since the last successful pull)', parseSince)
+    .option('--full', 'read everything, ignoring earlier pulls', false)
+    .option('--resume', "continue each entity's unfinished pull after its last committed page", false)
+    .option('--save-raw <dir>', 'also save every page as JSON (re-import offline with crmq import)')
+    .option('--base-url <url>', "the API's base URL (default: from the environment, see below)")
+    .option('--rate <n>', "requests per second (default: the CRM's documented limit)", positive('--rate'))
+    .option('--timeout <s>', 'seconds to wait for one answer', positive('--timeout'), 30)
+    .option('--retries <n>', 'retries of one request (rate limits, 5xx, timeouts) before giving up', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new CrmqError(`--retries: "${v}" is not a whole number`);
+      return n;
+    }, 6)
+    .option('--max-wait <s>', 'longest server-ordered wait to sit out before stopping (resume later)', positive('--max-wait'), 900)
+    .addOption(dbOption())
+    .addOption(formatOption(['text', 'json'], 'text'))
+    .addHelpText('after', () =>
+      '\nCredentials come from the environment only (NAME, or NAME_FILE holding it):\n' +
+      CONNECTORS.map((c) => `  ${c.id}: entities ${Object.keys(c.entities).join(', ')} (default ${c.defaultEntities.join(',')})\n` + c.env.map((e) => `    ${e.name.padEnd(24)} ${e.doc}`).join('\n')).join('\n') +
+      '\n',
+    )
+    .action(async (crm: string, o) => {
+      const { pullCommand } = await import('./commands/pull.js');
+      const results = await pullCommand({
+        crm, source: o.source, entities: o.entities, since: o.since, full: o.full, resume: o.resume, saveRaw: o.saveRaw, baseUrl: o.baseUrl,
+        rate: o.rate, timeoutMs: o.timeout * 1000, retries: o.retries, maxWaitMs: o.maxWait * 1000, db: o.db,
+        onEvent: (e) => {
+          if (e.type === 'wait') out.stderr(`${e.entity}: waiting ${(e.ms / 1000).toFixed(1)} s: ${e.why}\n`);
+          else if (e.type === 'start' && e.mode === 'resumed') out.stderr(`${e.entity}: resuming at page ${e.fromPage}\n`);
+        },
+      });
+      if (o.format === 'json') out.stdout(JSON.stringify(results, null, 2) + '\n');
+      else for (const r of results) out.stdout(describePull(r) + '\n');
+      if (results.some((r) => r.rejected > 0)) setExit(1);
     });
 
   program
@@ -108,7 +178,6 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
       printRows(out, await rejectsCommand(o), o.format);
     });
 
-  const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
 
   program
     .command('check')

@@ -32,6 +32,13 @@ export interface ImportOptions {
   maxRejectShare?: number;
   /** Told what the import is doing now (for a progress display). */
   onPhase?: (label: string) => void;
+  /**
+   * Records already turned into a CSV (API pages from `crmq pull`): `file` is then only the label kept in
+   * `imports.file`, `sha256` the digest of the page bodies, and an identical earlier import is not skipped.
+   */
+  prepared?: { file: PreparedFile; sha256: string };
+  /** Runs inside the import's transaction after the rows are in (the pull's checkpoint): a throw undoes the import. */
+  beforeCommit?: (result: ImportResult) => Promise<void>;
 }
 
 export interface ImportResult {
@@ -113,24 +120,28 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
   if (!opts.source || !/^[\p{L}\p{N}_.\-]+$/u.test(opts.source)) {
     throw new CrmqError(`--source: "${opts.source ?? ''}" must be a short name of letters, digits, '-', '_' or '.' (e.g. hubspot-eu)`);
   }
-  if (!existsSync(file)) throw new CrmqError(`${file}: no such file`);
-  const st = statSync(file);
-  if (!st.isFile()) throw new CrmqError(`${file}: not a file`);
+  const given = opts.prepared;
+  if (!given) {
+    if (!existsSync(file)) throw new CrmqError(`${file}: no such file`);
+    if (!statSync(file).isFile()) throw new CrmqError(`${file}: not a file`);
+  }
   const started = new Date();
   // Hash and UTF-8 check run in one pass over the file while DuckDB loads it.
-  const scan = scanFile(file).catch((e: Error) => {
-    throw new CrmqError(`${file}: cannot read (${e.message.split('\n')[0]})`);
-  });
+  const scan = given
+    ? Promise.resolve({ sha256: given.sha256, utf8: true })
+    : scanFile(file).catch((e: Error) => {
+        throw new CrmqError(`${file}: cannot read (${e.message.split('\n')[0]})`);
+      });
   scan.catch(() => {});
   const tmp = mkdtempSync(join(tmpdir(), 'crmq-'));
   let pf: PreparedFile | undefined;
   try {
-    const f = (pf = await prepare(file, tmp, opts));
+    const f = (pf = given ? given.file : await prepare(file, tmp, opts));
     const cols = f.header.map((_, i) => `c${i + 1}`);
     const p = plan(f.header, cols, f, opts);
     const entity = p.map.entity;
     const base = {
-      file: resolve(file), source: opts.source, preset: p.presetId, entity, encoding: f.encoding, delimiter: f.delimiter,
+      file: given ? file : resolve(file), source: opts.source, preset: p.presetId, entity, encoding: f.encoding, delimiter: f.delimiter,
       mapped: p.mapped, unmapped: p.unmapped,
     };
     const run = `${process.pid}_${++runCounter}`;
@@ -157,7 +168,7 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
         `SELECT import_id, rows_read, rows_loaded, rows_rejected FROM imports
          WHERE source = ${lit(opts.source)} AND entity = ${lit(entity)} AND sha256 = ${lit(digest)} ORDER BY import_id DESC LIMIT 1`,
       );
-      if (prior && !opts.replace) {
+      if (prior && !opts.replace && !given) {
         return {
           ...base, status: 'unchanged' as const, importId: prior.import_id, rowsRead: prior.rows_read, rowsLoaded: prior.rows_loaded, rowsRejected: prior.rows_rejected,
           rowsReplaced: 0, formats: {}, unparsed: {}, rejectSample: [], padded: 0,
@@ -208,7 +219,7 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
       );
       const loaded = counted.__loaded;
       const unparsed = Object.fromEntries(unparsedFields.filter((x) => counted[x] > 0).map((x) => [x, counted[x]]));
-      const fileLabel = resolve(file);
+      const fileLabel = given ? file : resolve(file);
       const rejectValues = [...structural, ...f.rejects].map((r) => `(${importId}, ${lit(opts.source)}, ${lit(entity)}, ${lit(fileLabel)}, ${r.line}, ${lit(r.reason)}, ${lit(r.raw)})`);
       if (rejectValues.length) await db.run(`INSERT INTO rejects VALUES ${rejectValues.join(', ')}`);
       if (rowRejects) {
@@ -231,10 +242,12 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
       await db.run(`INSERT INTO imports VALUES (${importId}, ${lit(opts.source)}, ${lit(entity)}, ${lit(fileLabel)}, ${lit(digest)}, ${lit(p.presetId)},
         ${lit(f.encoding)}, ${lit(f.delimiter)}, ${read}, ${loaded}, ${rejected}, ${replaced}, ${lit(JSON.stringify(warnings))}, ${lit(iso(started))}, ${lit(iso(new Date()))})`);
       const rejectSample = await db.all<{ line: number; reason: string }>(`SELECT line, reason FROM rejects WHERE import_id = ${importId} ORDER BY line LIMIT 5`);
-      return {
+      const result: ImportResult = {
         ...base, status: 'imported' as const, importId, rowsRead: read, rowsLoaded: loaded, rowsRejected: rejected, rowsReplaced: replaced,
         formats: sel.formats, unparsed, rejectSample, padded: padded.length,
       };
+      await opts.beforeCommit?.(result);
+      return result;
       });
     } finally {
       for (const t of [stage, `${stage}_gaps`, `${stage}_rej`, rejTable, scanTable]) await db.run(`DROP TABLE IF EXISTS ${t}`);

@@ -58,6 +58,32 @@ CREATE TABLE IF NOT EXISTS rejects (
 );
 `;
 
+/**
+ * `crmq pull` runs, one row per CRM entity pulled: the checkpoint. `cursor` is where the next page starts,
+ * written in the same transaction as the page's records, so a crash resumes exactly after the last commit.
+ */
+export const PULLS_DDL = `
+CREATE SEQUENCE IF NOT EXISTS pull_id_seq START 1;
+CREATE TABLE IF NOT EXISTS pulls (
+  pull_id BIGINT PRIMARY KEY,
+  crm VARCHAR NOT NULL,
+  source VARCHAR NOT NULL,
+  entity VARCHAR NOT NULL,
+  target VARCHAR NOT NULL,
+  status VARCHAR NOT NULL,
+  since TIMESTAMP,
+  cursor JSON,
+  pages BIGINT NOT NULL DEFAULT 0,
+  records BIGINT NOT NULL DEFAULT 0,
+  rejected BIGINT NOT NULL DEFAULT 0,
+  deleted BIGINT NOT NULL DEFAULT 0,
+  watermark VARCHAR,
+  error VARCHAR,
+  started_at TIMESTAMP NOT NULL,
+  finished_at TIMESTAMP
+);
+`;
+
 /** Results of `crmq check`: one row per run, one per finding. */
 export const FINDINGS_DDL = `
 CREATE SEQUENCE IF NOT EXISTS check_run_seq START 1;
@@ -87,7 +113,7 @@ CREATE OR REPLACE VIEW latest_findings AS SELECT * FROM findings WHERE run_id = 
 
 export function schemaDdl(): string {
   const tables = Object.entries(TABLES).map(([name, def]) => tableDdl(name, def as TableDef));
-  return [BOOKKEEPING_DDL, FINDINGS_DDL, ...tables].join('\n');
+  return [BOOKKEEPING_DDL, PULLS_DDL, FINDINGS_DDL, ...tables].join('\n');
 }
 
 export { LINEAGE };

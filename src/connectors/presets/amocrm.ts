@@ -48,5 +48,15 @@ export default definePreset({
         'инн': 'inn', ...phones, ...emails,
       },
     },
+    {
+      // Tasks (API v4 /tasks).
+      entity: 'activities',
+      signature: ['task_type_id', 'complete_till'],
+      id,
+      columns: {
+        text: 'subject', task_type_id: 'type', is_completed: 'status', complete_till: 'due_at', duration: 'duration_sec', 'result.text': 'outcome',
+        responsible_user_id: 'owner', created_at: 'created_at', updated_at: 'updated_at',
+      },
+    },
   ],
 });

@@ -67,8 +67,16 @@ export default definePreset({
       id,
       columns: {
         'тип': 'type', type_id: 'type', 'тема': 'subject', subject: 'subject', 'направление': 'direction', direction: 'direction', 'статус': 'status', completed: 'status',
-        'срок': 'due_at', deadline: 'due_at', 'дата выполнения': 'done_at', end_time: 'done_at', 'длительность': 'duration_sec', responsible_id: 'owner', ...owner, ...times,
+        'срок': 'due_at', deadline: 'due_at', 'дата выполнения': 'done_at', end_time: 'done_at', 'длительность': 'duration_sec', responsible_id: 'owner',
+        created: 'created_at', last_updated: 'updated_at', ...owner, ...times,
       },
+    },
+    {
+      // Stage history (REST crm.stagehistory.list): one row per stage a deal entered.
+      entity: 'deal_stage_history',
+      signature: ['STAGE_SEMANTIC_ID', 'OWNER_ID'],
+      id,
+      columns: { owner_id: 'deal_id', stage_id: 'stage', category_id: 'pipeline', created_time: 'entered_at' },
     },
   ],
 });

@@ -13,7 +13,7 @@ export default definePreset({
       columns: {
         'deal - title': 'title', title: 'title', 'deal - value': 'amount', value: 'amount', 'deal - currency': 'currency', currency: 'currency',
         'deal - stage': 'stage', stage_id: 'stage', 'deal - pipeline': 'pipeline', pipeline_id: 'pipeline', 'deal - status': 'status', status: 'status',
-        'deal - owner': 'owner', owner_name: 'owner', 'deal - deal created': 'created_at', add_time: 'created_at', 'deal - update time': 'updated_at', update_time: 'updated_at',
+        'deal - owner': 'owner', owner_name: 'owner', owner_id: 'owner', 'deal - deal created': 'created_at', add_time: 'created_at', 'deal - update time': 'updated_at', update_time: 'updated_at',
         'deal - expected close date': 'expected_close_at', expected_close_date: 'expected_close_at', 'deal - won time': 'closed_at', won_time: 'closed_at',
         'deal - lost time': 'closed_at', lost_time: 'closed_at', 'deal - deal closed on': 'closed_at', close_time: 'closed_at', 'deal - lost reason': 'lost_reason', lost_reason: 'lost_reason',
         'deal - organization': 'company_name', org_name: 'company_name', 'deal - organization id': 'company_id', org_id: 'company_id',
@@ -28,7 +28,8 @@ export default definePreset({
         'person - name': 'full_name', name: 'full_name', 'person - first name': 'first_name', first_name: 'first_name', 'person - last name': 'last_name', last_name: 'last_name',
         'person - email': 'emails', 'person - email - work': 'emails', 'person - email - home': 'emails', 'person - email - other': 'emails', email: 'emails',
         'person - phone': 'phones', 'person - phone - work': 'phones', 'person - phone - mobile': 'phones', 'person - phone - home': 'phones', 'person - phone - other': 'phones', phone: 'phones',
-        'person - organization': 'company_name', org_name: 'company_name', org_id: 'company_id', 'person - owner': 'owner', owner_name: 'owner',
+        'person - organization': 'company_name', org_name: 'company_name', org_id: 'company_id', 'person - owner': 'owner', owner_name: 'owner', owner_id: 'owner',
+        emails: 'emails', phones: 'phones',
         'person - person created': 'created_at', add_time: 'created_at', 'person - update time': 'updated_at', update_time: 'updated_at', 'person - label': 'lifecycle_stage',
       },
     },
@@ -37,7 +38,7 @@ export default definePreset({
       signature: ['Organization - Name', 'Organization - ID'],
       id: ['Organization - ID', 'id'],
       columns: {
-        'organization - name': 'name', name: 'name', 'organization - address': 'city', address: 'city', 'organization - owner': 'owner', owner_name: 'owner',
+        'organization - name': 'name', name: 'name', 'organization - address': 'city', address: 'city', 'address.locality': 'city', 'organization - owner': 'owner', owner_name: 'owner', owner_id: 'owner',
         'organization - organization created': 'created_at', add_time: 'created_at', 'organization - update time': 'updated_at', update_time: 'updated_at',
         'organization - website': 'website', 'organization - industry': 'industry', 'organization - number of employees': 'employees',
       },
@@ -49,8 +50,18 @@ export default definePreset({
       columns: {
         'activity - subject': 'subject', subject: 'subject', 'activity - type': 'type', type: 'type', 'activity - due date': 'due_at', due_date: 'due_at',
         'activity - done': 'status', done: 'status', 'activity - marked as done time': 'done_at', marked_as_done_time: 'done_at', 'activity - duration': 'duration_sec', duration: 'duration_sec',
-        'activity - assigned to user': 'owner', owner_name: 'owner', 'activity - deal id': 'deal_id', deal_id: 'deal_id', 'activity - person id': 'contact_id', person_id: 'contact_id',
-        'activity - add time': 'created_at', add_time: 'created_at', 'activity - note': 'outcome',
+        'activity - assigned to user': 'owner', owner_name: 'owner', owner_id: 'owner', 'activity - deal id': 'deal_id', deal_id: 'deal_id', 'activity - person id': 'contact_id', person_id: 'contact_id',
+        'activity - add time': 'created_at', add_time: 'created_at', update_time: 'updated_at', 'activity - note': 'outcome',
+      },
+    },
+    {
+      // Leads (API v1 /leads; the UI has no lead export): value is { amount, currency }.
+      entity: 'leads',
+      signature: ['label_ids', 'source_name', 'is_archived'],
+      id: ['id'],
+      columns: {
+        title: 'title', 'value.amount': 'amount', 'value.currency': 'currency', person_id: 'contact_id', owner_id: 'owner', source_name: 'channel',
+        add_time: 'created_at', update_time: 'updated_at',
       },
     },
   ],

@@ -1,0 +1,94 @@
+// Zoho CRM v8 records: `fields` named explicitly, 200 per page, `page_token` → `info.next_page_token`
+// while `info.more_records`; incremental pulls send If-Modified-Since (204/304 mean nothing changed).
+// Deleted records come from /<Module>/deleted. The data centre is part of the base URL.
+import { z } from 'zod';
+import { CrmqError } from '../../errors.js';
+import { defineConnector, expectShape, idSchema, trimSlash, type PulledRecord } from '../connector.js';
+import type { Answer, Http, Verdict } from '../http.js';
+import { readSecret, optionalEnv } from '../secrets.js';
+
+const FIELDS: Record<string, string[]> = {
+  Leads: ['First_Name', 'Last_Name', 'Company', 'Email', 'Phone', 'Mobile', 'Lead_Source', 'Lead_Status', 'Owner', 'Created_Time', 'Modified_Time'],
+  Contacts: ['First_Name', 'Last_Name', 'Full_Name', 'Email', 'Secondary_Email', 'Phone', 'Mobile', 'Account_Name', 'Title', 'Mailing_City', 'Mailing_Country', 'Lead_Source', 'Owner', 'Created_Time', 'Modified_Time'],
+  Accounts: ['Account_Name', 'Phone', 'Website', 'Industry', 'Account_Type', 'Employees', 'Annual_Revenue', 'Billing_City', 'Billing_Country', 'Owner', 'Created_Time', 'Modified_Time'],
+  Deals: ['Deal_Name', 'Amount', 'Stage', 'Closing_Date', 'Account_Name', 'Contact_Name', 'Lead_Source', 'Probability', 'Pipeline', 'Currency', 'Reason_For_Loss__s', 'Owner', 'Created_Time', 'Modified_Time'],
+};
+
+const recordSchema = z.object({ id: idSchema, Modified_Time: z.string().nullish() }).passthrough();
+const listSchema = z.object({
+  data: z.array(recordSchema),
+  info: z.object({ more_records: z.boolean(), next_page_token: z.string().nullish(), page: z.number().optional() }),
+});
+const deletedSchema = z.object({
+  data: z.array(z.object({ id: idSchema, deleted_time: z.string().nullish() }).passthrough()),
+  info: z.object({ more_records: z.boolean() }),
+});
+
+/** Zoho wants If-Modified-Since as ISO 8601 with an offset. */
+const zohoTime = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, '+00:00');
+
+export default defineConnector({
+  id: 'zoho',
+  label: 'Zoho CRM',
+  preset: 'zoho',
+  entities: { Leads: 'leads', Contacts: 'contacts', Accounts: 'companies', Deals: 'deals' },
+  defaultEntities: ['Leads', 'Contacts', 'Accounts', 'Deals'],
+  rate: 10, // Zoho counts API credits per 24 h and concurrent calls, not requests per second
+  env: [
+    { name: 'ZOHO_TOKEN', doc: 'OAuth access token' },
+    { name: 'ZOHO_API_URL', doc: 'API domain of your data centre, default https://www.zohoapis.com (.eu, .in, .com.au, .jp, .ca, .sa)' },
+  ],
+  scopes: 'ZohoCRM.modules.READ (or ZohoCRM.modules.leads.READ, .contacts.READ, .accounts.READ, .deals.READ)',
+  open(env, baseUrl) {
+    const token = readSecret(env, 'ZOHO_TOKEN', 'a Zoho OAuth access token');
+    const base = trimSlash(baseUrl ?? optionalEnv(env, 'ZOHO_API_URL') ?? 'https://www.zohoapis.com');
+    const auth = { authorization: `Zoho-oauthtoken ${token}` };
+
+    async function get(http: Http, path: string, since: Date | undefined, what: string): Promise<Answer> {
+      return http.request({ url: `${base}${path}`, headers: since ? { ...auth, 'if-modified-since': zohoTime(since) } : auth, what });
+    }
+
+    return {
+      classify(a: Answer): Verdict | undefined {
+        const body = (a.json ?? {}) as { code?: string; message?: string };
+        if (a.status === 304) return { kind: 'accept' };
+        if (a.status === 400 && /page.?token/i.test(`${body.code} ${body.message}`)) {
+          return { kind: 'fatal', message: `the page token was refused (${body.code}: ${body.message ?? ''}; tokens last 24 h); pull again without --resume, records already pulled are kept` };
+        }
+        if (body.code === 'LIMIT_REACHED' || body.code === 'LIMIT_EXCEEDED') {
+          return { kind: 'fatal', message: `the API credit limit is used up (${body.code}: ${body.message ?? ''}); committed pages are kept, run again later with --resume` };
+        }
+        if (a.status === 429 || body.code === 'TOO_MANY_REQUESTS') {
+          const reset = Number(a.headers.get('x-ratelimit-reset'));
+          return { kind: 'wait', ms: reset > Date.now() ? reset - Date.now() : undefined, why: `too many requests (${a.status}: ${body.code ?? ''})` };
+        }
+        return undefined;
+      },
+
+      async page(http, { entity: module, cursor, since, page }) {
+        if (!FIELDS[module]) throw new CrmqError(`Zoho CRM: no field list for module ${module}`);
+        const q = new URLSearchParams({ fields: FIELDS[module].join(','), per_page: '200', sort_by: 'Modified_Time', sort_order: 'asc' });
+        if (cursor?.page_token) q.set('page_token', String(cursor.page_token));
+        const what = `GET /crm/v8/${module}, page ${page}`;
+        const a = await get(http, `/crm/v8/${module}?${q}`, since, what);
+        if (a.status === 204 || a.status === 304) return { records: [], body: a.text };
+        const body = expectShape(listSchema, a, 'Zoho CRM', what);
+        const records: PulledRecord[] = body.data.map((r) => ({ id: r.id, updatedAt: r.Modified_Time ?? undefined, data: r as Record<string, unknown> }));
+        const next = body.info.more_records && body.info.next_page_token ? { page_token: body.info.next_page_token } : undefined;
+        return { records, next, body: a.text };
+      },
+
+      async deleted(http, module, since) {
+        const ids: string[] = [];
+        for (let page = 1; ; page++) {
+          const what = `GET /crm/v8/${module}/deleted, page ${page}`;
+          const a = await get(http, `/crm/v8/${module}/deleted?type=all&per_page=200&page=${page}`, since, what);
+          if (a.status === 204 || a.status === 304) return ids;
+          const body = expectShape(deletedSchema, a, 'Zoho CRM', what);
+          ids.push(...body.data.map((r) => r.id));
+          if (!body.info.more_records) return ids;
+        }
+      },
+    };
+  },
+});

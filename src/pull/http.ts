@@ -1,0 +1,190 @@
+// One HTTP client for every connector: pacing, timeouts, bounded retries with backoff and jitter,
+// the CRM's own rate-limit signals (via the connector's `classify`), and one-line errors that name
+// the CRM, the endpoint and the page, with secrets redacted.
+import { CrmqError } from '../errors.js';
+import { redact } from './secrets.js';
+import { sleep, type Throttle } from './throttle.js';
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** Parsed body; undefined when the body is empty. */
+  json: unknown;
+}
+
+/** A connector's reading of an answer before the generic rules apply. */
+export type Verdict =
+  /** Rate limited or busy: wait (ms, else Retry-After or backoff) and retry. */
+  | { kind: 'wait'; ms?: number; why: string }
+  /** Stop with this message. */
+  | { kind: 'fatal'; message: string }
+  /** Hand the answer to the connector as it is (it knows what this error means). */
+  | { kind: 'accept' }
+  /** A good answer that says the budget is nearly spent: hold later requests this long. */
+  | { kind: 'pause'; ms: number; why: string };
+
+export interface HttpRequest {
+  method?: 'GET' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** "GET /crm/v3/objects/contacts, page 3": how errors name this request. */
+  what: string;
+}
+
+export interface HttpStats {
+  requests: number;
+  retries: number;
+  /** Time spent waiting: pacing to the documented rate plus server-ordered waits and backoff (ms). */
+  waitedMs: number;
+  /** Time spent waiting for answers on the wire (ms). */
+  networkMs: number;
+}
+
+export interface HttpOptions {
+  crm: string;
+  throttle: Throttle;
+  timeoutMs: number;
+  maxRetries: number;
+  /** First backoff step (ms); doubles per retry up to backoffMaxMs. */
+  backoffMs: number;
+  backoffMaxMs: number;
+  /** Longest single server-ordered wait crmq sits out before giving up (ms). */
+  maxWaitMs: number;
+  classify?: (a: Answer) => Verdict | undefined;
+  onWait?: (ms: number, why: string) => void;
+  random?: () => number;
+}
+
+export interface Http {
+  request(req: HttpRequest): Promise<Answer>;
+  stats: HttpStats;
+}
+
+/** Retry-After as seconds or an HTTP date → ms from now. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+const excerpt = (text: string): string => {
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
+  const s = (title ?? text).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  return s.length > 160 ? `${s.slice(0, 157)}…` : s;
+};
+
+/** The message a CRM put in its error body, whatever its shape. */
+export function serverMessage(a: Answer): string {
+  const j = a.json as Record<string, unknown> | unknown[] | undefined;
+  const first = Array.isArray(j) ? (j[0] as Record<string, unknown>) : j;
+  if (first && typeof first === 'object') {
+    const parts = ['errorCode', 'error', 'code', 'errorType', 'message', 'error_description', 'title', 'detail']
+      .map((k) => (first as Record<string, unknown>)[k])
+      .filter((v) => typeof v === 'string' && v);
+    if (parts.length) return [...new Set(parts as string[])].join(': ');
+  }
+  return excerpt(a.text) || `HTTP ${a.status}`;
+}
+
+function parseBody(text: string, contentType: string): { json?: unknown; bad?: string } {
+  if (!text.trim()) return {};
+  const looksHtml = /html/i.test(contentType) || /^\s*<(!doctype|html|head|body)/i.test(text);
+  if (looksHtml) return { bad: `answered with an HTML page, not JSON ("${excerpt(text)}")` };
+  try {
+    return { json: JSON.parse(text) };
+  } catch (err) {
+    const at = /position (\d+)/.exec((err as Error).message)?.[1];
+    return { bad: `answered with invalid or truncated JSON (${text.length} bytes${at ? `, broken at byte ${at}` : ''})` };
+  }
+}
+
+export function createHttp(o: HttpOptions): Http {
+  const stats: HttpStats = { requests: 0, retries: 0, waitedMs: 0, networkMs: 0 };
+  const random = o.random ?? Math.random;
+  const fail = (what: string, message: string) => new CrmqError(redact(`${o.crm} ${what}: ${message}`));
+  /** Exponential backoff with "equal jitter": half the step fixed, half random. */
+  const backoff = (attempt: number) => {
+    const step = Math.min(o.backoffMaxMs, o.backoffMs * 2 ** attempt);
+    return step / 2 + random() * (step / 2);
+  };
+
+  async function request(req: HttpRequest): Promise<Answer> {
+    let lastProblem = '';
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > o.maxRetries) throw fail(req.what, `gave up after ${o.maxRetries + 1} attempts; last: ${lastProblem}`);
+      stats.waitedMs += await o.throttle.take();
+      stats.requests++;
+      if (attempt > 0) stats.retries++;
+      const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+      let body: string | undefined;
+      if (req.body !== undefined) {
+        body = JSON.stringify(req.body);
+        headers['content-type'] = 'application/json';
+      }
+      const t0 = performance.now();
+      let res: Response;
+      let text: string;
+      try {
+        res = await fetch(req.url, { method: req.method ?? 'GET', headers, body, signal: AbortSignal.timeout(o.timeoutMs) });
+        text = await res.text();
+      } catch (err) {
+        stats.networkMs += performance.now() - t0;
+        const e = err as Error & { cause?: { code?: string; message?: string } };
+        lastProblem =
+          e.name === 'TimeoutError' ? `no answer within ${o.timeoutMs / 1000} s` : `cannot connect (${e.cause?.code ?? e.cause?.message ?? e.message})`;
+        await wait(backoff(attempt), lastProblem);
+        continue;
+      }
+      stats.networkMs += performance.now() - t0;
+      const parsed = parseBody(text, res.headers.get('content-type') ?? '');
+      const answer: Answer = { status: res.status, headers: res.headers, text, json: parsed.json };
+      const verdict = o.classify?.(answer);
+      if (verdict?.kind === 'fatal') throw fail(req.what, verdict.message);
+      if (verdict?.kind === 'accept') return answer;
+      if (verdict?.kind === 'pause') {
+        if (verdict.ms > o.maxWaitMs) throw fail(req.what, `${verdict.why}; that is more than --max-wait; run again later with --resume`);
+        o.onWait?.(verdict.ms, verdict.why);
+        o.throttle.pause(verdict.ms);
+      }
+      if (verdict?.kind === 'wait') {
+        lastProblem = verdict.why;
+        await wait(verdict.ms ?? retryAfterMs(res.headers.get('retry-after')) ?? backoff(attempt), verdict.why, req.what);
+        continue;
+      }
+      if (res.status === 429) {
+        lastProblem = `rate limited (429: ${serverMessage(answer)})`;
+        await wait(retryAfterMs(res.headers.get('retry-after')) ?? backoff(attempt), lastProblem, req.what);
+        continue;
+      }
+      if (res.status === 401 || res.status === 403) {
+        throw fail(req.what, `access refused (${res.status}: ${serverMessage(answer)}); check the token and its scopes (README, "Pulling from a CRM")`);
+      }
+      if (res.status >= 500 || res.status === 408) {
+        lastProblem = `server error (${res.status}: ${serverMessage(answer)})`;
+        await wait(retryAfterMs(res.headers.get('retry-after')) ?? backoff(attempt), lastProblem, req.what);
+        continue;
+      }
+      if (res.status >= 400) throw fail(req.what, `request refused (${res.status}: ${serverMessage(answer)})`);
+      if (parsed.bad) {
+        // A cut connection can truncate a body: worth retrying, but not forever.
+        lastProblem = parsed.bad;
+        await wait(backoff(attempt), lastProblem);
+        continue;
+      }
+      return answer;
+    }
+  }
+
+  async function wait(ms: number, why: string, what?: string): Promise<void> {
+    if (ms > o.maxWaitMs) throw new CrmqError(redact(`${o.crm} ${what ?? ''}: ${why}; the server asks to wait ${Math.ceil(ms / 1000)} s, more than --max-wait; run again later with --resume`));
+    o.onWait?.(ms, why);
+    o.throttle.pause(ms);
+    stats.waitedMs += ms;
+    await sleep(ms);
+  }
+
+  return { request, stats };
+}

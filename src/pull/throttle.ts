@@ -1,0 +1,30 @@
+// Client-side pacing: requests are spaced so the documented rate is never exceeded, and a server's
+// "wait until" (Retry-After, reset headers, Bitrix24's operating_reset_at) holds every later request too.
+
+export interface Throttle {
+  /** Resolves when the next request may go; returns how long it waited (ms). */
+  take(): Promise<number>;
+  /** No request before this many ms from now. */
+  pause(ms: number): void;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/** At most `perSecond` requests in any second, evenly spaced (a burst of 1: the strictest reading of every CRM's limit). */
+export function createThrottle(perSecond: number, clock: () => number = () => performance.now()): Throttle {
+  const gap = perSecond > 0 && Number.isFinite(perSecond) ? 1000 / perSecond : 0;
+  let next = 0;
+  return {
+    async take() {
+      const now = clock();
+      const at = Math.max(now, next);
+      next = at + gap;
+      const wait = at - now;
+      if (wait > 0) await sleep(wait);
+      return wait;
+    },
+    pause(ms) {
+      next = Math.max(next, clock() + ms);
+    },
+  };
+}
