@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { CrmqError } from '../errors.js';
 import type { EntityName } from '../model/tables.js';
 import { csvLine, type PreparedFile } from './prepared-file.js';
+import { PRESETS } from './presets/index.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -83,8 +84,9 @@ export async function prepareJson(file: string, tmpDir: string): Promise<Prepare
   if (records.length === 0) throw new CrmqError(`${file}: no records found (expected results[], records[], data[], result[] or _embedded)`);
   const rejects: PreparedFile['rejects'] = [];
   const rows: Record<string, string>[] = [];
+  const fromApi = PRESETS.find((p) => p.id === preset)?.fromApi;
   records.forEach((r, i) => {
-    if (isObj(r)) rows.push(flattenRecord(r));
+    if (isObj(r)) rows.push(flattenRecord(fromApi ? (fromApi(r) as Obj) : r));
     else rejects.push({ line: i + 1, reason: 'record is not a JSON object', raw: JSON.stringify(r) });
   });
   const header = [...new Set(rows.flatMap((r) => Object.keys(r)))];

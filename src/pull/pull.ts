@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flattenRecord } from '../connectors/json-file.js';
 import { csvLine, type PreparedFile } from '../connectors/prepared-file.js';
+import { PRESETS } from '../connectors/presets/index.js';
 import type { Db } from '../db/database.js';
 import { lit } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
@@ -234,7 +235,8 @@ async function commit(
   if (byId.size === 0) {
     await db.run(checkpoint(0, 0));
   } else {
-    const rows = [...byId.values()].map((r) => flattenRecord(r.data as Parameters<typeof flattenRecord>[0]));
+    const fromApi = PRESETS.find((p) => p.id === connector.preset)?.fromApi ?? ((x: Record<string, unknown>) => x);
+    const rows = [...byId.values()].map((r) => flattenRecord(fromApi(r.data) as Parameters<typeof flattenRecord>[0]));
     const header = [...new Set(rows.flatMap((r) => Object.keys(r)))];
     const csvPath = join(tmp, 'page.csv');
     writeFileSync(csvPath, csvLine(header) + rows.map((r) => csvLine(header.map((h) => r[h] ?? ''))).join(''));

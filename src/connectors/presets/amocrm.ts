@@ -8,12 +8,19 @@ const phones = {
 const emails = { 'рабочий email': 'emails', 'личный email': 'emails', 'другой email': 'emails', email: 'emails' };
 const utm = { utm_source: 'utm_source', utm_medium: 'utm_medium', utm_campaign: 'utm_campaign', utm_term: 'utm_term', utm_content: 'utm_content' };
 const id = ['ID'];
+/** API v4 writes times as unix seconds. */
+const API_TIMES = ['created_at', 'updated_at', 'closed_at', 'complete_till', 'closest_task_at'];
 
 export default definePreset({
   id: 'amocrm',
   label: 'amoCRM / Kommo',
   defaultCurrency: 'RUB',
   phoneRegion: 'RU',
+  fromApi(record) {
+    const out = { ...record };
+    for (const k of API_TIMES) if (typeof out[k] === 'number' && (out[k] as number) > 0) out[k] = new Date((out[k] as number) * 1000).toISOString();
+    return out;
+  },
   entities: [
     {
       entity: 'deals',

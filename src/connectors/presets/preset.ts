@@ -19,6 +19,8 @@ export interface Preset {
   /** Region for phone numbers written without a country code. */
   phoneRegion?: string;
   entities: EntityMap[];
+  /** Turns one API record into what the maps expect (amoCRM's unix times into ISO), for saved JSON and `crmq pull`. */
+  fromApi?: (record: Record<string, unknown>) => Record<string, unknown>;
 }
 
 export const definePreset = (p: Preset): Preset => p;

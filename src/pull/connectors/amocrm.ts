@@ -1,25 +1,17 @@
 // amoCRM / Kommo API v4: HAL answers (`_embedded.<entity>[]`, `_links.next.href`), `page`/`limit` (250),
 // unix timestamps, e-mail and phone in custom_fields_values (field_code EMAIL / PHONE), 204 when empty.
 // At most 7 requests per second per integration; repeated 429s get the IP blocked (403), so crmq paces itself.
+// Unix times become ISO in the amoCRM preset's fromApi, shared with `crmq import` of saved pages.
 import { z } from 'zod';
 import { defineConnector, expectShape, idSchema, trimSlash, type PulledRecord } from '../connector.js';
 import type { Answer, Verdict } from '../http.js';
 import { optionalEnv, readSecret } from '../secrets.js';
-
-const TIMES = ['created_at', 'updated_at', 'closed_at', 'complete_till', 'closest_task_at'];
 
 const recordSchema = z.object({ id: idSchema, updated_at: z.number().nullish() }).passthrough();
 const pageSchema = z.object({
   _links: z.object({ next: z.object({ href: z.string() }).optional() }).passthrough().optional(),
   _embedded: z.record(z.string(), z.array(recordSchema)),
 });
-
-/** unix seconds → ISO, so the import reads them as timestamps. */
-function withIsoTimes(r: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...r };
-  for (const k of TIMES) if (typeof out[k] === 'number' && (out[k] as number) > 0) out[k] = new Date((out[k] as number) * 1000).toISOString();
-  return out;
-}
 
 export default defineConnector({
   id: 'amocrm',
@@ -66,7 +58,7 @@ export default defineConnector({
         const body = expectShape(pageSchema, a, 'amoCRM', what);
         const rows = body._embedded[entity] ?? [];
         const records: PulledRecord[] = rows.map((r) => ({
-          id: r.id, updatedAt: r.updated_at ? new Date(r.updated_at * 1000).toISOString() : undefined, data: withIsoTimes(r as Record<string, unknown>),
+          id: r.id, updatedAt: r.updated_at ? new Date(r.updated_at * 1000).toISOString() : undefined, data: r as Record<string, unknown>,
         }));
         const next = body._links?.next?.href;
         return { records, next: next && rows.length ? { next } : undefined, body: a.text };
