@@ -14,6 +14,9 @@ import { findDuplicates } from '../src/dedupe/dedupe.js';
 import { evaluate } from '../src/dedupe/evaluate.js';
 import { linkRecords } from '../src/dedupe/link.js';
 import { DATASETS, loadDataset } from './dedup/datasets.js';
+import type { Cursor } from '../src/pull/connector.js';
+import { connectorFor } from '../src/pull/connectors/index.js';
+import { pull, pullHttp } from '../src/pull/pull.js';
 
 const [step, argJson] = process.argv.slice(2);
 const args = JSON.parse(argJson) as Record<string, string>;
@@ -130,6 +133,29 @@ const steps: Record<string, () => Promise<Record<string, unknown> | void>> = {
     const r = await importFile(db, { file: args.file, source: 'bench' });
     db.close();
     return { rows: r.rowsLoaded, rejected: r.rowsRejected };
+  },
+  /** `crmq pull` of one entity from an API emulator the parent serves. */
+  async pull() {
+    fresh(args.db);
+    const db = await openDb(args.db);
+    const [r] = await pull(db, { crm: args.crm, source: 'bench', entities: [args.entity], env: args.env as unknown as NodeJS.ProcessEnv });
+    db.close();
+    return { records: r.records, loaded: r.loaded, requests: r.requests, retries: r.retries, waitedMs: r.waitedMs, networkMs: r.networkMs, commits: r.commits, commitMs: r.commitMs };
+  },
+  /** The baseline: the same connector, pacing and parsing, pages thrown away instead of stored. */
+  async 'pull-fetch-only'() {
+    const connector = connectorFor(args.crm)!;
+    const session = connector.open(args.env as unknown as NodeJS.ProcessEnv);
+    const http = pullHttp(connector, session, { crm: args.crm, source: 'bench' }, false);
+    let records = 0;
+    let cursor: Cursor | undefined;
+    for (let page = 1; ; page++) {
+      const p = await session.page(http, { entity: args.entity, cursor, page });
+      records += p.records.length;
+      if (!p.next) break;
+      cursor = p.next;
+    }
+    return { records, requests: http.stats.requests, retries: http.stats.retries, waitedMs: http.stats.waitedMs };
   },
 };
 

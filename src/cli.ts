@@ -10,6 +10,7 @@ import { PRESET_IDS } from './connectors/presets/index.js';
 import type { ImportResult } from './import/import-file.js';
 import { CONNECTORS } from './pull/connectors/index.js';
 import type { EntityPull } from './pull/pull.js';
+import { parseSince } from './pull/since.js';
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
 
@@ -42,20 +43,11 @@ function describeImport(r: ImportResult): string {
 function describePull(r: EntityPull): string {
   const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const mode = r.mode === 'incremental' ? `changed since ${r.since}` : r.mode;
-  const parts = [`${r.records} records in ${r.pages} pages (${mode})`, chalk.green(`loaded ${r.loaded}`)];
+  const parts = [`${r.records} records in ${r.pages} page${r.pages === 1 ? '' : 's'} (${mode})`, chalk.green(`loaded ${r.loaded}`)];
   if (r.rejected) parts.push(chalk.red(`rejected ${r.rejected}`));
   if (r.deleted) parts.push(`deleted ${r.deleted}`);
   const http = `${r.requests} requests, ${r.retries} retries, ${secs(r.waitedMs)} waiting on the rate limit, ${secs(r.elapsedMs)} in all`;
   return `${chalk.bold(r.entity)} → ${r.table}: ${parts.join(', ')}; ${http} (pull #${r.pullId})`;
-}
-
-/** --since: YYYY-MM-DD or DD.MM.YYYY (midnight UTC), or an ISO date-time. */
-export function parseSince(v: string): Date {
-  const ru = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(v);
-  const iso = ru ? `${ru[3]}-${ru[2]}-${ru[1]}` : v;
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso}T00:00:00Z` : iso);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(iso) || Number.isNaN(d.getTime())) throw new CrmqError(`--since: "${v}" is not a date (YYYY-MM-DD, DD.MM.YYYY or an ISO date-time)`);
-  return d;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
@@ -106,9 +98,9 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     .addArgument(new Argument('<crm>', 'which CRM').choices([...CONNECTORS.map((c) => c.id), 'kommo']))
     .requiredOption('-s, --source <name>', 'name for where the data came from, e.g. hubspot-eu (kept as lineage)')
     .option('--entities <list>', "the CRM's entities to pull, comma-separated (default: its main ones; see below)", collect)
-    .option('--since <date>', 'only records changed since then: YYYY-MM-DD, DD.MM.YYYY or ISO date-time (default: since the last successful pull)', parseSince)
+    .option('--since <date>', 'only records changed since then: YYYY-MM-DD, DD.MM.YYYY or ISO date-time (default: since the last successful pull)', (v: string) => parseSince(v))
     .option('--full', 'read everything, ignoring earlier pulls', false)
-    .option('--resume', "continue each entity's unfinished pull after its last committed page", false)
+    .option('--resume', "continue each entity's unfinished pull after its last committed page (the others: a normal pull)", false)
     .option('--save-raw <dir>', 'also save every page as JSON (re-import offline with crmq import)')
     .option('--base-url <url>', "the API's base URL (default: from the environment, see below)")
     .option('--rate <n>', "requests per second (default: the CRM's documented limit)", positive('--rate'))

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelMarkdown } from '../src/model/docs.js';
+import { connectorsMarkdown } from '../src/pull/docs.js';
 import { reportsMarkdown } from '../src/reports/docs.js';
 import { loadReports, SHIPPED_REPORTS } from '../src/reports/load-reports.js';
 import { KINDS } from '../src/rules/kinds/index.js';
@@ -21,6 +22,10 @@ describe('layout', () => {
   it('every report has a hand-computed test', () => {
     const tests = readFileSync(join(ROOT, 'test/reports/reports.test.ts'), 'utf8');
     for (const r of loadReports([SHIPPED_REPORTS])) expect(tests, r.id).toMatch(new RegExp(`it\\('${r.id}: `));
+  });
+
+  it('docs/connectors.md matches src/pull/connectors (run `npm run docs`)', () => {
+    expect(readFileSync(join(ROOT, 'docs/connectors.md'), 'utf8')).toBe(connectorsMarkdown());
   });
 
   it('docs/model.md matches src/model/tables.ts (run `npm run docs`)', () => {

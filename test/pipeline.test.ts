@@ -256,7 +256,7 @@ describe('unattended behaviour', () => {
     const bad = write(dir, 'bad.yaml', 'steps:\n  - import:\n      files: x.csv\n      sauce: b24\n');
     const r = await cli('run', bad);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/bad\.yaml:2: steps\.0: each step is one of import, check, report, deliver/);
+    expect(r.stderr).toMatch(/bad\.yaml:2: steps\.0: each step is one of pull, import, check, report, deliver/);
     const bad2 = write(dir, 'bad2.yaml', 'timezone: Mars/Olympus\nsteps:\n  - report: { all: true, period: last-full-month }\n');
     expect((await cli('run', bad2)).stderr).toMatch(/timezone: "Mars\/Olympus" is not a time zone/);
     const bad3 = write(dir, 'bad3.yaml', 'steps:\n  - report: { all: true, period: fortnight }\n');

@@ -9,6 +9,15 @@ import { RELATIVE_PERIODS } from './periods.js';
 
 const list = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]));
 
+const PullStep = z.object({ pull: z.object({
+  crm: z.enum(['hubspot', 'salesforce', 'pipedrive', 'zoho', 'bitrix24', 'amocrm', 'kommo']), source: z.string(), entities: list.optional(),
+  /** Only records changed since then (default: since the last successful pull). */
+  since: z.string().optional(), full: z.boolean().default(false),
+  /** Continue an unfinished pull first (the default: a crashed night run is finished by the next one). */
+  resume: z.boolean().default(true),
+  save_raw: z.string().optional(), base_url: z.string().optional(), rate: z.number().positive().optional(),
+}).strict() }).strict();
+
 const ImportStep = z.object({ import: z.object({
   files: list, source: z.string(), preset: z.string().optional(), entity: z.enum(ENTITIES as [EntityName, ...EntityName[]]).optional(),
   mapping: z.string().optional(), encoding: z.string().optional(), currency: z.string().optional(), replace: z.boolean().default(false),
@@ -47,13 +56,13 @@ export const PipelineSchema = z.object({
   log: z.string().optional(),
   /** Who is mailed when the run itself fails (needs a deliver step's SMTP settings, or smtp here). */
   operators: z.object({ to: list, from: z.string().optional(), smtp: z.string().optional() }).strict().optional(),
-  steps: z.array(z.union([ImportStep, CheckStep, ReportStep, DeliverStep])).min(1),
+  steps: z.array(z.union([PullStep, ImportStep, CheckStep, ReportStep, DeliverStep])).min(1),
 }).strict();
 
 export type Pipeline = z.infer<typeof PipelineSchema> & { file: string; dir: string };
 export type Step = Pipeline['steps'][number];
 
 export function loadPipeline(file: string): Pipeline {
-  const data = readYamlFile(file, PipelineSchema, { what: 'pipeline file', unionHint: 'each step is one of import, check, report, deliver, with their own keys (docs/pipelines.md)' });
+  const data = readYamlFile(file, PipelineSchema, { what: 'pipeline file', unionHint: 'each step is one of pull, import, check, report, deliver, with their own keys (docs/pipelines.md)' });
   return { ...data, file, dir: dirname(resolve(file)) };
 }

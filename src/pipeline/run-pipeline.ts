@@ -9,6 +9,8 @@ import { checkCommand, type CheckResult } from '../commands/check.js';
 import { reportCommand } from '../commands/report.js';
 import { defaultDbPath, withDb } from '../db/database.js';
 import { CrmqError } from '../errors.js';
+import { pull } from '../pull/pull.js';
+import { parseSince } from '../pull/since.js';
 import { importFile } from '../import/import-file.js';
 import { composeReportMail, fill } from '../mail/compose.js';
 import { redactUrl, sendMail } from '../mail/send.js';
@@ -93,6 +95,21 @@ interface StepContext {
 }
 
 async function runStep(step: Step, c: StepContext): Promise<Record<string, unknown>> {
+  if ('pull' in step) {
+    const s = step.pull;
+    const since = s.since ? parseSince(s.since, 'pull.since') : undefined;
+    return withDb(c.db, async (db) => {
+      const rs = await pull(db, {
+        crm: s.crm, source: s.source, entities: s.entities, since, full: s.full, resume: s.resume && !since, saveRaw: s.save_raw && c.at(s.save_raw),
+        baseUrl: s.base_url && expandEnv(s.base_url), rate: s.rate,
+        onEvent: (e) => e.type === 'wait' && c.opts.log('pull_waiting', { entity: e.entity, seconds: Math.round(e.ms / 100) / 10, why: e.why }),
+      });
+      for (const r of rs) c.opts.log('entity_pulled', { entity: r.entity, table: r.table, mode: r.mode, records: r.records, loaded: r.loaded, rejected: r.rejected, deleted: r.deleted, requests: r.requests });
+      const rejected = rs.reduce((n, r) => n + r.rejected, 0);
+      if (rejected) c.state.problems.push(`${rejected} records rejected on pull (source ${s.source})`);
+      return { entities: rs.length, records: rs.reduce((n, r) => n + r.records, 0), loaded: rs.reduce((n, r) => n + r.loaded, 0), rejected };
+    });
+  }
   if ('import' in step) {
     const s = step.import;
     // A plain path must exist; a glob may match several files (or none, with allow_empty).

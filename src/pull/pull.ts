@@ -15,7 +15,7 @@ import { importFile } from '../import/import-file.js';
 import type { EntityName } from '../model/tables.js';
 import type { Connector, Cursor, Page, PulledRecord, Session } from './connector.js';
 import { CONNECTOR_IDS, connectorFor } from './connectors/index.js';
-import { createHttp, type HttpStats } from './http.js';
+import { createHttp, type Http, type HttpStats } from './http.js';
 import { redact } from './secrets.js';
 import { createThrottle } from './throttle.js';
 
@@ -63,6 +63,8 @@ export interface EntityPull extends HttpStats {
   rejected: number;
   deleted: number;
   commits: number;
+  /** Time spent loading pages into the database (ms); it overlaps the waits for the next pages. */
+  commitMs: number;
   elapsedMs: number;
 }
 
@@ -70,6 +72,9 @@ export interface EntityPull extends HttpStats {
 export const OVERLAP_MS = 5 * 60_000;
 /** Pages fetched ahead of the commit. */
 const QUEUE = 4;
+/** The checkpoint after the last page: the listing is complete (what may remain is the deletion listing). */
+const END_KEY = 'listed_all';
+const END: Cursor = { [END_KEY]: true };
 
 interface PullRow {
   pull_id: number;
@@ -129,21 +134,9 @@ async function pullEntity(db: Db, connector: Connector, session: Session, entity
   const emit = opts.onEvent ?? (() => {});
   emit({ type: 'start', entity, mode, since: since?.toISOString(), fromPage: row.pages + 1 });
 
-  const incremental = !!since;
-  const rate = opts.rate ?? (incremental && connector.incrementalRate ? connector.incrementalRate : connector.rate);
-  const http = createHttp({
-    crm: connector.label,
-    throttle: createThrottle(rate),
-    timeoutMs: opts.timeoutMs ?? 30_000,
-    maxRetries: opts.retries ?? 6,
-    backoffMs: opts.backoffMs ?? 1000,
-    backoffMaxMs: 60_000,
-    maxWaitMs: opts.maxWaitMs ?? 15 * 60_000,
-    classify: session.classify,
-    onWait: (ms, why) => emit({ type: 'wait', entity, ms, why }),
-  });
+  const http = pullHttp(connector, session, opts, !!since, (ms, why) => emit({ type: 'wait', entity, ms, why }));
   const out: EntityPull = {
-    entity, table, pullId: row.pull_id, mode, since: since?.toISOString(), pages: 0, records: 0, loaded: 0, rejected: 0, deleted: 0, commits: 0, elapsedMs: 0,
+    entity, table, pullId: row.pull_id, mode, since: since?.toISOString(), pages: 0, records: 0, loaded: 0, rejected: 0, deleted: 0, commits: 0, commitMs: 0, elapsedMs: 0,
     ...http.stats,
   };
   const tmp = mkdtempSync(join(tmpdir(), 'crmq-pull-'));
@@ -158,7 +151,8 @@ async function pullEntity(db: Db, connector: Connector, session: Session, entity
       let cursor: Cursor | undefined = row.cursor ? (JSON.parse(row.cursor) as Cursor) : undefined;
       let page = row.pages + 1;
       try {
-        for (;;) {
+        // Every page was committed before the run stopped (in the deletion listing): nothing left to list.
+        while (!cursor?.[END_KEY]) {
           const p = await session.page(http, { entity, cursor, since, page });
           if (opts.saveRaw && p.body) writeFileSync(join(opts.saveRaw, `${connector.id}-${entity}-${String(page).padStart(5, '0')}.json`), p.body);
           queue.push({ page, p });
@@ -184,7 +178,9 @@ async function pullEntity(db: Db, connector: Connector, session: Session, entity
       }
       const batch = queue.splice(0);
       drained();
+      const c0 = performance.now();
       await commit(db, connector, entity, table, opts.source, row.pull_id, batch, tmp, out);
+      out.commitMs += performance.now() - c0;
       emit({ type: 'commit', entity, pages: out.pages, records: out.records });
     }
     await producer;
@@ -214,6 +210,21 @@ async function pullEntity(db: Db, connector: Connector, session: Session, entity
   return out;
 }
 
+/** The HTTP client of one entity's pull: the CRM's documented rate unless --rate, and the options' limits. */
+export function pullHttp(connector: Connector, session: Session, opts: PullOptions, incremental: boolean, onWait?: (ms: number, why: string) => void): Http {
+  return createHttp({
+    crm: connector.label,
+    throttle: createThrottle(opts.rate ?? (incremental && connector.incrementalRate ? connector.incrementalRate : connector.rate)),
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    maxRetries: opts.retries ?? 6,
+    backoffMs: opts.backoffMs ?? 1000,
+    backoffMaxMs: 60_000,
+    maxWaitMs: opts.maxWaitMs ?? 15 * 60_000,
+    classify: session.classify,
+    onWait,
+  });
+}
+
 /** Loads a batch of pages as one import and moves the checkpoint past its last page, atomically. */
 async function commit(
   db: Db, connector: Connector, entity: string, table: EntityName, source: string, pullId: number,
@@ -229,7 +240,7 @@ async function commit(
   const received = batch.reduce((n, b) => n + b.p.records.length, 0);
   const watermark = [...byId.values()].reduce<string | undefined>((m, r) => (r.updatedAt && (!m || r.updatedAt > m) ? r.updatedAt : m), undefined);
   const checkpoint = (loaded: number, rejected: number) =>
-    `UPDATE pulls SET cursor = ${last.p.next ? lit(JSON.stringify(last.p.next)) : 'NULL'}, pages = pages + ${batch.length},
+    `UPDATE pulls SET cursor = ${lit(JSON.stringify(last.p.next ?? END))}, pages = pages + ${batch.length},
        records = records + ${loaded}, rejected = rejected + ${rejected}${watermark ? `, watermark = greatest(coalesce(watermark, ''), ${lit(watermark)})` : ''}
      WHERE pull_id = ${pullId}`;
   if (byId.size === 0) {

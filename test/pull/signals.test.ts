@@ -146,6 +146,24 @@ describe('rate-limit signals in each CRM dialect', () => {
 });
 
 describe('faults on the wire', () => {
+  it('a failure after the last page (in the deletion listing) resumes with the deletion listing only', async () => {
+    const s = await setup('hubspot', 'contacts', 70, { faults: [{ kind: 'server-error', at: 5, times: Infinity }] });
+    try {
+      s.store.remove('contacts', s.store.list('contacts')[3].id);
+      const err = (await s.run({ retries: 1 }).catch((e: Error) => e)) as Error;
+      expect(err.message).toMatch(/archived=true, page 1: gave up after 2 attempts; last: server error \(500/);
+      expect(await total(s.db)).toBe(69);
+      s.em.faults.length = 0;
+      const before = s.em.requests;
+      const [r] = await s.run({ resume: true });
+      expect(s.em.requests - before).toBe(1);
+      expect(r).toMatchObject({ mode: 'resumed', pages: 0, deleted: 0 });
+      expect(await total(s.db)).toBe(69);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('a request with no answer times out, is retried, then fails naming the timeout', async () => {
     const s = await setup('hubspot', 'contacts', 60, { faults: [{ kind: 'hang', at: 2, times: Infinity }] });
     try {
@@ -270,8 +288,8 @@ describe('crmq pull on the command line', () => {
       const r = await run(['pull', 'hubspot', '--source', 'hs', '--entities', 'contacts,companies', '--db', db, '--rate', '100'], envFor('hubspot', em.url, TOKEN));
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^contacts → contacts: 30 records in 1 pages \(full\), loaded 30; \d+ requests, 0 retries/m);
-      expect(r.stdout).toMatch(/^companies → companies: 10 records in 1 pages \(full\), loaded 10;/m);
+      expect(r.stdout).toMatch(/^contacts → contacts: 30 records in 1 page \(full\), loaded 30; \d+ requests, 0 retries/m);
+      expect(r.stdout).toMatch(/^companies → companies: 10 records in 1 page \(full\), loaded 10;/m);
     } finally {
       await em.close();
     }
@@ -306,4 +324,48 @@ describe('crmq pull on the command line', () => {
       await em.close();
     }
   });
+});
+
+describe('pull in a pipeline', () => {
+  it('a pull step loads the records, logs them, and a second run is incremental', async () => {
+    const store = storeFor('bitrix24', { contacts: 75, deals: 30 });
+    const em = await startCrm('bitrix24', { token: TOKEN, store });
+    try {
+      const dir = tmp();
+      const file = join(dir, 'p.yaml');
+      (await import('node:fs')).writeFileSync(file, [
+        'db: crm.duckdb',
+        'steps:',
+        '  - pull:',
+        '      crm: bitrix24',
+        '      source: b24',
+        '      entities: [contacts, deals]',
+        '      rate: 200',
+        '  - check:',
+        '      select: [contacts]',
+        '      fail_on: error',
+      ].join('\n'));
+      const env = { BITRIX24_WEBHOOK_URL: `${em.url}/` };
+      const runIt = () =>
+        new Promise<{ code: number | null; stderr: string }>((resolve) => {
+          const child = spawn(process.execPath, [BIN, 'run', file], { env: { ...process.env, ...env } });
+          let stderr = '';
+          child.stderr.on('data', (d) => (stderr += d));
+          child.on('exit', (code) => resolve({ code, stderr }));
+        });
+      const first = await runIt();
+      const pulled = first.stderr.split('\n').filter((l) => l.includes('"entity_pulled"')).map((l) => JSON.parse(l));
+      expect(pulled.map((p) => [p.entity, p.mode, p.loaded])).toEqual([['contacts', 'full', 75], ['deals', 'full', 30]]);
+      expect(first.code).not.toBe(2);
+      store.touch('deals', 2);
+      const second = await runIt();
+      const again = second.stderr.split('\n').filter((l) => l.includes('"entity_pulled"')).map((l) => JSON.parse(l));
+      expect(again.map((p) => [p.entity, p.mode, p.records])).toEqual([['contacts', 'incremental', 0], ['deals', 'incremental', 2]]);
+      const db = await openDb(join(dir, 'crm.duckdb'));
+      expect((await db.all<{ n: number }>('SELECT count(*) AS n FROM deals'))[0].n).toBe(30);
+      db.close();
+    } finally {
+      await em.close();
+    }
+  }, 30_000);
 });
