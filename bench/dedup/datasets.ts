@@ -46,12 +46,12 @@ export const DATASETS: Dataset[] = [
   {
     name: 'restaurants', type: 'organisation',
     select: (d) => `SELECT CAST(row_number() OVER () AS VARCHAR) AS id, replace(unique_id, '''', '') AS cluster, dd_company(name) AS org_name,
-      dd_name(address) AS address, dd_name(city) AS city
+      dd_address(address) AS address, dd_name(city) AS city
       FROM ${csv(join(d, 'restaurants_fodors_zagat', 'restaurant-nophone-training.csv'), ", quote = '\"', escape = '\"'")}`,
   },
   {
     name: 'Chicago early childhood', type: 'organisation',
-    select: (d) => `SELECT "Id" AS id, "True Id" AS cluster, dd_company("Site name") AS org_name, dd_name("Address") AS address, ${t('"Zip"')} AS postcode,
+    select: (d) => `SELECT "Id" AS id, "True Id" AS cluster, dd_company("Site name") AS org_name, dd_address("Address") AS address, ${t('"Zip"')} AS postcode,
       right(dd_digits("Phone"), 7) AS phone FROM ${csv(join(d, 'dedupe_chicago_early_childhood', 'csv_example_input_with_true_ids.csv'))}`,
   },
 ];

@@ -2,7 +2,7 @@
 // blocking rules (each a set of columns that must be equal for a pair to be compared at all).
 // One configuration per entity type; a dataset only says which of its columns fill which field.
 
-export type Comparison = 'name' | 'text' | 'exact' | 'date' | 'email';
+export type Comparison = 'name' | 'text' | 'exact' | 'date' | 'email' | 'address' | 'org' | 'phone';
 
 export interface EntityConfig {
   fields: Record<string, Comparison>;
@@ -34,8 +34,9 @@ export const PERSON: EntityConfig = {
 };
 
 export const ORGANISATION: EntityConfig = {
-  fields: { org_name: 'text', address: 'text', city: 'text', postcode: 'exact', phone: 'exact', domain: 'exact', email: 'email', id_number: 'exact' },
-  tf: ['city'],
+  fields: { org_name: 'org', address: 'address', city: 'text', postcode: 'exact', phone: 'phone', domain: 'exact', email: 'email', id_number: 'exact' },
+  // An address shared by many records (a mall, a casino, a business centre) says less than a rare one.
+  tf: ['city', 'address'],
   blocking: [
     ['phone'], ['domain'], ['id_number'], ['email'],
     ["split_part(org_name, ' ', 1)", 'city'], ["split_part(org_name, ' ', 1)", 'postcode'],

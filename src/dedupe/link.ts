@@ -18,6 +18,9 @@ const U_PRIOR: Record<Comparison, number[]> = {
   exact: [0.97, 0.02, 0.01],
   date: [0.97, 0.01, 0.015, 0.005],
   email: [0.98, 0.015, 0.005],
+  address: [0.9, 0.06, 0.03, 0.005, 0.005],
+  org: [0.92, 0.05, 0.02, 0.01],
+  phone: [0.97, 0.015, 0.01, 0.005],
 };
 const U_PRIOR_PAIRS = 300;
 /** The same for term frequencies: a value's share, blended with the exact-match prior as if seen among this many records. */
@@ -30,8 +33,12 @@ const M_PRIOR: Record<Comparison, number[]> = {
   exact: [0.05, 0.1, 0.85],
   date: [0.05, 0.05, 0.1, 0.8],
   email: [0.05, 0.15, 0.8],
+  address: [0.05, 0.05, 0.1, 0.2, 0.6],
+  // Organisations: the same one is often named differently by each source, and lists several phone numbers.
+  org: [0.2, 0.1, 0.2, 0.5],
+  phone: [0.45, 0.05, 0.05, 0.45],
 };
-const TOP: Record<Comparison, number> = { name: 4, text: 3, exact: 2, date: 3, email: 2 };
+const TOP: Record<Comparison, number> = { name: 4, text: 3, exact: 2, date: 3, email: 2, address: 4, org: 3, phone: 3 };
 
 function gammaSql(kind: Comparison, l: string, r: string): string {
   const jw = `jaro_winkler_similarity(${l}, ${r})`;
@@ -48,6 +55,25 @@ function gammaSql(kind: Comparison, l: string, r: string): string {
         WHEN length(${l}) = 8 AND length(${r}) = 8 AND (substr(${l}, 1, 4) = substr(${r}, 1, 4) OR substr(${l}, 5, 4) = substr(${r}, 5, 4)) THEN 1 ELSE 0 END`;
     case 'email':
       return `CASE ${nul} WHEN ${l} = ${r} THEN 2 WHEN split_part(${l}, '@', 1) = split_part(${r}, '@', 1) OR ${jw} >= 0.9 THEN 1 ELSE 0 END`;
+    case 'org': {
+      // Organisation names: also "mason" vs "legacy charter school at mason school": most words of the shorter name
+      // are in the longer one (overlap coefficient ≥ 0.8).
+      const overlap = `len(list_intersect(string_split(${l}, ' '), string_split(${r}, ' '))) / least(len(string_split(${l}, ' ')), len(string_split(${r}, ' ')))`;
+      return `CASE ${nul} WHEN ${l} = ${r} THEN 3 WHEN ${jw} >= 0.9 OR ${overlap} >= 0.8 THEN 2 WHEN ${jw} >= 0.75 THEN 1 ELSE 0 END`;
+    }
+    case 'phone':
+      // An organisation's numbers often share all but the last two digits (one exchange block).
+      return `CASE ${nul} WHEN ${l} = ${r} THEN 3 WHEN damerau_levenshtein(${l}, ${r}) <= 1 THEN 2
+        WHEN length(${l}) >= 7 AND length(${l}) = length(${r}) AND left(${l}, length(${l}) - 2) = left(${r}, length(${r}) - 2) THEN 1 ELSE 0 END`;
+    case 'address': {
+      // (dd_address'd) house number, then the street: same number and street, same street, similar text.
+      const num = (x: string) => `regexp_extract(${x}, '^\\d+')`;
+      const street = (x: string) => `regexp_replace(${x}, '^\\d+\\s*', '')`;
+      const sjw = `jaro_winkler_similarity(${street(l)}, ${street(r)})`;
+      const within = (a: string, b: string) => `list_has_all(string_split(${street(b)}, ' '), string_split(${street(a)}, ' '))`;
+      return `CASE ${nul} WHEN ${l} = ${r} THEN 4 WHEN ${num(l)} <> '' AND ${num(l)} = ${num(r)} AND (${sjw} >= 0.85 OR ${within(l, r)} OR ${within(r, l)}) THEN 3
+        WHEN ${sjw} >= 0.9 THEN 2 WHEN ${jw} >= 0.75 THEN 1 ELSE 0 END`;
+    }
   }
 }
 
@@ -116,7 +142,9 @@ export async function linkRecords(db: Db, cfg: EntityConfig, opts: LinkOptions =
     `SELECT a.id AS l, b.id AS r FROM (SELECT id, row_number() OVER (ORDER BY hash(id || 'a${s}')) AS k FROM dd_rec) a
      JOIN (SELECT id, row_number() OVER (ORDER BY hash(id || 'b${s}')) AS k FROM dd_rec) b USING (k) WHERE a.id <> b.id`,
   ).join(' UNION ALL ');
-  await db.run(`CREATE OR REPLACE TEMP TABLE dd_random AS SELECT * FROM (${randomPairs}) LIMIT ${want}`);
+  // Distinct pairs: in a small table the same few pairs would otherwise be drawn again and again, a true duplicate
+  // among them counted as if it were many random agreements.
+  await db.run(`CREATE OR REPLACE TEMP TABLE dd_random AS SELECT DISTINCT least(l, r) AS l, greatest(l, r) AS r FROM (SELECT * FROM (${randomPairs}) LIMIT ${want})`);
   const uCounts = await db.all<Record<string, number>>(`SELECT ${fields.map((f) => `${ident(`g_${f}`)}`).join(', ')}, count(*) AS n FROM (${gammasSelect(cfg, 'dd_random')}) GROUP BY ALL`);
   await db.run('DROP TABLE dd_random');
   const u: Record<string, Record<number, number>> = {};

@@ -13,6 +13,19 @@ export const FREE_MAIL = ['gmail.com', 'googlemail.com', 'yandex.ru', 'ya.ru', '
 
 export const LEGAL_FORMS = ['ооо', 'оао', 'зао', 'пао', 'ао', 'ип', 'нко', 'ано', 'гуп', 'муп', 'llc', 'inc', 'ltd', 'limited', 'gmbh', 'ag', 'sa', 'sarl', 'bv', 'oy', 'ab', 'plc', 'corp', 'corporation', 'co', 'company', 'kg'];
 
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
+const SUFFIX = ['st', 'nd', 'rd', 'th', 'th', 'th', 'th', 'th', 'th', 'th'];
+/** [regex, replacement] applied in order to a dd_name'd address. */
+const ADDRESS_RULES: [string, string][] = [
+  ['\\s(between|btwn|at|near|off|corner of)\\s.*$', ''],
+  ['\\b(suite|ste|rm|room|unit|apt|fl|floor|ofis|kv|kvartira)\\s*[a-z0-9]+\\b', ''],
+  ...ORDINALS.map((w, i): [string, string] => [`\\b${w}\\b`, `${i + 1}${SUFFIX[i]}`]),
+  ...([['street|str', 'st'], ['avenue|av', 'ave'], ['boulevard|blv', 'blvd'], ['road', 'rd'], ['drive', 'dr'], ['place', 'pl'], ['lane', 'ln'], ['court', 'ct'],
+    ['parkway', 'pkwy'], ['highway', 'hwy'], ['square', 'sq'], ['west', 'w'], ['east', 'e'], ['north', 'n'], ['south', 's'],
+    ['ulitsa', 'ul'], ['prospekt|prosp', 'pr'], ['pereulok', 'per'], ['shosse', 'sh'], ['naberezhnaya', 'nab'], ['ploshchad', 'pl'], ['dom|d', '']] as [string, string][])
+    .map(([from, to]): [string, string] => [`\\b(${from})\\b`, to]),
+];
+
 export const DEDUPE_MACROS = `
 -- lower case, ё→е, accents stripped, Cyrillic → Latin (passport style), punctuation to spaces, Latin spelling variants folded
 CREATE OR REPLACE TEMP MACRO dd_latin(s) AS ${translit("strip_accents(lower(replace(replace(s, 'Ё', 'Е'), 'ё', 'е')))")};
@@ -27,5 +40,9 @@ CREATE OR REPLACE TEMP MACRO dd_email(e) AS CASE WHEN split_part(lower(trim(e)),
   ELSE split_part(split_part(lower(trim(e)), '@', 1), '+', 1) || '@' || split_part(lower(trim(e)), '@', 2) END;
 CREATE OR REPLACE TEMP MACRO dd_domain(s) AS CASE WHEN regexp_extract(lower(trim(s)), '^(?:https?://)?(?:www\\.)?(?:[^@/]*@)?([^/:?#@]+)', 1) IN (${FREE_MAIL.map((d) => `'${d}'`).join(', ')}) THEN NULL
   ELSE nullif(regexp_extract(lower(trim(s)), '^(?:https?://)?(?:www\\.)?(?:[^@/]*@)?([^/:?#@]+)', 1), '') END;
+-- street addresses: dd_name, then street types and directions abbreviated, ordinal words as numbers ("fifth" → "5th"),
+-- cross-street notes ("between 54th and 55th sts", "at 10th st") and units ("rm 105", "suite 2") dropped
+CREATE OR REPLACE TEMP MACRO dd_address(s) AS nullif(trim(regexp_replace(list_reduce(list_value(dd_name(s)${ADDRESS_RULES.map(([re, to]) => `, '${re}\x1f${to}'`).join('')}),
+  (acc, rule) -> regexp_replace(acc, split_part(rule, '\x1f', 1), split_part(rule, '\x1f', 2), 'g')), '\\s+', ' ', 'g')), '');
 CREATE OR REPLACE TEMP MACRO dd_digits(s) AS nullif(regexp_replace(s, '[^0-9]', '', 'g'), '');
 `;

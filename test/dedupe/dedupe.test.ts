@@ -34,6 +34,12 @@ describe('normalisers', () => {
   ])('companies: %s = %s', async (expr, want) => expect(await sql(expr)).toBe(want));
 
   it.each([
+    ["dd_address('854 7th Ave. between 54th and 55th Sts.')", '854 7th ave'], ["dd_address('854 Seventh Avenue')", '854 7th ave'],
+    ["dd_address('3630 South Wells Street, Suite 105')", '3630 s wells st'], ["dd_address('435 S. La Cienega Blv.')", '435 s la cienega blvd'],
+    ["dd_address('ул. Ленина, д. 5, кв. 12')", 'ul lenina 5'], ["dd_address('улица Ленина 5')", 'ul lenina 5'],
+  ])('addresses: %s = %s', async (expr, want) => expect(await sql(expr)).toBe(want));
+
+  it.each([
     ["dd_email(' Ivan.Petrov+crm@GMail.com ')", 'ivanpetrov@gmail.com'], ["dd_email('anna+x@mail.ru')", 'anna@mail.ru'],
     ["dd_domain('https://www.vektor.ru/about')", 'vektor.ru'], ["dd_domain('anna@vektor.ru')", 'vektor.ru'], ["dd_domain('anna@gmail.com')", null],
   ])('e-mails and domains: %s = %s', async (expr, want) => expect(await sql(expr)).toBe(want));
