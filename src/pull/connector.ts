@@ -38,6 +38,8 @@ export interface Session {
   /** Ids deleted (archived, in the recycle bin) since a time, where the API exposes them. */
   deleted?(http: Http, entity: string, since: Date | undefined): Promise<string[]>;
   classify?(a: Answer): Verdict | undefined;
+  /** Replaces an expired access token (OAuth refresh-token grant), where the CRM's tokens expire. */
+  refresh?(http: Http): Promise<void>;
 }
 
 export interface Connector {

@@ -27,8 +27,12 @@ export type Verdict =
 export interface HttpRequest {
   method?: 'GET' | 'POST';
   url: string;
-  headers?: Record<string, string>;
+  /** A function when they carry a token that a refresh may replace between attempts. */
+  headers?: Record<string, string> | (() => Record<string, string>);
+  /** A JSON body. */
   body?: unknown;
+  /** A form body (application/x-www-form-urlencoded), as OAuth token endpoints take it. */
+  form?: Record<string, string>;
   /** "GET /crm/v3/objects/contacts, page 3": how errors name this request. */
   what: string;
 }
@@ -53,6 +57,8 @@ export interface HttpOptions {
   /** Longest single server-ordered wait crmq sits out before giving up (ms). */
   maxWaitMs: number;
   classify?: (a: Answer) => Verdict | undefined;
+  /** Gets a fresh access token (OAuth refresh); called once per request on a 401, which is then sent again. */
+  refreshAuth?: () => Promise<void>;
   onWait?: (ms: number, why: string) => void;
   random?: () => number;
 }
@@ -113,16 +119,20 @@ export function createHttp(o: HttpOptions): Http {
 
   async function request(req: HttpRequest): Promise<Answer> {
     let lastProblem = '';
+    let refreshed = false;
     for (let attempt = 0; ; attempt++) {
       if (attempt > o.maxRetries) throw fail(req.what, `gave up after ${o.maxRetries + 1} attempts; last: ${lastProblem}`);
       stats.waitedMs += await o.throttle.take();
       stats.requests++;
       if (attempt > 0) stats.retries++;
-      const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
+      const headers: Record<string, string> = { accept: 'application/json', ...(typeof req.headers === 'function' ? req.headers() : req.headers) };
       let body: string | undefined;
       if (req.body !== undefined) {
         body = JSON.stringify(req.body);
         headers['content-type'] = 'application/json';
+      } else if (req.form) {
+        body = new URLSearchParams(req.form).toString();
+        headers['content-type'] = 'application/x-www-form-urlencoded';
       }
       const t0 = performance.now();
       let res: Response;
@@ -157,6 +167,13 @@ export function createHttp(o: HttpOptions): Http {
       if (res.status === 429) {
         lastProblem = `rate limited (429: ${serverMessage(answer)})`;
         await wait(retryAfterMs(res.headers.get('retry-after')) ?? backoff(attempt), lastProblem, req.what);
+        continue;
+      }
+      if (res.status === 401 && o.refreshAuth && !refreshed) {
+        // An expired access token: get a new one and send the same request again (not counted as a retry).
+        refreshed = true;
+        attempt--;
+        await o.refreshAuth();
         continue;
       }
       if (res.status === 401 || res.status === 403) {

@@ -212,7 +212,8 @@ async function pullEntity(db: Db, connector: Connector, session: Session, entity
 
 /** The HTTP client of one entity's pull: the CRM's documented rate unless --rate, and the options' limits. */
 export function pullHttp(connector: Connector, session: Session, opts: PullOptions, incremental: boolean, onWait?: (ms: number, why: string) => void): Http {
-  return createHttp({
+  let refreshing = false;
+  const http: Http = createHttp({
     crm: connector.label,
     throttle: createThrottle(opts.rate ?? (incremental && connector.incrementalRate ? connector.incrementalRate : connector.rate)),
     timeoutMs: opts.timeoutMs ?? 30_000,
@@ -221,8 +222,19 @@ export function pullHttp(connector: Connector, session: Session, opts: PullOptio
     backoffMaxMs: 60_000,
     maxWaitMs: opts.maxWaitMs ?? 15 * 60_000,
     classify: session.classify,
+    // A refresh whose own request is refused does not refresh again: that 401 is final.
+    refreshAuth: session.refresh && (async () => {
+      if (refreshing) return;
+      refreshing = true;
+      try {
+        await session.refresh!(http);
+      } finally {
+        refreshing = false;
+      }
+    }),
     onWait,
   });
+  return http;
 }
 
 /** Loads a batch of pages as one import and moves the checkpoint past its last page, atomically. */

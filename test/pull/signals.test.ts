@@ -360,3 +360,52 @@ describe('pull in a pipeline', () => {
     }
   }, 30_000);
 });
+
+describe('OAuth refresh tokens (Zoho and Salesforce access tokens expire)', () => {
+  const cases = [
+    {
+      crm: 'zoho', entity: 'Contacts',
+      env: (url: string, refresh: string) => ({ ZOHO_REFRESH_TOKEN: refresh, ZOHO_CLIENT_ID: '1000.CLIENTID', ZOHO_CLIENT_SECRET: 'client-secret-zoho', ZOHO_ACCOUNTS_URL: url, ZOHO_API_URL: url }),
+      oauth: { refresh: '1000.refresh-zoho-abc123', id: '1000.CLIENTID', secret: 'client-secret-zoho' },
+      refused: /Zoho CRM POST \/oauth\/v2\/token \(refresh\): refresh refused \(invalid_code\)/,
+    },
+    {
+      crm: 'salesforce', entity: 'Contact',
+      env: (url: string, refresh: string) => ({ SALESFORCE_REFRESH_TOKEN: refresh, SALESFORCE_CLIENT_ID: '3MVG9-consumer-key', SALESFORCE_LOGIN_URL: url, SALESFORCE_INSTANCE_URL: url }),
+      oauth: { refresh: '5Aep861-refresh-sf-xyz789', id: '3MVG9-consumer-key' },
+      refused: /Salesforce POST \/services\/oauth2\/token \(refresh\): request refused \(400: invalid_grant: expired access\/refresh token\)/,
+    },
+  ];
+
+  it.each(cases)('$crm: gets an access token, gets a new one when it expires mid-pull, and never stores either', async ({ crm, entity, env, oauth }) => {
+    const store = storeFor(crm, { [entity]: 100 });
+    let em: Awaited<ReturnType<typeof startCrm>> | undefined;
+    // The first access token expires while page 3 is being asked for.
+    em = await startCrm(crm, { token: TOKEN, store, pageSize: 20, state: { oauth }, onRequest: (n) => n === 4 && em && (em.ctx.state.accessToken = 'expired') });
+    const dir = tmp();
+    const db = await openDb(join(dir, 'o.duckdb'));
+    try {
+      const [r] = await pull(db, { crm, source: crm, entities: [entity], env: env(em.url, oauth.refresh), rate: 500, backoffMs: 5 });
+      expect(r).toMatchObject({ records: 100, loaded: 100, retries: 0 });
+      expect(em.ctx.state.issued).toBe(2);
+      db.close();
+      const bytes = readFileSync(join(dir, 'o.duckdb'));
+      for (const secret of [oauth.refresh, String(em.ctx.state.accessToken)]) expect(bytes.includes(Buffer.from(secret))).toBe(false);
+    } finally {
+      await em.close();
+    }
+  });
+
+  it.each(cases)('$crm: a refused refresh token stops with one line naming the token endpoint', async ({ crm, entity, env, oauth, refused }) => {
+    const em = await startCrm(crm, { token: TOKEN, store: storeFor(crm, { [entity]: 10 }), state: { oauth } });
+    const db = await openDb(join(tmp(), 'o.duckdb'));
+    try {
+      const err = (await pull(db, { crm, source: crm, entities: [entity], env: env(em.url, 'revoked-refresh-token-1'), rate: 500 }).catch((e: Error) => e)) as Error;
+      expect(err.message).toMatch(refused);
+      expect(err.message).not.toContain('revoked-refresh-token-1');
+    } finally {
+      db.close();
+      await em.close();
+    }
+  });
+});

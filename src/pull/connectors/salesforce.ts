@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { CrmqError } from '../../errors.js';
 import { defineConnector, expectShape, idSchema, isoSeconds, trimSlash, type PulledRecord } from '../connector.js';
 import type { Answer, Http, Verdict } from '../http.js';
-import { readSecret, optionalEnv } from '../secrets.js';
+import { addSecret, optionalEnv, readSecret } from '../secrets.js';
 
 const FIELDS: Record<string, string[]> = {
   Account: ['Id', 'Name', 'Phone', 'Website', 'Industry', 'Type', 'NumberOfEmployees', 'AnnualRevenue', 'BillingCity', 'BillingCountry', 'OwnerId', 'Owner.Name', 'CreatedDate', 'LastModifiedDate'],
@@ -33,15 +33,37 @@ export default defineConnector({
   rate: 20, // no per-second limit; a 24-hour request allowance per org (see Sforce-Limit-Info)
   env: [
     { name: 'SALESFORCE_INSTANCE_URL', doc: 'https://<your-domain>.my.salesforce.com' },
-    { name: 'SALESFORCE_TOKEN', doc: 'OAuth access token (session id)' },
+    { name: 'SALESFORCE_TOKEN', doc: 'OAuth access token (session id; expires with the session: for cron, use the refresh token below)' },
+    { name: 'SALESFORCE_REFRESH_TOKEN', doc: 'OAuth refresh token of a connected app; with SALESFORCE_CLIENT_ID (and SALESFORCE_CLIENT_SECRET), crmq gets access tokens itself' },
+    { name: 'SALESFORCE_CLIENT_ID', doc: "the connected app's consumer key" },
+    { name: 'SALESFORCE_CLIENT_SECRET', doc: 'its consumer secret, when the app requires it' },
+    { name: 'SALESFORCE_LOGIN_URL', doc: 'where tokens are refreshed, default https://login.salesforce.com (test.salesforce.com for sandboxes)' },
     { name: 'SALESFORCE_API_VERSION', doc: 'REST API version, default v62.0' },
   ],
   scopes: 'OAuth scope "api"; the user needs Read on Account, Contact, Lead, Opportunity, Task and Event and "API Enabled"',
   open(env, baseUrl) {
-    const token = readSecret(env, 'SALESFORCE_TOKEN', 'a Salesforce OAuth access token');
+    const oauth = optionalEnv(env, 'SALESFORCE_REFRESH_TOKEN') || optionalEnv(env, 'SALESFORCE_REFRESH_TOKEN_FILE')
+      ? {
+          refresh: readSecret(env, 'SALESFORCE_REFRESH_TOKEN', 'a Salesforce OAuth refresh token'),
+          id: readSecret(env, 'SALESFORCE_CLIENT_ID', "the connected app's consumer key"),
+          secret: optionalEnv(env, 'SALESFORCE_CLIENT_SECRET') || optionalEnv(env, 'SALESFORCE_CLIENT_SECRET_FILE') ? readSecret(env, 'SALESFORCE_CLIENT_SECRET', 'its consumer secret') : undefined,
+          login: trimSlash(optionalEnv(env, 'SALESFORCE_LOGIN_URL') ?? 'https://login.salesforce.com'),
+        }
+      : undefined;
+    let token = oauth ? optionalEnv(env, 'SALESFORCE_TOKEN') : readSecret(env, 'SALESFORCE_TOKEN', 'a Salesforce OAuth access token, or SALESFORCE_REFRESH_TOKEN with SALESFORCE_CLIENT_ID');
     const base = trimSlash(baseUrl ?? readSecret(env, 'SALESFORCE_INSTANCE_URL', 'your My Domain URL'));
     const version = optionalEnv(env, 'SALESFORCE_API_VERSION') ?? 'v62.0';
-    const headers = { authorization: `Bearer ${token}` };
+    const headers = () => ({ authorization: `Bearer ${token ?? ''}` });
+
+    async function refresh(http: Http): Promise<void> {
+      if (!oauth) return;
+      const what = 'POST /services/oauth2/token (refresh)';
+      const form: Record<string, string> = { grant_type: 'refresh_token', refresh_token: oauth.refresh, client_id: oauth.id, ...(oauth.secret ? { client_secret: oauth.secret } : {}) };
+      const a = await http.request({ method: 'POST', url: `${oauth.login}/services/oauth2/token`, form, what });
+      const body = expectShape(z.object({ access_token: z.string() }), a, 'Salesforce', what);
+      addSecret(body.access_token);
+      token = body.access_token;
+    }
 
     const soql = (object: string, since: Date | undefined, deleted: boolean) =>
       `SELECT ${deleted ? 'Id' : FIELDS[object].join(', ')} FROM ${object}` +
@@ -49,11 +71,13 @@ export default defineConnector({
       (deleted ? '' : ' ORDER BY LastModifiedDate, Id');
 
     async function get(http: Http, path: string, what: string) {
+      if (!token) await refresh(http);
       const a = await http.request({ url: `${base}${path}`, headers, what });
       return { a, body: a.status < 300 ? expectShape(querySchema, a, 'Salesforce', what) : undefined };
     }
 
     return {
+      refresh: oauth ? refresh : undefined,
       classify(a: Answer): Verdict | undefined {
         const err = Array.isArray(a.json) ? (a.json[0] as { errorCode?: string; message?: string }) : undefined;
         if (err?.errorCode === 'REQUEST_LIMIT_EXCEEDED') {

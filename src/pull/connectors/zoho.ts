@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { CrmqError } from '../../errors.js';
 import { defineConnector, expectShape, idSchema, trimSlash, type PulledRecord } from '../connector.js';
 import type { Answer, Http, Verdict } from '../http.js';
-import { readSecret, optionalEnv } from '../secrets.js';
+import { addSecret, optionalEnv, readSecret } from '../secrets.js';
 
 const FIELDS: Record<string, string[]> = {
   Leads: ['First_Name', 'Last_Name', 'Company', 'Email', 'Phone', 'Mobile', 'Lead_Source', 'Lead_Status', 'Owner', 'Created_Time', 'Modified_Time'],
@@ -19,6 +19,7 @@ const listSchema = z.object({
   data: z.array(recordSchema),
   info: z.object({ more_records: z.boolean(), next_page_token: z.string().nullish(), page: z.number().optional() }),
 });
+const tokenSchema = z.object({ access_token: z.string().optional(), error: z.string().optional() });
 const deletedSchema = z.object({
   data: z.array(z.object({ id: idSchema, deleted_time: z.string().nullish() }).passthrough()),
   info: z.object({ more_records: z.boolean() }),
@@ -35,20 +36,46 @@ export default defineConnector({
   defaultEntities: ['Leads', 'Contacts', 'Accounts', 'Deals'],
   rate: 10, // Zoho counts API credits per 24 h and concurrent calls, not requests per second
   env: [
-    { name: 'ZOHO_TOKEN', doc: 'OAuth access token' },
+    { name: 'ZOHO_TOKEN', doc: 'OAuth access token (expires after an hour: for cron, use the refresh token below)' },
+    { name: 'ZOHO_REFRESH_TOKEN', doc: 'OAuth refresh token; with ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET, crmq gets access tokens itself' },
+    { name: 'ZOHO_CLIENT_ID', doc: 'the client id of your Zoho API console client' },
+    { name: 'ZOHO_CLIENT_SECRET', doc: 'its client secret' },
+    { name: 'ZOHO_ACCOUNTS_URL', doc: 'accounts server of your data centre, default https://accounts.zoho.com' },
     { name: 'ZOHO_API_URL', doc: 'API domain of your data centre, default https://www.zohoapis.com (.eu, .in, .com.au, .jp, .ca, .sa)' },
   ],
   scopes: 'ZohoCRM.modules.READ (or ZohoCRM.modules.leads.READ, .contacts.READ, .accounts.READ, .deals.READ)',
   open(env, baseUrl) {
-    const token = readSecret(env, 'ZOHO_TOKEN', 'a Zoho OAuth access token');
+    const oauth = optionalEnv(env, 'ZOHO_REFRESH_TOKEN') || optionalEnv(env, 'ZOHO_REFRESH_TOKEN_FILE')
+      ? {
+          refresh: readSecret(env, 'ZOHO_REFRESH_TOKEN', 'a Zoho OAuth refresh token'),
+          id: readSecret(env, 'ZOHO_CLIENT_ID', 'the client id that issued the refresh token'),
+          secret: readSecret(env, 'ZOHO_CLIENT_SECRET', 'its client secret'),
+          accounts: trimSlash(optionalEnv(env, 'ZOHO_ACCOUNTS_URL') ?? 'https://accounts.zoho.com'),
+        }
+      : undefined;
+    let token = oauth ? optionalEnv(env, 'ZOHO_TOKEN') : readSecret(env, 'ZOHO_TOKEN', 'a Zoho OAuth access token, or ZOHO_REFRESH_TOKEN with ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET');
     const base = trimSlash(baseUrl ?? optionalEnv(env, 'ZOHO_API_URL') ?? 'https://www.zohoapis.com');
-    const auth = { authorization: `Zoho-oauthtoken ${token}` };
+    const auth = (since?: Date) => () => ({ authorization: `Zoho-oauthtoken ${token ?? ''}`, ...(since ? { 'if-modified-since': zohoTime(since) } : {}) });
+
+    async function refresh(http: Http): Promise<void> {
+      if (!oauth) return;
+      const q = new URLSearchParams({ refresh_token: oauth.refresh, client_id: oauth.id, client_secret: oauth.secret, grant_type: 'refresh_token' });
+      const what = 'POST /oauth/v2/token (refresh)';
+      const a = await http.request({ method: 'POST', url: `${oauth.accounts}/oauth/v2/token?${q}`, what });
+      // Zoho answers a bad refresh token with 200 and {"error": "invalid_code"}.
+      const body = expectShape(tokenSchema, a, 'Zoho CRM', what);
+      if (!body.access_token) throw new CrmqError(`Zoho CRM ${what}: refresh refused (${body.error ?? 'no access_token'}); check ZOHO_REFRESH_TOKEN, ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET`);
+      addSecret(body.access_token);
+      token = body.access_token;
+    }
 
     async function get(http: Http, path: string, since: Date | undefined, what: string): Promise<Answer> {
-      return http.request({ url: `${base}${path}`, headers: since ? { ...auth, 'if-modified-since': zohoTime(since) } : auth, what });
+      if (!token) await refresh(http);
+      return http.request({ url: `${base}${path}`, headers: auth(since), what });
     }
 
     return {
+      refresh: oauth ? refresh : undefined,
       classify(a: Answer): Verdict | undefined {
         const body = (a.json ?? {}) as { code?: string; message?: string };
         if (a.status === 304) return { kind: 'accept' };
