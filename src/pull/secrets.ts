@@ -28,6 +28,9 @@ export function readSecret(env: NodeJS.ProcessEnv, name: string, what: string): 
   return value.trim();
 }
 
+/** Is the secret given, directly or as NAME_FILE? */
+export const hasSecret = (env: NodeJS.ProcessEnv, name: string): boolean => !!(env[name]?.trim() || env[`${name}_FILE`]?.trim());
+
 export function optionalEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const v = env[name]?.trim();
   return v ? v : undefined;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { defineConnector, expectShape, idSchema, trimSlash, type PulledRecord } from '../connector.js';
 import type { Answer, Verdict } from '../http.js';
-import { optionalEnv, readSecret } from '../secrets.js';
+import { hasSecret, readSecret } from '../secrets.js';
 
 interface Method {
   method: string;
@@ -54,7 +54,7 @@ export default defineConnector({
   open(env, baseUrl) {
     let base: string;
     let auth: string | undefined;
-    if (optionalEnv(env, 'BITRIX24_TOKEN') || optionalEnv(env, 'BITRIX24_TOKEN_FILE')) {
+    if (hasSecret(env, 'BITRIX24_TOKEN')) {
       auth = readSecret(env, 'BITRIX24_TOKEN', 'a Bitrix24 OAuth access token');
       base = trimSlash(baseUrl ?? readSecret(env, 'BITRIX24_URL', 'your portal REST URL'));
     } else {

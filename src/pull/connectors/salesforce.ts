@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { CrmqError } from '../../errors.js';
 import { defineConnector, expectShape, idSchema, isoSeconds, trimSlash, type PulledRecord } from '../connector.js';
 import type { Answer, Http, Verdict } from '../http.js';
-import { addSecret, optionalEnv, readSecret } from '../secrets.js';
+import { addSecret, hasSecret, optionalEnv, readSecret } from '../secrets.js';
 
 const FIELDS: Record<string, string[]> = {
   Account: ['Id', 'Name', 'Phone', 'Website', 'Industry', 'Type', 'NumberOfEmployees', 'AnnualRevenue', 'BillingCity', 'BillingCountry', 'OwnerId', 'Owner.Name', 'CreatedDate', 'LastModifiedDate'],
@@ -42,11 +42,11 @@ export default defineConnector({
   ],
   scopes: 'OAuth scope "api"; the user needs Read on Account, Contact, Lead, Opportunity, Task and Event and "API Enabled"',
   open(env, baseUrl) {
-    const oauth = optionalEnv(env, 'SALESFORCE_REFRESH_TOKEN') || optionalEnv(env, 'SALESFORCE_REFRESH_TOKEN_FILE')
+    const oauth = hasSecret(env, 'SALESFORCE_REFRESH_TOKEN')
       ? {
           refresh: readSecret(env, 'SALESFORCE_REFRESH_TOKEN', 'a Salesforce OAuth refresh token'),
           id: readSecret(env, 'SALESFORCE_CLIENT_ID', "the connected app's consumer key"),
-          secret: optionalEnv(env, 'SALESFORCE_CLIENT_SECRET') || optionalEnv(env, 'SALESFORCE_CLIENT_SECRET_FILE') ? readSecret(env, 'SALESFORCE_CLIENT_SECRET', 'its consumer secret') : undefined,
+          secret: hasSecret(env, 'SALESFORCE_CLIENT_SECRET') ? readSecret(env, 'SALESFORCE_CLIENT_SECRET', 'its consumer secret') : undefined,
           login: trimSlash(optionalEnv(env, 'SALESFORCE_LOGIN_URL') ?? 'https://login.salesforce.com'),
         }
       : undefined;

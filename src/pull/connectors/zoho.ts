@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { CrmqError } from '../../errors.js';
 import { defineConnector, expectShape, idSchema, trimSlash, type PulledRecord } from '../connector.js';
 import type { Answer, Http, Verdict } from '../http.js';
-import { addSecret, optionalEnv, readSecret } from '../secrets.js';
+import { addSecret, hasSecret, optionalEnv, readSecret } from '../secrets.js';
 
 const FIELDS: Record<string, string[]> = {
   Leads: ['First_Name', 'Last_Name', 'Company', 'Email', 'Phone', 'Mobile', 'Lead_Source', 'Lead_Status', 'Owner', 'Created_Time', 'Modified_Time'],
@@ -45,7 +45,7 @@ export default defineConnector({
   ],
   scopes: 'ZohoCRM.modules.READ (or ZohoCRM.modules.leads.READ, .contacts.READ, .accounts.READ, .deals.READ)',
   open(env, baseUrl) {
-    const oauth = optionalEnv(env, 'ZOHO_REFRESH_TOKEN') || optionalEnv(env, 'ZOHO_REFRESH_TOKEN_FILE')
+    const oauth = hasSecret(env, 'ZOHO_REFRESH_TOKEN')
       ? {
           refresh: readSecret(env, 'ZOHO_REFRESH_TOKEN', 'a Zoho OAuth refresh token'),
           id: readSecret(env, 'ZOHO_CLIENT_ID', 'the client id that issued the refresh token'),
