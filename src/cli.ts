@@ -155,6 +155,16 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     });
 
   program
+    .command('pulls')
+    .description('List API pulls: CRM, entity, status (running, done, failed, abandoned), pages and records committed')
+    .addOption(dbOption())
+    .addOption(formatOption(['table', 'csv', 'json'], 'table'))
+    .action(async (o) => {
+      const { pullsCommand } = await import('./commands/imports.js');
+      printRows(out, await pullsCommand(o), o.format);
+    });
+
+  program
     .command('rejects')
     .description('List rejected rows with their file, line and reason')
     .option('--import <id>', 'only this import run', (v) => {

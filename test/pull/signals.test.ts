@@ -281,6 +281,8 @@ describe('crmq pull on the command line', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^contacts → contacts: 30 records in 1 page \(full\), loaded 30; \d+ requests, 0 retries/m);
       expect(r.stdout).toMatch(/^companies → companies: 10 records in 1 page \(full\), loaded 10;/m);
+      const pulls = JSON.parse((await run(['pulls', '--db', db, '--format', 'json'], {})).stdout) as Record<string, unknown>[];
+      expect(pulls.map((p) => [p.crm, p.entity, p.target, p.status, p.pages, p.records])).toEqual([['hubspot', 'contacts', 'contacts', 'done', 1, 30], ['hubspot', 'companies', 'companies', 'done', 1, 10]]);
     } finally {
       await em.close();
     }
