@@ -144,6 +144,8 @@ async function pullEntity(db: Db, connector: Connector, session: Session, entity
     // Producer: fetch pages into a small queue. Consumer: commit whatever is queued, in order.
     const queue: { page: number; p: Page }[] = [];
     let finished = false;
+    /** Set when the committing side failed: the producer fetches nothing more. */
+    let stopped = false;
     let failure: unknown;
     let wake: () => void = () => {};
     let drained: () => void = () => {};
@@ -152,7 +154,7 @@ async function pullEntity(db: Db, connector: Connector, session: Session, entity
       let page = row.pages + 1;
       try {
         // Every page was committed before the run stopped (in the deletion listing): nothing left to list.
-        while (!cursor?.[END_KEY]) {
+        while (!cursor?.[END_KEY] && !stopped) {
           const p = await session.page(http, { entity, cursor, since, page });
           if (opts.saveRaw && p.body) writeFileSync(join(opts.saveRaw, `${connector.id}-${entity}-${String(page).padStart(5, '0')}.json`), p.body);
           queue.push({ page, p });
@@ -160,7 +162,7 @@ async function pullEntity(db: Db, connector: Connector, session: Session, entity
           if (!p.next) break;
           cursor = p.next;
           page++;
-          while (queue.length >= QUEUE) await new Promise<void>((r) => (drained = r));
+          while (queue.length >= QUEUE && !stopped) await new Promise<void>((r) => (drained = r));
         }
       } catch (err) {
         failure = err;
@@ -170,20 +172,25 @@ async function pullEntity(db: Db, connector: Connector, session: Session, entity
       }
     })();
 
-    for (;;) {
-      if (!queue.length) {
-        if (finished) break;
-        await new Promise<void>((r) => (wake = r));
-        continue;
+    try {
+      for (;;) {
+        if (!queue.length) {
+          if (finished) break;
+          await new Promise<void>((r) => (wake = r));
+          continue;
+        }
+        const batch = queue.splice(0);
+        drained();
+        const c0 = performance.now();
+        await commit(db, connector, entity, table, opts.source, row.pull_id, batch, tmp, out);
+        out.commitMs += performance.now() - c0;
+        emit({ type: 'commit', entity, pages: out.pages, records: out.records });
       }
-      const batch = queue.splice(0);
+    } finally {
+      stopped = true;
       drained();
-      const c0 = performance.now();
-      await commit(db, connector, entity, table, opts.source, row.pull_id, batch, tmp, out);
-      out.commitMs += performance.now() - c0;
-      emit({ type: 'commit', entity, pages: out.pages, records: out.records });
+      await producer;
     }
-    await producer;
     if (failure) throw failure;
     if (session.deleted) {
       const ids = await session.deleted(http, entity, since);
