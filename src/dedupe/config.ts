@@ -15,6 +15,12 @@ export interface EntityConfig {
   threshold: number;
   /** Prior: expected duplicates per record among the candidate pairs. */
   dupesPerRecord: number;
+  /**
+   * Strict rules (every field of one rule agreeing exactly) that catch about half of the true duplicates: how many
+   * candidate pairs meet one says how duplicated this data is (Splink's deterministic estimate of λ). The λ used
+   * is the geometric mean of that estimate and the prior, as the naive-Bayes scores are over-confident.
+   */
+  lambdaRules?: string[][];
 }
 
 /** SQL expressions over dd_rec columns for blocking keys (prefixes, initials). */
@@ -45,4 +51,5 @@ export const ORGANISATION: EntityConfig = {
   ],
   threshold: 0.999,
   dupesPerRecord: 0.1,
+  lambdaRules: [['org_name', 'address'], ['phone', 'address'], ['org_name', 'phone'], ['domain']],
 };

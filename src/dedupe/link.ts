@@ -23,6 +23,8 @@ const U_PRIOR: Record<Comparison, number[]> = {
   phone: [0.97, 0.015, 0.01, 0.005],
 };
 const U_PRIOR_PAIRS = 300;
+/** The share of true duplicates the strict λ rules are assumed to catch (F1 moved by ≤ 0.004 between 0.35 and 0.7). */
+const LAMBDA_RULES_RECALL = 0.5;
 /** The same for term frequencies: a value's share, blended with the exact-match prior as if seen among this many records. */
 const TF_PRIOR_RECORDS = 20;
 
@@ -182,6 +184,12 @@ export async function linkRecords(db: Db, cfg: EntityConfig, opts: LinkOptions =
   }
   // λ among candidates: every record has about `dupesPerRecord` duplicates among the pairs blocking found.
   let lambda = Math.min(0.5, Math.max(1e-4, (n * (opts.dupesPerRecord ?? cfg.dupesPerRecord)) / Math.max(1, candidatePairs)));
+  if (cfg.lambdaRules?.length && opts.dupesPerRecord === undefined) {
+    const strict = cfg.lambdaRules.map((rule) => `(${rule.map((f) => `${ident(`g_${f}`)} = ${TOP[cfg.fields[f]]}`).join(' AND ')})`).join(' OR ');
+    const [{ k }] = await db.all<{ k: number }>(`SELECT count(*) AS k FROM dd_gamma WHERE ${strict}`);
+    // Too few strict matches to say anything (a small table, or fields the data lacks): keep the prior.
+    if (k >= 5) lambda = Math.sqrt(lambda * Math.min(0.5, k / LAMBDA_RULES_RECALL / Math.max(1, candidatePairs)));
+  }
   const fixedLambda = lambda;
   for (let it = 0; it < (opts.emIterations ?? 0); it++) {
     const mNum: Record<string, Record<number, number>> = Object.fromEntries(fields.map((f) => [f, {}]));

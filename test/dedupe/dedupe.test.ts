@@ -7,7 +7,7 @@ import { DATASETS, loadDataset } from '../../bench/dedup/datasets.js';
 import type { Manifest } from '../../fixtures/generate.js';
 import { openDb } from '../../src/db/database.js';
 import { clusterLinks } from '../../src/dedupe/cluster.js';
-import { PERSON } from '../../src/dedupe/config.js';
+import { ORGANISATION, PERSON } from '../../src/dedupe/config.js';
 import { evaluate } from '../../src/dedupe/evaluate.js';
 import { linkRecords } from '../../src/dedupe/link.js';
 import { DEDUPE_MACROS } from '../../src/dedupe/normalize-sql.js';
@@ -71,6 +71,29 @@ describe('clustering', () => {
     const truth = new Map([['1', 'A'], ['2', 'A'], ['3', 'A'], ['4', 'B']]);
     const q = evaluate(new Map([['1', 'x'], ['2', 'x'], ['3', 'y'], ['4', 'y']]), truth);
     expect(q).toMatchObject({ truePairs: 3, predictedPairs: 2, precision: 0.5, recall: 1 / 3 });
+  });
+});
+
+describe.skipIf(!HAS_SHARED)('organisations on labelled data: one configuration for two very differently duplicated sets', () => {
+  async function run(name: string) {
+    const db = await openDb(':memory:');
+    await loadDataset(db, DATASETS.find((d) => d.name === name)!, join(SHARED, 'datasets/dedup'));
+    const r = await linkRecords(db, ORGANISATION);
+    const truth = new Map((await db.all<{ id: string; cluster: string }>('SELECT id, cluster FROM dd_truth')).map((x) => [x.id, x.cluster]));
+    db.close();
+    const prior = (r.records * ORGANISATION.dupesPerRecord) / r.candidatePairs;
+    return { lambdaOverPrior: r.model.lambda / prior, f1: evaluate(clusterLinks([...truth.keys()], r.links), truth).f1 };
+  }
+
+  it('λ follows how duplicated the data is, and both sets score F1 ≥ 0.90', async () => {
+    // Chicago early childhood: about two duplicates per record across ten sources; restaurants: one in eight.
+    const chicago = await run('Chicago early childhood');
+    const restaurants = await run('restaurants');
+    expect(chicago.lambdaOverPrior).toBeGreaterThan(3);
+    expect(restaurants.lambdaOverPrior).toBeGreaterThan(0.8);
+    expect(restaurants.lambdaOverPrior).toBeLessThan(1.5);
+    expect(chicago.f1).toBeGreaterThanOrEqual(0.9);
+    expect(restaurants.f1).toBeGreaterThanOrEqual(0.9);
   });
 });
 
