@@ -86,7 +86,7 @@ describe.skipIf(!HAS_SHARED)('organisations on labelled data: one configuration 
   }
 
   it('λ follows how duplicated the data is, and both sets score F1 ≥ 0.90', async () => {
-    // Chicago early childhood: about two duplicates per record across ten sources; restaurants: one in eight.
+    // Chicago early childhood: 3,337 records of 1,162 sites from ten sources; restaurants: 112 of 752 appear twice.
     const chicago = await run('Chicago early childhood');
     const restaurants = await run('restaurants');
     expect(chicago.lambdaOverPrior).toBeGreaterThan(3);
