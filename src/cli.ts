@@ -120,14 +120,23 @@ export function buildProgram(out: Out, setExit: (code: number) => void): Command
     )
     .action(async (crm: string, o) => {
       const { pullCommand } = await import('./commands/pull.js');
-      const results = await pullCommand({
-        crm, source: o.source, entities: o.entities, since: o.since, full: o.full, resume: o.resume, saveRaw: o.saveRaw, baseUrl: o.baseUrl,
-        rate: o.rate, timeoutMs: o.timeout * 1000, retries: o.retries, maxWaitMs: o.maxWait * 1000, db: o.db,
-        onEvent: (e) => {
-          if (e.type === 'wait') out.stderr(`${e.entity}: waiting ${(e.ms / 1000).toFixed(1)} s: ${e.why}\n`);
-          else if (e.type === 'start' && e.mode === 'resumed') out.stderr(`${e.entity}: resuming at page ${e.fromPage}\n`);
-        },
-      });
+      const live = process.stderr.isTTY && !process.env.NO_COLOR;
+      let results: EntityPull[];
+      try {
+        results = await pullCommand({
+          crm, source: o.source, entities: o.entities, since: o.since, full: o.full, resume: o.resume, saveRaw: o.saveRaw, baseUrl: o.baseUrl,
+          rate: o.rate, timeoutMs: o.timeout * 1000, retries: o.retries, maxWaitMs: o.maxWait * 1000, db: o.db,
+          onEvent: (e) => {
+            // On a terminal, one self-overwriting line of progress; waits and resumes as lines of their own (also in cron logs).
+            const clear = live ? '\r\x1b[K' : '';
+            if (e.type === 'wait') out.stderr(`${clear}${e.entity}: waiting ${(e.ms / 1000).toFixed(1)} s: ${e.why}\n`);
+            else if (e.type === 'start' && e.mode === 'resumed') out.stderr(`${clear}${e.entity}: resuming at page ${e.fromPage}\n`);
+            else if (e.type === 'commit' && live) out.stderr(`${clear}${e.entity}: ${e.pages} pages, ${e.records} records`);
+          },
+        });
+      } finally {
+        if (live) out.stderr('\r\x1b[K');
+      }
       if (o.format === 'json') out.stdout(JSON.stringify(results, null, 2) + '\n');
       else for (const r of results) out.stdout(describePull(r) + '\n');
       if (results.some((r) => r.rejected > 0)) setExit(1);
