@@ -83,17 +83,27 @@ export async function prepareJson(file: string, tmpDir: string): Promise<Prepare
   const { records, preset, entity } = locateRecords(doc);
   if (records.length === 0) throw new CrmqError(`${file}: no records found (expected results[], records[], data[], result[] or _embedded)`);
   const rejects: PreparedFile['rejects'] = [];
-  const rows: Record<string, string>[] = [];
-  const fromApi = PRESETS.find((p) => p.id === preset)?.fromApi;
+  const objects: Obj[] = [];
   records.forEach((r, i) => {
-    if (isObj(r)) rows.push(flattenRecord(fromApi ? (fromApi(r) as Obj) : r));
+    if (isObj(r)) objects.push(r);
     else rejects.push({ line: i + 1, reason: 'record is not a JSON object', raw: JSON.stringify(r) });
   });
+  return recordsCsv(objects, join(tmpDir, 'records.csv'), { preset, entity }, rejects);
+}
+
+/**
+ * API records → flat rows (the preset's fromApi applied first) → a UTF-8 CSV the import path reads:
+ * for saved JSON files and for the pages `crmq pull` commits.
+ */
+export function recordsCsv(
+  records: Record<string, unknown>[], csvPath: string, hints: { preset?: string; entity?: EntityName }, rejects: PreparedFile['rejects'] = [],
+): PreparedFile {
+  const fromApi = PRESETS.find((p) => p.id === hints.preset)?.fromApi;
+  const rows = records.map((r) => flattenRecord((fromApi ? fromApi(r) : r) as Obj));
   const header = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const csvPath = join(tmpDir, 'records.csv');
   writeFileSync(csvPath, csvLine(header) + rows.map((r) => csvLine(header.map((h) => r[h] ?? ''))).join(''));
   return {
-    csvPath, kind: 'json', encoding: 'utf-8', delimiter: ',', header, phantomColumns: 0, presetHint: preset, entityHint: entity, rejects,
+    csvPath, kind: 'json', encoding: 'utf-8', delimiter: ',', header, phantomColumns: 0, presetHint: hints.preset, entityHint: hints.entity, rejects,
     cleanup: () => rmSync(csvPath, { force: true }),
   };
 }

@@ -5,9 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flattenRecord } from '../connectors/json-file.js';
-import { csvLine, type PreparedFile } from '../connectors/prepared-file.js';
-import { PRESETS } from '../connectors/presets/index.js';
+import { recordsCsv } from '../connectors/json-file.js';
 import type { Db } from '../db/database.js';
 import { lit } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
@@ -265,15 +263,7 @@ async function commit(
   if (byId.size === 0) {
     await db.run(checkpoint(0, 0));
   } else {
-    const fromApi = PRESETS.find((p) => p.id === connector.preset)?.fromApi ?? ((x: Record<string, unknown>) => x);
-    const rows = [...byId.values()].map((r) => flattenRecord(fromApi(r.data) as Parameters<typeof flattenRecord>[0]));
-    const header = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-    const csvPath = join(tmp, 'page.csv');
-    writeFileSync(csvPath, csvLine(header) + rows.map((r) => csvLine(header.map((h) => r[h] ?? ''))).join(''));
-    const file: PreparedFile = {
-      csvPath, kind: 'json', encoding: 'utf-8', delimiter: ',', header, phantomColumns: 0, presetHint: connector.preset, entityHint: table, rejects: [],
-      cleanup: () => rmSync(csvPath, { force: true }),
-    };
+    const file = recordsCsv([...byId.values()].map((r) => r.data), join(tmp, 'page.csv'), { preset: connector.preset, entity: table });
     const hash = createHash('sha256');
     for (const { p } of batch) hash.update(p.body);
     const pages = batch.length > 1 ? `pages ${batch[0].page}-${last.page}` : `page ${last.page}`;
