@@ -115,11 +115,16 @@ async function findRowRejects(db: Db, stage: string, cols: string[], header: str
 
 let runCounter = 0;
 
+/** --source names where rows came from (lineage): a short name, checked the same for imports and pulls. */
+export function checkSource(source: string | undefined): void {
+  if (!source || !/^[\p{L}\p{N}_.\-]+$/u.test(source)) {
+    throw new CrmqError(`--source: "${source ?? ''}" must be a short name of letters, digits, '-', '_' or '.' (e.g. hubspot-eu)`);
+  }
+}
+
 async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
   const file = opts.file;
-  if (!opts.source || !/^[\p{L}\p{N}_.\-]+$/u.test(opts.source)) {
-    throw new CrmqError(`--source: "${opts.source ?? ''}" must be a short name of letters, digits, '-', '_' or '.' (e.g. hubspot-eu)`);
-  }
+  checkSource(opts.source);
   const given = opts.prepared;
   if (!given) {
     if (!existsSync(file)) throw new CrmqError(`${file}: no such file`);

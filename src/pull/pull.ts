@@ -9,7 +9,7 @@ import { recordsCsv } from '../connectors/json-file.js';
 import type { Db } from '../db/database.js';
 import { lit } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
-import { importFile } from '../import/import-file.js';
+import { checkSource, importFile } from '../import/import-file.js';
 import type { EntityName } from '../model/tables.js';
 import type { Connector, Cursor, Page, PulledRecord, Session } from './connector.js';
 import { CONNECTOR_IDS, connectorFor } from './connectors/index.js';
@@ -89,9 +89,7 @@ const fromUtc = (s: string) => new Date(`${s.replace(' ', 'T')}Z`);
 export async function pull(db: Db, opts: PullOptions): Promise<EntityPull[]> {
   const connector = connectorFor(opts.crm);
   if (!connector) throw new CrmqError(`unknown CRM "${opts.crm}" (one of ${CONNECTOR_IDS.join(', ')}, kommo)`);
-  if (!opts.source || !/^[\p{L}\p{N}_.\-]+$/u.test(opts.source)) {
-    throw new CrmqError(`--source: "${opts.source ?? ''}" must be a short name of letters, digits, '-', '_' or '.' (e.g. hubspot-eu)`);
-  }
+  checkSource(opts.source);
   const entities = opts.entities?.length ? opts.entities : connector.defaultEntities;
   const known = Object.keys(connector.entities);
   for (const e of entities) {
