@@ -12,4 +12,8 @@ export const lit = (value: string | number | boolean | null | undefined): string
   return `'${value.replaceAll("'", "''")}'`;
 };
 
+/** A UTC instant as DuckDB TIMESTAMP text ('2026-11-27 01:04:36.123'); `fromSqlTimestamp` reads it back. */
+export const sqlTimestamp = (d: Date): string => d.toISOString().replace('T', ' ').replace('Z', '');
+export const fromSqlTimestamp = (s: string): Date => new Date(`${s.replace(' ', 'T')}Z`);
+
 export const litList = (values: readonly string[]): string => `[${values.map(lit).join(', ')}]`;

@@ -10,7 +10,7 @@ import { prepareJson } from '../connectors/json-file.js';
 import type { PreparedFile } from '../connectors/prepared-file.js';
 import { prepareXlsx } from '../connectors/xlsx-file.js';
 import type { Db } from '../db/database.js';
-import { ident, lit } from '../db/sql.js';
+import { ident, lit, sqlTimestamp } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
 import { firstInvalidUtf8Line, scanFile } from './encoding.js';
 import type { EntityName } from '../model/tables.js';
@@ -245,7 +245,7 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
       }
       const warnings = { formats: sel.formats, unparsed, unmapped: p.unmapped, padded: padded.length };
       await db.run(`INSERT INTO imports VALUES (${importId}, ${lit(opts.source)}, ${lit(entity)}, ${lit(fileLabel)}, ${lit(digest)}, ${lit(p.presetId)},
-        ${lit(f.encoding)}, ${lit(f.delimiter)}, ${read}, ${loaded}, ${rejected}, ${replaced}, ${lit(JSON.stringify(warnings))}, ${lit(iso(started))}, ${lit(iso(new Date()))})`);
+        ${lit(f.encoding)}, ${lit(f.delimiter)}, ${read}, ${loaded}, ${rejected}, ${replaced}, ${lit(JSON.stringify(warnings))}, ${lit(sqlTimestamp(started))}, ${lit(sqlTimestamp(new Date()))})`);
       const rejectSample = await db.all<{ line: number; reason: string }>(`SELECT line, reason FROM rejects WHERE import_id = ${importId} ORDER BY line LIMIT 5`);
       const result: ImportResult = {
         ...base, status: 'imported' as const, importId, rowsRead: read, rowsLoaded: loaded, rowsRejected: rejected, rowsReplaced: replaced,
@@ -275,6 +275,3 @@ export async function importFile(db: Db, opts: ImportOptions): Promise<ImportRes
     return importOnce(db, { ...opts, encoding: 'windows-1251' });
   }
 }
-
-const iso = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
-

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordsCsv } from '../connectors/json-file.js';
 import type { Db } from '../db/database.js';
-import { lit } from '../db/sql.js';
+import { fromSqlTimestamp, lit, sqlTimestamp } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
 import { checkSource, importFile } from '../import/import-file.js';
 import type { EntityName } from '../model/tables.js';
@@ -83,8 +83,6 @@ interface PullRow {
   started_at: string;
 }
 
-const utc = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
-const fromUtc = (s: string) => new Date(`${s.replace(' ', 'T')}Z`);
 
 export async function pull(db: Db, opts: PullOptions): Promise<EntityPull[]> {
   const connector = connectorFor(opts.crm);
@@ -118,15 +116,15 @@ async function pullEntity(db: Db, connector: Connector, session: Session, entity
   } else {
     if (unfinished) await db.run(`UPDATE pulls SET status = 'abandoned' WHERE ${key} AND status IN ('running', 'failed')`);
     const last = (await db.all<{ started_at: string }>(`SELECT started_at FROM pulls WHERE ${key} AND status = 'done' ORDER BY pull_id DESC LIMIT 1`))[0];
-    const since = opts.full ? undefined : (opts.since ?? (last ? new Date(fromUtc(last.started_at).getTime() - OVERLAP_MS) : undefined));
+    const since = opts.full ? undefined : (opts.since ?? (last ? new Date(fromSqlTimestamp(last.started_at).getTime() - OVERLAP_MS) : undefined));
     mode = since ? 'incremental' : 'full';
     const [{ id }] = await db.all<{ id: number }>(`SELECT nextval('pull_id_seq') AS id`);
-    const started = utc(new Date());
+    const started = sqlTimestamp(new Date());
     await db.run(`INSERT INTO pulls (pull_id, crm, source, entity, target, status, since, started_at)
-      VALUES (${id}, ${lit(connector.id)}, ${lit(opts.source)}, ${lit(entity)}, ${lit(table)}, 'running', ${since ? lit(utc(since)) : 'NULL'}, ${lit(started)})`);
-    row = { pull_id: id, status: 'running', since: since ? utc(since) : null, cursor: null, pages: 0, started_at: started };
+      VALUES (${id}, ${lit(connector.id)}, ${lit(opts.source)}, ${lit(entity)}, ${lit(table)}, 'running', ${since ? lit(sqlTimestamp(since)) : 'NULL'}, ${lit(started)})`);
+    row = { pull_id: id, status: 'running', since: since ? sqlTimestamp(since) : null, cursor: null, pages: 0, started_at: started };
   }
-  const since = row.since ? fromUtc(row.since) : undefined;
+  const since = row.since ? fromSqlTimestamp(row.since) : undefined;
   const emit = opts.onEvent ?? (() => {});
   emit({ type: 'start', entity, mode, since: since?.toISOString(), fromPage: row.pages + 1 });
 
@@ -200,10 +198,10 @@ async function pullEntity(db: Db, connector: Connector, session: Session, entity
         });
       }
     }
-    await db.run(`UPDATE pulls SET status = 'done', cursor = NULL, finished_at = ${lit(utc(new Date()))} WHERE pull_id = ${row.pull_id}`);
+    await db.run(`UPDATE pulls SET status = 'done', cursor = NULL, finished_at = ${lit(sqlTimestamp(new Date()))} WHERE pull_id = ${row.pull_id}`);
   } catch (err) {
     const message = redact(err instanceof Error ? err.message : String(err));
-    await db.run(`UPDATE pulls SET status = 'failed', error = ${lit(message)}, finished_at = ${lit(utc(new Date()))} WHERE pull_id = ${row.pull_id}`).catch(() => {});
+    await db.run(`UPDATE pulls SET status = 'failed', error = ${lit(message)}, finished_at = ${lit(sqlTimestamp(new Date()))} WHERE pull_id = ${row.pull_id}`).catch(() => {});
     if (err instanceof CrmqError) throw new CrmqError(`${message} (${out.pages} pages committed; continue with --resume)`, err.code);
     throw err;
   } finally {
