@@ -27,6 +27,28 @@ describe('the crmq command', () => {
     expect(r.stderr).toMatch(/required option '-s, --source <name>' not specified/);
   });
 
+  it('a usage error is one line, with "did you mean" for a misspelt option or command', () => {
+    const cases: [string[], RegExp][] = [
+      [['import', 'x.csv', '--sorce', 's'], /^crmq import: unknown option '--sorce' \(did you mean --source\?\)/],
+      [['imprt', 'x.csv'], /^crmq: unknown command 'imprt' \(did you mean import\?\)/],
+      [['rules', 'lst'], /^crmq rules: unknown command 'lst' \(did you mean list\?\)/],
+      [['import', 'x.csv'], /^crmq import: required option '-s, --source <name>' not specified/],
+      [['report', '--format', 'pdf'], /^crmq report: option '--format <format>' argument 'pdf' is invalid/],
+    ];
+    for (const [args, message] of cases) {
+      const r = cliProcess(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.stderr.trimEnd().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+  });
+
+  it('--version is the package version', () => {
+    const r = cliProcess(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+  });
+
   it('exit 0 for a clean import, 1 when rows were rejected, 2 for bad input; CRMQ_DB names the database', () => {
     const db = join(dir, 'env.duckdb');
     const env = { CRMQ_DB: db };

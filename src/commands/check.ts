@@ -1,4 +1,6 @@
 // `crmq check`: load the rules, run them, return every result and finding; the CLI formats and sets the exit code.
+import { Option, type Command } from 'commander';
+import { writeFileSync } from 'node:fs';
 import { withDb } from '../db/database.js';
 import { CrmqError } from '../errors.js';
 import { readBaseline, writeBaseline } from '../rules/baseline.js';
@@ -8,6 +10,8 @@ import { severityRank, SEVERITIES, type Severity } from '../rules/rule.js';
 import { runRules, type RuleResult } from '../rules/run-rules.js';
 import { loadSemantics } from '../rules/semantics.js';
 import { exceeds, parseThreshold } from '../rules/threshold.js';
+import { checkSummary } from '../ui/check-summary.js';
+import { collect, dbOption, type Io } from './command.js';
 
 export interface CheckOptions {
   db?: string;
@@ -84,4 +88,43 @@ export async function checkCommand(opts: CheckOptions): Promise<CheckResult> {
     },
     { mustExist: true },
   );
+}
+
+export const CHECK_FORMATS = ['table', 'json', 'junit', 'csv', 'xlsx', 'markdown', 'github'] as const;
+
+/** The findings in the asked format (xlsx is written to `output` and gives no text). */
+async function render(result: CheckResult, format: string, output?: string): Promise<string | undefined> {
+  switch (format) {
+    case 'json': return (await import('../outputs/findings-json.js')).findingsJson(result);
+    case 'junit': return (await import('../outputs/findings-junit.js')).findingsJunit(result);
+    case 'csv': return (await import('../outputs/findings-csv.js')).findingsCsv(result);
+    case 'markdown': return (await import('../outputs/findings-markdown.js')).findingsMarkdown(result);
+    case 'github': return (await import('../outputs/findings-github.js')).findingsGithub(result);
+    case 'xlsx': await (await import('../outputs/findings-xlsx.js')).findingsXlsx(result, output!); return undefined;
+    default: return checkSummary(result);
+  }
+}
+
+export function configure(cmd: Command, io: Io): void {
+  cmd
+    .option('--select <rules>', 'only these rules: ids, id prefixes, entities, kinds or tags, comma-separated', collect)
+    .option('--exclude <rules>', 'leave these out (same forms as --select)', collect)
+    .option('--rules <dir>', 'an extra folder of rule files (repeatable)', collect)
+    .option('--semantics <file>', 'an extra semantic standard, merged over the shipped one (repeatable)', collect)
+    .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run (default: error, or fail_on in crmq.yaml)').choices(SEVERITIES))
+    .option('--baseline <file>', 'count only findings not in this baseline')
+    .option('--write-baseline <file>', 'write every finding of this run as the new baseline')
+    .addOption(new Option('--format <format>', 'output format').choices(CHECK_FORMATS).default('table'))
+    .option('-o, --output <file>', 'write the output to a file (required for xlsx); the summary still goes to the terminal')
+    .option('--config <file>', 'project config (default: ./crmq.yaml if present)')
+    .addOption(dbOption())
+    .action(async (o) => {
+      if (o.format === 'xlsx' && !o.output) throw new CrmqError('--format xlsx needs --output <file.xlsx>');
+      const result = await checkCommand({ ...o, failOn: o.failOn });
+      const text = await render(result, o.format, o.output);
+      if (o.output && text !== undefined) writeFileSync(o.output, text);
+      if (!o.output && text !== undefined) io.stdout(text);
+      if (o.output) io.stderr(checkSummary(result).split('\n').slice(-3).join('\n'));
+      io.setExit(result.failed ? 1 : 0);
+    });
 }

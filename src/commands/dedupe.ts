@@ -1,5 +1,6 @@
 // `crmq dedupe`: duplicate clusters for review, and a merge plan to take back into the CRM.
-import ExcelJS from 'exceljs';
+import { Option, type Command } from 'commander';
+import type ExcelJS from 'exceljs';
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { withDb } from '../db/database.js';
@@ -9,7 +10,8 @@ import type { DedupeTarget } from '../dedupe/records.js';
 import { CrmqError } from '../errors.js';
 import { loadConfig } from '../rules/config.js';
 import { prepareNormalization } from '../rules/normalize.js';
-import { renderCsv } from '../ui/table.js';
+import { renderCsv, renderTable } from '../ui/table.js';
+import { collect, dbOption, formatOption, type Io } from './command.js';
 
 export interface DedupeOptions {
   db?: string;
@@ -37,7 +39,8 @@ export async function dedupeCommand(opts: DedupeOptions) {
         const plan = await mergePlan(db, run.clusters, opts.prefer);
         if (extname(opts.export).toLowerCase() === '.csv') writeFileSync(opts.export, renderCsv(plan.survivors));
         else {
-          const wb = new ExcelJS.Workbook();
+          const { default: Excel } = await import('exceljs');
+          const wb = new Excel.Workbook();
           for (const [name, rows] of [['Survivors', plan.survivors], ['Merges', plan.merges]] as const) {
             const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
             const cols = [...new Set((rows as Record<string, unknown>[]).flatMap((r) => Object.keys(r)))];
@@ -52,4 +55,26 @@ export async function dedupeCommand(opts: DedupeOptions) {
     },
     { mustExist: true },
   );
+}
+
+export function configure(cmd: Command, io: Io): void {
+  cmd
+    .addOption(new Option('-e, --entity <entity>', 'what to deduplicate; people = contacts and leads together').choices(['contacts', 'leads', 'companies', 'people']).default('contacts'))
+    .option('--export <file>', 'write a merge plan: .csv (the survivors, importable with --preset canonical) or .xlsx (survivors and merges)')
+    .option('--prefer <sources>', 'source priority for choosing the survivor, comma-separated', collect)
+    .option('--threshold <p>', 'match probability for a link (default per entity type)', Number)
+    .option('--em <rounds>', 'learn the m probabilities from this data with EM (default 0: the level priors)', Number)
+    .option('--config <file>', 'project config (default: ./crmq.yaml if present)')
+    .addOption(dbOption())
+    .addOption(formatOption(['table', 'json'], 'table'))
+    .action(async (o) => {
+      const r = await dedupeCommand({ db: o.db, entity: o.entity, export: o.export, prefer: o.prefer, threshold: o.threshold, em: o.em, config: o.config });
+      if (o.format === 'json') io.stdout(JSON.stringify({ records: r.records, candidate_pairs: r.candidatePairs, clusters: r.clusters }, null, 2) + '\n');
+      else {
+        const rows = r.clusters.flatMap((c) => c.members.map((m, i) => ({ cluster: i === 0 ? c.cluster : '', score: i === 0 ? Number(c.score.toFixed(3)) : null, matched: i === 0 ? c.matched : '', record: `${m.entity} ${m.source}:${m.source_id}`, name: m.label })));
+        io.stdout(`${r.records} records, ${r.candidatePairs} candidate pairs, ${r.clusters.length} duplicate clusters\n`);
+        if (rows.length) io.stdout(renderTable(rows, undefined, { maxWidth: 60 }) + '\n');
+      }
+      if (r.file) io.stderr(`wrote ${r.file}\n`);
+    });
 }

@@ -1,10 +1,9 @@
 // `crmq demo`: a fresh database from the bundled sample exports, then every step the toolkit has, outputs in out/.
+import { Option, type Command } from 'commander';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { withDb } from '../db/database.js';
 import { importFile, type ImportResult } from '../import/import-file.js';
-import type { Manifest } from '../../fixtures/generate.js';
 import { findingsJson } from '../outputs/findings-json.js';
 import { findingsJunit } from '../outputs/findings-junit.js';
 import { findingsMarkdown } from '../outputs/findings-markdown.js';
@@ -13,8 +12,15 @@ import { checkCommand, type CheckResult } from './check.js';
 import { reportCommand } from './report.js';
 import type { ReportResult } from '../reports/run-report.js';
 import type { Lang } from '../reports/render/i18n.js';
+import { packagePath } from '../paths.js';
+import type { Io } from './command.js';
 
-export const SAMPLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/sample');
+export const SAMPLE_DIR = packagePath('fixtures', 'sample');
+
+/** The part of fixtures/sample/manifest.json (written by fixtures/generate.ts) the demo reads: which file to import how. */
+interface SampleManifest {
+  files: { path: string; source: string; preset: string; entity: string }[];
+}
 
 export interface DemoResult {
   db: string;
@@ -30,7 +36,7 @@ export async function demoCommand(opts: { out: string; db?: string; lang?: Lang;
   const dbPath = opts.db ?? join(opts.out, 'demo.duckdb');
   rmSync(dbPath, { force: true });
   rmSync(`${dbPath}.wal`, { force: true });
-  const manifest = JSON.parse(readFileSync(join(SAMPLE_DIR, 'manifest.json'), 'utf8')) as Manifest;
+  const manifest = JSON.parse(readFileSync(join(SAMPLE_DIR, 'manifest.json'), 'utf8')) as SampleManifest;
   const imports: ImportResult[] = [];
   await withDb(dbPath, async (db) => {
     for (const f of manifest.files) {
@@ -56,4 +62,15 @@ export async function demoCommand(opts: { out: string; db?: string; lang?: Lang;
   const count = (s: string) => html.results.filter((r) => r.status === s).length;
   log(`reports: ${html.results.length} (${count('valid')} valid, ${count('warning')} with warnings, ${count('invalid')} invalid) → ${join(opts.out, 'reports.{html,xlsx}')}`);
   return { db: dbPath, imports, check, reports: html.results, exitCode: 0 };
+}
+
+export function configure(cmd: Command, io: Io): void {
+  cmd
+    .option('--out <dir>', 'output folder', 'out')
+    .addOption(new Option('--db <path>', 'database file to (re)create').default(undefined, '<out>/demo.duckdb'))
+    .addOption(new Option('--lang <lang>', 'language of the reports').choices(['en', 'ru']).default('en'))
+    .action(async (o) => {
+      const res = await demoCommand({ out: o.out, db: o.db, lang: o.lang, log: (s) => io.stdout(s + '\n') });
+      io.setExit(res.exitCode);
+    });
 }

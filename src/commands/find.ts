@@ -1,8 +1,11 @@
 // `crmq find "Иванов Сергей"`: fuzzy lookup (fuse.js) over contacts and companies, Cyrillic and Latin alike.
+import type { Command } from 'commander';
 import Fuse from 'fuse.js';
 import { withDb } from '../db/database.js';
 import { DEDUPE_MACROS } from '../dedupe/normalize-sql.js';
 import { CrmqError } from '../errors.js';
+import { printRows } from '../ui/print-rows.js';
+import { dbOption, formatOption, wholeNumber, type Io } from './command.js';
 
 export async function findCommand(query: string, opts: { db?: string; limit?: number }) {
   if (!query.trim()) throw new CrmqError('find: give something to look for, e.g. crmq find "Иванов Сергей"');
@@ -22,4 +25,13 @@ export async function findCommand(query: string, opts: { db?: string; limit?: nu
     },
     { mustExist: true },
   );
+}
+
+export function configure(cmd: Command, io: Io): void {
+  cmd
+    .argument('<query>', 'e.g. "Иванов Сергей", "ivanov@mail.ru", "+7 912 345"')
+    .option('--limit <n>', 'at most this many results', wholeNumber('--limit', 1, 'a positive whole number'), 10)
+    .addOption(dbOption())
+    .addOption(formatOption(['table', 'json'], 'table'))
+    .action(async (query: string, o) => printRows(io, await findCommand(query, o), o.format));
 }

@@ -1,6 +1,12 @@
-import { withDb, type Db } from '../db/database.js';
+// `crmq import <files…>`: load export files into the canonical model, one transaction per file.
+import { Option, type Command } from 'commander';
+import { PRESET_IDS } from '../connectors/presets/index.js';
+import type { Db } from '../db/database.js';
+import { CrmqError } from '../errors.js';
+import type { ImportOptions, ImportResult } from '../import/import-file.js';
+import { ENTITIES } from '../model/tables.js';
 import type { Progress } from '../ui/progress.js';
-import { importFile, type ImportOptions, type ImportResult } from '../import/import-file.js';
+import { dbOption, formatOption, requireOptions, type Io } from './command.js';
 
 export interface ImportCommandOptions extends Omit<ImportOptions, 'file' | 'onPhase'> {
   db?: string;
@@ -10,6 +16,8 @@ export interface ImportCommandOptions extends Omit<ImportOptions, 'file' | 'onPh
 
 /** Imports each file in turn; each file is its own transaction, so a failure leaves earlier files in place. */
 export async function importCommand(files: string[], opts: ImportCommandOptions): Promise<ImportResult[]> {
+  const { withDb } = await import('../db/database.js');
+  const { importFile } = await import('../import/import-file.js');
   return withDb(opts.db, async (db) => {
     const results: ImportResult[] = [];
     const progress = opts.progress?.(db);
@@ -20,4 +28,33 @@ export async function importCommand(files: string[], opts: ImportCommandOptions)
     }
     return results;
   });
+}
+
+export function configure(cmd: Command, io: Io): void {
+  cmd
+    .argument('<files...>', 'export files (.csv, .txt, .xlsx, .json)')
+    .option('-s, --source <name>', 'name for where the data came from, e.g. hubspot-eu (kept as lineage)')
+    .addOption(new Option('-p, --preset <preset>', 'CRM export layout (default: auto, detected from the headers; generic with --mapping)').choices(PRESET_IDS))
+    .addOption(new Option('-e, --entity <entity>', 'what the file holds (default: detected from headers)').choices(ENTITIES))
+    .option('-m, --mapping <file.yaml>', 'column mapping file (generic preset, or to extend a preset)')
+    .option('--encoding <name>', 'file encoding: utf-8, windows-1251, utf-16le, koi8-r … (default: detected)')
+    .option('--delimiter <char>', 'field delimiter (default: sniffed from , ; tab |)')
+    .option('--sheet <name>', 'XLSX sheet to read (default: the first)')
+    .option('--currency <code>', 'currency of amounts when the file names none, e.g. RUB')
+    .option('--replace', "replace this source's rows of the entity with the file's, atomically", false)
+    .option('--max-rejects <percent>', 'fail the import, loading nothing, when more rows than this are rejected', '50')
+    .addOption(dbOption())
+    .addOption(formatOption(['text', 'json'], 'text'))
+    .action(async (files: string[], o) => {
+      const maxRejects = Number(o.maxRejects);
+      if (!Number.isFinite(maxRejects) || maxRejects < 0 || maxRejects > 100) throw new CrmqError(`--max-rejects: "${o.maxRejects}" is not a percentage from 0 to 100`);
+      const delimiter = o.delimiter === '\\t' || o.delimiter === 'tab' ? '\t' : o.delimiter;
+      const { progressFor } = await import('../ui/progress.js');
+      const { describeImport } = await import('../ui/import-summary.js');
+      const results = await importCommand(files, { ...o, delimiter, preset: o.preset, maxRejectShare: maxRejects / 100, progress: (db) => progressFor(db.conn) });
+      if (o.format === 'json') io.stdout(JSON.stringify(results, null, 2) + '\n');
+      else for (const r of results) io.stdout(describeImport(r) + '\n');
+      if (results.some((r) => r.status === 'imported' && r.rowsRejected > 0)) io.setExit(1);
+    });
+  requireOptions(cmd, 'source');
 }

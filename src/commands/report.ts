@@ -1,4 +1,5 @@
 // `crmq report` and `crmq reports list`: run validated reports and write them where asked.
+import { Option, type Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withDb } from '../db/database.js';
@@ -10,13 +11,9 @@ import { loadReports, SHIPPED_REPORTS } from '../reports/load-reports.js';
 import type { ReportDef } from '../reports/report-def.js';
 import { CATEGORIES } from '../reports/report-def.js';
 import type { Lang } from '../reports/render/i18n.js';
-import { reportCsv } from '../reports/render/report-csv.js';
-import { reportJson } from '../reports/render/report-json.js';
-import { reportMarkdown } from '../reports/render/report-markdown.js';
-import { reportsHtml } from '../reports/render/reports-html.js';
-import { reportsXlsx } from '../reports/render/reports-xlsx.js';
 import { runReport, type ReportResult } from '../reports/run-report.js';
 import { STATUS_RANK, type Status } from '../reports/validation.js';
+import { collect, dbOption, type Io } from './command.js';
 
 export const REPORT_FORMATS = ['table', 'csv', 'xlsx', 'html', 'json', 'md'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -101,33 +98,40 @@ export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
       const title = results.length === 1 ? results[0].title[lang] : lang === 'ru' ? 'Отчёты crmq' : 'crmq reports';
       switch (format) {
         case 'json': {
+          const { reportJson } = await import('../reports/render/report-json.js');
           const json = JSON.stringify(results.length === 1 ? reportJson(results[0]) : results.map(reportJson), null, 2) + '\n';
           if (opts.out) write(`${base}.json`, json);
           else text = json;
           break;
         }
-        case 'csv':
+        case 'csv': {
+          const { reportCsv } = await import('../reports/render/report-csv.js');
           if (opts.out) for (const r of results) write(`${r.id}.csv`, reportCsv(r));
           else if (results.length === 1) text = reportCsv(results[0]);
           else throw new CrmqError('--format csv writes one file per report: give --out <dir>');
           break;
+        }
         case 'md': {
+          const { reportMarkdown } = await import('../reports/render/report-markdown.js');
           const md = `# ${title}\n\n${results.map((r) => reportMarkdown(r, lang)).join('\n')}`;
           if (opts.out) write(`${base}.md`, md);
           else text = md;
           break;
         }
         case 'html': {
+          const { reportsHtml } = await import('../reports/render/reports-html.js');
           const html = await reportsHtml(results, lang, title);
           if (opts.out) write(`${base}.html`, html);
           else text = html;
           break;
         }
-        case 'xlsx':
+        case 'xlsx': {
           if (!opts.out) throw new CrmqError('--format xlsx needs --out <dir>');
+          const { reportsXlsx } = await import('../reports/render/reports-xlsx.js');
           await reportsXlsx(results, join(opts.out, `${base}.xlsx`), lang, quality);
           files.push(join(opts.out, `${base}.xlsx`));
           break;
+        }
         default:
           break;
       }
@@ -159,4 +163,45 @@ export async function reportsListCommand(opts: { db?: string; reports?: string[]
     id: d.id, category: d.category, title: d.title.en, inputs: d.inputs.join(', '),
     data: counts ? (d.inputs.filter((t) => !counts[t]).length ? `missing: ${d.inputs.filter((t) => !counts[t]).join(', ')}` : 'yes') : '(no database)',
   }));
+}
+
+const params = (v: string, prev: Record<string, string> = {}) => {
+  const i = v.indexOf('=');
+  if (i < 1) throw new CrmqError(`--param: "${v}" is not name=value`);
+  return { ...prev, [v.slice(0, i)]: v.slice(i + 1) };
+};
+
+export function configure(cmd: Command, io: Io): void {
+  cmd
+    .argument('[ids...]', 'report ids (see `crmq reports list`)')
+    .option('--category <name>', `every report of a category: ${CATEGORIES.join(', ')}`)
+    .option('--all', 'every report')
+    .option('--from <date>', 'period start, YYYY-MM-DD (default: first day of last full month)')
+    .option('--to <date>', 'period end, YYYY-MM-DD (default: last day of last full month, or --as-of with --from)')
+    .option('--as-of <date>', 'the date balances and open items are taken at (default: today)')
+    .option('--param <name=value>', 'a report parameter, e.g. currency=RUB (repeatable)', params)
+    .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
+    .option('--out <dir>', 'write files here instead of printing (required for xlsx, and for csv of several reports)')
+    .addOption(new Option('--lang <lang>', 'language of every label').choices(['en', 'ru']).default('en'))
+    .addOption(new Option('--fail-on <status>', 'exit 1 when a report is at least this bad').choices(['invalid', 'warning']))
+    .option('--sql', 'print the setup and SQL of one report, to run by hand in the duckdb shell')
+    .option('--reports <dir>', 'an extra folder of report definitions (repeatable)', collect)
+    .option('--config <file>', 'project config (default: ./crmq.yaml if present)')
+    .addOption(dbOption())
+    .action(async (ids: string[], o) => {
+      if (o.sql) {
+        if (ids.length !== 1) throw new CrmqError('--sql takes exactly one report id');
+        io.stdout((await reportSqlCommand(ids[0], { ...o, params: o.param })) + '\n');
+        return;
+      }
+      const run = await reportCommand({ ...o, ids, params: o.param, failOn: o.failOn });
+      if (o.format === 'table') {
+        const { reportTable } = await import('../ui/report-table.js');
+        for (const r of run.results) io.stdout(reportTable(r, o.lang) + '\n');
+      } else if (run.text !== undefined) io.stdout(run.text);
+      for (const f of run.files) io.stderr(`wrote ${f}\n`);
+      const bad = run.results.filter((r) => r.status !== 'valid');
+      if (o.format !== 'table') io.stderr(`${run.results.length} reports: ${run.results.length - bad.length} valid, ${bad.filter((r) => r.status === 'warning').length} with warnings, ${bad.filter((r) => r.status === 'invalid').length} invalid\n`);
+      if (run.failed) io.setExit(1);
+    });
 }

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadFolders, readYamlFile } from '../yaml-file.js';
-import { basename, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename } from 'node:path';
+import { packagePath } from '../paths.js';
 import { CrmqError } from '../errors.js';
 import { ReportYamlSchema, type ReportDef } from './report-def.js';
 
-export const SHIPPED_REPORTS = resolve(fileURLToPath(import.meta.url), '../../../reports');
+export const SHIPPED_REPORTS = packagePath('reports');
 
 export function loadReportFile(yamlFile: string): ReportDef {
   const id = basename(yamlFile).replace(/\.ya?ml$/, '');

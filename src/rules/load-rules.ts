@@ -1,14 +1,14 @@
 // Loads rule files from folders: YAML → zod (the file's shape) → the kind's own params schema → threshold.
 // Any problem is one line naming the file and the field.
-import { basename, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename } from 'node:path';
+import { packagePath } from '../paths.js';
 import { loadFolders, readYamlFile } from '../yaml-file.js';
 import { CrmqError } from '../errors.js';
 import { KINDS } from './kinds/index.js';
 import { RuleFileSchema, type Rule } from './rule.js';
 import { parseThreshold } from './threshold.js';
 
-export const SHIPPED_RULES = resolve(fileURLToPath(import.meta.url), '../../../rules');
+export const SHIPPED_RULES = packagePath('rules');
 export const RULE_ID = /^[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
 
 function issue(file: string, err: { issues: { path: PropertyKey[]; message: string }[] }, prefix = ''): CrmqError {
