@@ -119,7 +119,7 @@ describe('rate-limit signals in each CRM dialect', () => {
     }
   });
 
-  it('HubSpot: an incremental pull past the search cap of 10,000 restarts from the last modification time, losing nothing', async () => {
+  it('HubSpot: an incremental pull of more than the search cap of 10,000 pages by id and loses nothing', async () => {
     const s = await setup('hubspot', 'contacts', 10_150, { pageSize: 200 });
     try {
       await s.run({ entities: ['contacts'], rate: 1000 });

@@ -1,13 +1,15 @@
-// amoCRM / Kommo API v4: HAL answers (`_embedded.<entity>[]`, `_links.next.href`), `page`/`limit` (250),
+// amoCRM / Kommo API v4: HAL answers (`_embedded.<entity>[]`), keyset paging over `filter[updated_at]` (250 a page),
 // unix timestamps, e-mail and phone in custom_fields_values (field_code EMAIL / PHONE), 204 when empty.
 // At most 7 requests per second per integration; repeated 429s get the IP blocked (403), so crmq paces itself.
 // Unix times become ISO in the amoCRM preset's fromApi, shared with `crmq import` of saved pages.
 import { z } from 'zod';
-import { defineConnector, expectShape, idSchema, trimSlash, type PulledRecord } from '../connector.js';
+import { defineConnector, expectShape, idSchema, trimSlash, type Cursor, type PulledRecord } from '../connector.js';
 import type { Answer, Verdict } from '../http.js';
 import { optionalEnv, readSecret } from '../secrets.js';
 
 const recordSchema = z.object({ id: idSchema, updated_at: z.number().nullish() }).passthrough();
+/** The API's largest page. */
+export const AMO_PAGE = 250;
 const pageSchema = z.object({
   _links: z.object({ next: z.object({ href: z.string() }).optional() }).passthrough().optional(),
   _embedded: z.record(z.string(), z.array(recordSchema)),
@@ -41,27 +43,48 @@ export default defineConnector({
       },
 
       async page(http, { entity, cursor, since, page }) {
-        let url: string;
-        if (cursor?.next) {
-          // Follow _links.next, but only on the configured host (never send the token elsewhere).
-          const next = new URL(String(cursor.next));
-          url = `${base}${next.pathname}${next.search}`;
+        // Keyset paging over updated_at (never page=N over a changing order): each request asks for records
+        // changed at or after the last time committed, skipping the ids already read at that very second.
+        // A record edited meanwhile moves to the end and comes again (the later copy wins); none is skipped.
+        // A second holding a whole page of records is read by id within that second (`tie`).
+        const q = new URLSearchParams({ limit: String(AMO_PAGE) });
+        let from: number | undefined;
+        const tie = cursor?.tie !== undefined ? Number(cursor.tie) : undefined;
+        if (tie !== undefined) {
+          q.set('filter[updated_at][from]', String(tie));
+          q.set('filter[updated_at][to]', String(tie));
+          q.set('order[id]', 'asc');
+          q.set('page', String(cursor?.page ?? 1));
         } else {
-          const q = new URLSearchParams({ limit: '250', page: '1', 'order[updated_at]': 'asc' });
-          if (since) q.set('filter[updated_at][from]', String(Math.floor(since.getTime() / 1000)));
-          if (entity === 'leads') q.set('with', 'contacts');
-          url = `${base}/api/v4/${entity}?${q}`;
+          from = cursor?.from !== undefined ? Number(cursor.from) : since ? Math.floor(since.getTime() / 1000) : undefined;
+          if (from !== undefined) q.set('filter[updated_at][from]', String(from));
+          q.set('order[updated_at]', 'asc');
+          q.set('page', '1');
         }
-        const what = `GET /api/v4/${entity}, page ${page}`;
+        if (entity === 'leads') q.set('with', 'contacts');
+        const url = `${base}/api/v4/${entity}?${q}`;
+        const what = `GET /api/v4/${entity}${tie !== undefined ? ` (updated_at ${tie}, page ${cursor?.page ?? 1})` : from !== undefined ? ` (updated_at ≥ ${from})` : ''}, page ${page}`;
         const a = await http.request({ url, headers, what });
-        if (a.status === 204) return { records: [], body: a.text };
-        const body = expectShape(pageSchema, a, 'amoCRM', what);
-        const rows = body._embedded[entity] ?? [];
-        const records: PulledRecord[] = rows.map((r) => ({
+        const body = a.status === 204 ? undefined : expectShape(pageSchema, a, 'amoCRM', what);
+        const rows = body?._embedded[entity] ?? [];
+        const toRecord = (r: (typeof rows)[number]): PulledRecord => ({
           id: r.id, updatedAt: r.updated_at ? new Date(r.updated_at * 1000).toISOString() : undefined, data: r as Record<string, unknown>,
-        }));
-        const next = body._links?.next?.href;
-        return { records, next: next && rows.length ? { next } : undefined, body: a.text };
+        });
+        // More pages: the API links the next one (it may cap `limit` below what was asked).
+        const full = !!body?._links?.next && rows.length > 0;
+        if (tie !== undefined) {
+          const next: Cursor | undefined = full ? { tie, page: Number(cursor?.page ?? 1) + 1 } : { from: tie + 1, seen: '' };
+          return { records: rows.map(toRecord), next, body: a.text };
+        }
+        const seen = new Set(String(cursor?.seen ?? '').split(',').filter(Boolean));
+        const fresh = rows.filter((r) => !(r.updated_at === from && seen.has(r.id)));
+        if (!full) return { records: fresh.map(toRecord), body: a.text };
+        const last = rows.at(-1)!.updated_at ?? 0;
+        // A whole page within one second: read that second by id, then go on after it.
+        if (rows.every((r) => r.updated_at === last)) return { records: fresh.map(toRecord), next: { tie: last, page: 1 }, body: a.text };
+        const atLast = rows.filter((r) => r.updated_at === last).map((r) => r.id);
+        const carried = last === from ? [...seen] : [];
+        return { records: fresh.map(toRecord), next: { from: last, seen: [...new Set([...carried, ...atLast])].join(',') }, body: a.text };
       },
     };
   },

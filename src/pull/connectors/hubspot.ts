@@ -1,6 +1,6 @@
-// HubSpot CRM v3 objects. Full pulls list /crm/v3/objects/<type> by `paging.next.after`; incremental pulls
-// use the search endpoint sorted by last modification (search stops at 10,000 results per query, so the
-// cursor restarts from the last modification time seen). Archived records are the deletions.
+// HubSpot CRM v3 objects. Full pulls list /crm/v3/objects/<type> by `paging.next.after` (id order); incremental
+// pulls use the search endpoint filtered by last modification and paged by id (hs_object_id > last id), so
+// neither the 10,000-result cap of a search nor records changing meanwhile lose anything. Archived records are the deletions.
 import { z } from 'zod';
 import { defineConnector, expectShape, idSchema, trimSlash, type Cursor, type PulledRecord } from '../connector.js';
 import type { Answer, Http, Verdict } from '../http.js';
@@ -16,8 +16,6 @@ const PROPS: Record<string, string[]> = {
 };
 const KIND: Record<string, string> = { calls: 'call', tasks: 'task', meetings: 'meeting' };
 const modified = (type: string) => (type === 'contacts' ? 'lastmodifieddate' : 'hs_lastmodifieddate');
-/** The search endpoint returns at most this many results for one query. */
-export const HUBSPOT_SEARCH_CAP = 10_000;
 
 const objectSchema = z.object({
   id: idSchema,
@@ -83,27 +81,22 @@ export default defineConnector({
           const next = body.paging?.next?.after;
           return { records: body.results.map((o, i) => toRecord(type, o, raw[i])), next: next ? { after: next } : undefined, body: a.text };
         }
-        // Incremental: search sorted by modification time; past the 10,000-result cap, restart from the last time seen.
-        const after = Number(cursor?.after ?? 0);
+        // Incremental: search for records changed since then, keyset by id (hs_object_id > the last id read, sorted
+        // by id): no offsets, so the 10,000-result cap of one search never applies and a record that changes
+        // meanwhile cannot shift others past a page (records edited after being read come in the next pull).
+        const afterId = cursor?.afterId !== undefined ? String(cursor.afterId) : undefined;
         const what = `POST /crm/v3/objects/${type}/search, page ${page}`;
+        const filters = [{ propertyName: modified(type), operator: 'GTE', value: String(sinceMs) }];
+        if (afterId) filters.push({ propertyName: 'hs_object_id', operator: 'GT', value: afterId });
         const a = await http.request({
           method: 'POST', url: `${base}/crm/v3/objects/${type}/search`, headers, what,
-          body: {
-            filterGroups: [{ filters: [{ propertyName: modified(type), operator: 'GTE', value: String(sinceMs) }] }],
-            sorts: [{ propertyName: modified(type), direction: 'ASCENDING' }],
-            properties: PROPS[type], limit: 100, after: after ? String(after) : undefined,
-          },
+          body: { filterGroups: [{ filters }], sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }], properties: PROPS[type], limit: 100 },
         });
         const body = expectShape(listSchema, a, 'HubSpot', what);
         const raw = (a.json as { results: Record<string, unknown>[] }).results;
         const records = body.results.map((o, i) => toRecord(type, o, raw[i]));
-        const nextAfter = body.paging?.next?.after;
-        let next: Cursor | undefined;
-        if (nextAfter && Number(nextAfter) < HUBSPOT_SEARCH_CAP) next = { since: sinceMs, after: nextAfter };
-        else if (nextAfter) {
-          const last = Date.parse(records.at(-1)?.updatedAt ?? '');
-          next = { since: Number.isFinite(last) && last > sinceMs ? last : sinceMs + 1, after: 0 };
-        }
+        const last = records.at(-1);
+        const next: Cursor | undefined = body.paging?.next && last ? { since: sinceMs, afterId: last.id } : undefined;
         return { records, next, body: a.text };
       },
 

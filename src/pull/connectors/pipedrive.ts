@@ -49,23 +49,23 @@ export default defineConnector({
         const toRecords = (data: z.infer<typeof recordSchema>[] | null): PulledRecord[] =>
           (data ?? []).map((r) => ({ id: r.id, updatedAt: r.update_time ?? undefined, data: r as Record<string, unknown> }));
         if (V2.has(entity)) {
-          const q = new URLSearchParams({ limit: '500' });
+          // Sorted by id, which never changes: a record edited during the pull keeps its place (sorting by
+          // update_time would move it behind the cursor and shift an unread record out of reach).
+          const q = new URLSearchParams({ limit: '500', sort_by: 'id', sort_direction: 'asc' });
           if (cursor?.cursor) q.set('cursor', String(cursor.cursor));
-          if (since) {
-            q.set('updated_since', isoSeconds(since));
-            q.set('sort_by', 'update_time');
-            q.set('sort_direction', 'asc');
-          }
+          if (since) q.set('updated_since', isoSeconds(since));
           const what = `GET /api/v2/${entity}, page ${page}`;
           const a = await http.request({ url: `${base}/api/v2/${entity}?${q}`, headers, what });
           const body = expectShape(v2Schema, a, 'Pipedrive', what);
           const next = body.additional_data?.next_cursor;
           return { records: toRecords(body.data), next: next ? { cursor: next } : undefined, body: a.text };
         }
-        // v1 offset paging (leads have no updated_since filter: every pull reads them all).
+        // v1 offset paging (leads have no updated_since filter: every pull reads them all), in creation order with
+        // the id as tie-breaker: edits move nothing, new leads come last.
         const start = Number(cursor?.start ?? 0);
         const what = `GET /v1/${entity}?start=${start}, page ${page}`;
-        const a = await http.request({ url: `${base}/v1/${entity}?start=${start}&limit=500`, headers, what });
+        const q = new URLSearchParams({ start: String(start), limit: '500', sort: 'add_time ASC, id ASC' });
+        const a = await http.request({ url: `${base}/v1/${entity}?${q}`, headers, what });
         const body = expectShape(v1Schema, a, 'Pipedrive', what);
         const p = body.additional_data?.pagination;
         const records = toRecords(body.data);

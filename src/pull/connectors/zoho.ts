@@ -94,7 +94,8 @@ export default defineConnector({
 
       async page(http, { entity: module, cursor, since, page }) {
         if (!FIELDS[module]) throw new CrmqError(`Zoho CRM: no field list for module ${module}`);
-        const q = new URLSearchParams({ fields: FIELDS[module].join(','), per_page: '200', sort_by: 'Modified_Time', sort_order: 'asc' });
+        // Sorted by id, which never changes: a record edited during the pull keeps its place in the listing.
+        const q = new URLSearchParams({ fields: FIELDS[module].join(','), per_page: '200', sort_by: 'id', sort_order: 'asc' });
         if (cursor?.page_token) q.set('page_token', String(cursor.page_token));
         const what = `GET /crm/v8/${module}, page ${page}`;
         const a = await get(http, `/crm/v8/${module}?${q}`, since, what);
