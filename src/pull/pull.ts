@@ -15,7 +15,7 @@ import type { Connector, Cursor, Page, PulledRecord, Session } from './connector
 import { CONNECTOR_IDS, connectorFor } from './connectors/index.js';
 import { createHttp, type Http, type HttpStats } from './http.js';
 import { redact } from './secrets.js';
-import { createThrottle } from './throttle.js';
+import { createThrottle, type Throttle } from './throttle.js';
 
 export interface PullOptions {
   crm: string;
@@ -97,12 +97,14 @@ export async function pull(db: Db, opts: PullOptions): Promise<EntityPull[]> {
   if (opts.since && opts.resume) throw new CrmqError('--since and --resume contradict each other: a resumed pull keeps its own start time');
   const session = connector.open(opts.env ?? process.env, opts.baseUrl);
   if (opts.saveRaw) mkdirSync(opts.saveRaw, { recursive: true });
+  // One pace for the whole run: the next entity's first request keeps its distance from the last one's.
+  const throttle = createThrottle(opts.rate ?? connector.rate);
   const results: EntityPull[] = [];
-  for (const entity of entities) results.push(await pullEntity(db, connector, session, entity, opts));
+  for (const entity of entities) results.push(await pullEntity(db, connector, session, entity, opts, throttle));
   return results;
 }
 
-async function pullEntity(db: Db, connector: Connector, session: Session, entity: string, opts: PullOptions): Promise<EntityPull> {
+async function pullEntity(db: Db, connector: Connector, session: Session, entity: string, opts: PullOptions, throttle: Throttle): Promise<EntityPull> {
   const t0 = performance.now();
   const table = connector.entities[entity];
   const key = `crm = ${lit(connector.id)} AND source = ${lit(opts.source)} AND entity = ${lit(entity)}`;
@@ -128,7 +130,7 @@ async function pullEntity(db: Db, connector: Connector, session: Session, entity
   const emit = opts.onEvent ?? (() => {});
   emit({ type: 'start', entity, mode, since: since?.toISOString(), fromPage: row.pages + 1 });
 
-  const http = pullHttp(connector, session, opts, !!since, (ms, why) => emit({ type: 'wait', entity, ms, why }));
+  const http = pullHttp(connector, session, opts, !!since, (ms, why) => emit({ type: 'wait', entity, ms, why }), throttle);
   const out: EntityPull = {
     entity, table, pullId: row.pull_id, mode, since: since?.toISOString(), pages: 0, records: 0, loaded: 0, rejected: 0, deleted: 0, commits: 0, commitMs: 0, elapsedMs: 0,
     ...http.stats,
@@ -211,12 +213,19 @@ async function pullEntity(db: Db, connector: Connector, session: Session, entity
   return out;
 }
 
-/** The HTTP client of one entity's pull: the CRM's documented rate unless --rate, and the options' limits. */
-export function pullHttp(connector: Connector, session: Session, opts: PullOptions, incremental: boolean, onWait?: (ms: number, why: string) => void): Http {
+/**
+ * The HTTP client of one entity's pull: the CRM's documented rate unless --rate (an incremental pull's own rate
+ * where the CRM has one), spaced on the run's shared throttle, and the options' limits.
+ */
+export function pullHttp(
+  connector: Connector, session: Session, opts: PullOptions, incremental: boolean, onWait?: (ms: number, why: string) => void,
+  shared: Throttle = createThrottle(connector.rate),
+): Http {
   let refreshing = false;
+  const rate = opts.rate ?? (incremental && connector.incrementalRate ? connector.incrementalRate : connector.rate);
   const http: Http = createHttp({
     crm: connector.label,
-    throttle: createThrottle(opts.rate ?? (incremental && connector.incrementalRate ? connector.incrementalRate : connector.rate)),
+    throttle: { take: () => shared.take(rate), pause: (ms) => shared.pause(ms) },
     timeoutMs: opts.timeoutMs ?? 30_000,
     maxRetries: opts.retries ?? 6,
     backoffMs: opts.backoffMs ?? 1000,

@@ -2,8 +2,8 @@
 // "wait until" (Retry-After, reset headers, Bitrix24's operating_reset_at) holds every later request too.
 
 export interface Throttle {
-  /** Resolves when the next request may go; returns how long it waited (ms). */
-  take(): Promise<number>;
+  /** Resolves when the next request may go; returns how long it waited (ms). `perSecond` overrides the rate for this request's spacing. */
+  take(perSecond?: number): Promise<number>;
   /** No request before this many ms from now. */
   pause(ms: number): void;
 }
@@ -12,13 +12,13 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 /** At most `perSecond` requests in any second, evenly spaced (a burst of 1: the strictest reading of every CRM's limit). */
 export function createThrottle(perSecond: number, clock: () => number = () => performance.now()): Throttle {
-  const gap = perSecond > 0 && Number.isFinite(perSecond) ? 1000 / perSecond : 0;
+  const gapOf = (rate: number) => (rate > 0 && Number.isFinite(rate) ? 1000 / rate : 0);
   let next = 0;
   return {
-    async take() {
+    async take(rate = perSecond) {
       const now = clock();
       const at = Math.max(now, next);
-      next = at + gap;
+      next = at + gapOf(rate);
       const wait = at - now;
       if (wait > 0) await sleep(wait);
       return wait;

@@ -1,0 +1,27 @@
+// One pace per CRM for a whole run: when one entity's listing ends, the next entity's first request still keeps
+// the documented spacing from the last request (Bitrix24: 2 requests per second, 500 ms apart).
+import { describe, expect, it } from 'vitest';
+import { createStore } from '../../fixtures/api/store.js';
+import { envFor, startCrm } from '../../fixtures/api/index.js';
+import { openDb } from '../../src/db/database.js';
+import { pull } from '../../src/pull/pull.js';
+import { tmp } from '../helpers.js';
+
+describe('pacing across entities', () => {
+  it('Bitrix24 at its documented 2 requests/s: every request, across three entities, at least 500 ms after the one before', async () => {
+    const store = createStore({ leads: { kind: 'person', n: 5 }, contacts: { kind: 'person', n: 5 }, companies: { kind: 'company', n: 5 } });
+    const at: number[] = [];
+    const em = await startCrm('bitrix24', { token: 'k3y', store, onRequest: () => at.push(performance.now()) });
+    const db = await openDb(`${tmp()}/pace.duckdb`);
+    try {
+      const rs = await pull(db, { crm: 'bitrix24', source: 'b24', entities: ['leads', 'contacts', 'companies'], env: envFor('bitrix24', em.url, 'k3y') });
+      expect(rs.map((r) => r.loaded)).toEqual([5, 5, 5]);
+      expect(at).toHaveLength(3);
+      const gaps = at.slice(1).map((t, i) => Math.round(t - at[i]));
+      expect(Math.min(...gaps), `gaps ${gaps.join(', ')} ms`).toBeGreaterThanOrEqual(490);
+    } finally {
+      db.close();
+      await em.close();
+    }
+  });
+});
