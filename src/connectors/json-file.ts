@@ -1,5 +1,5 @@
 // Saved API responses (HubSpot results[], Salesforce records[], Pipedrive/Zoho data[], Bitrix24 result[],
-// amoCRM _embedded) → flat rows → a UTF-8 CSV for the same presets as file exports.
+// amoCRM _embedded) → flat rows (each preset's fromApi first) → a UTF-8 CSV for the same presets as file exports.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CrmqError } from '../errors.js';
@@ -42,29 +42,25 @@ export function locateRecords(doc: Json): Located {
 
 const scalar = (v: Json): string => (v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
-/** One API record → flat key/value pairs: nested objects as `a.b`, multi-fields joined with "; ". */
-export function flattenRecord(rec: Obj, prefix = '', out: Record<string, string> = {}): Record<string, string> {
+/**
+ * One API record → flat key/value pairs: nested objects as `a.b`, multi-fields ({VALUE}/{value} lists: phones,
+ * e-mails) joined with "; ", any other array kept whole as JSON text, its key added to `json`.
+ */
+export function flattenRecord(rec: Obj, prefix = '', out: Record<string, string> = {}, json: Set<string> = new Set()): Record<string, string> {
   for (const [k, v] of Object.entries(rec)) {
     if (k === 'attributes' || k === '_links') continue;
     const key = prefix + k;
     if (k === 'properties' && !prefix && isObj(v)) {
-      flattenRecord(v, '', out); // HubSpot
-    } else if (k === 'custom_fields_values' && Array.isArray(v)) {
-      for (const f of v.filter(isObj)) {
-        const name = String(f.field_code ?? f.field_name ?? f.field_id);
-        const values = Array.isArray(f.values) ? f.values.map((x) => (isObj(x) ? scalar(x.value ?? null) : scalar(x))) : [];
-        out[name] = values.filter(Boolean).join('; '); // amoCRM
-      }
+      flattenRecord(v, '', out, json); // HubSpot
     } else if (Array.isArray(v)) {
-      if (v.every((x) => !isObj(x))) out[key] = v.map(scalar).filter(Boolean).join('; ');
-      else if (v.every((x) => isObj(x) && ('VALUE' in x || 'value' in x))) out[key] = v.map((x) => scalar((x as Obj).VALUE ?? (x as Obj).value ?? null)).filter(Boolean).join('; ');
-      else {
-        const first = v.find(isObj);
-        if (first) flattenRecord(first, `${key}.`, out);
+      if (v.length && v.every((x) => isObj(x) && ('VALUE' in x || 'value' in x) && !isObj(x.VALUE ?? x.value))) {
+        out[key] = v.map((x) => scalar((x as Obj).VALUE ?? (x as Obj).value ?? null)).filter(Boolean).join('; ');
+      } else if (v.length) {
+        out[key] = JSON.stringify(v);
+        json.add(key);
       }
     } else if (isObj(v)) {
-      if (k === '_embedded') flattenRecord(v, '', out);
-      else flattenRecord(v, `${key}.`, out);
+      flattenRecord(v, `${key}.`, out, json);
     } else {
       out[key] = scalar(v);
     }
@@ -99,11 +95,13 @@ export function recordsCsv(
   records: Record<string, unknown>[], csvPath: string, hints: { preset?: string; entity?: EntityName }, rejects: PreparedFile['rejects'] = [],
 ): PreparedFile {
   const fromApi = PRESETS.find((p) => p.id === hints.preset)?.fromApi;
-  const rows = records.map((r) => flattenRecord((fromApi ? fromApi(r) : r) as Obj));
+  const json = new Set<string>();
+  const rows = records.map((r) => flattenRecord((fromApi ? fromApi(r) : r) as Obj, '', {}, json));
   const header = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   writeFileSync(csvPath, csvLine(header) + rows.map((r) => csvLine(header.map((h) => r[h] ?? ''))).join(''));
   return {
     csvPath, kind: 'json', encoding: 'utf-8', delimiter: ',', header, phantomColumns: 0, presetHint: hints.preset, entityHint: hints.entity, rejects,
+    jsonColumns: [...json],
     cleanup: () => rmSync(csvPath, { force: true }),
   };
 }

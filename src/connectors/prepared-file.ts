@@ -14,6 +14,8 @@ export interface PreparedFile {
   /** Hints from the file's shape (JSON API exports name their CRM and entity). */
   presetHint?: string;
   entityHint?: string;
+  /** Columns whose cells are JSON (API arrays kept whole): `extra` stores them as JSON, not as text. */
+  jsonColumns?: string[];
   /** Rows the converter itself could not take (XLSX/JSON), with line and reason. */
   rejects: { line: number; reason: string; raw: string }[];
   cleanup(): void;

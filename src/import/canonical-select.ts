@@ -83,10 +83,14 @@ export async function buildCanonicalSelect(
   }
   if (p.map.entity === 'deals') out.status = dealStatusExpr(out.status, out.stage);
   const shadowed = [...p.fields].filter(([f, cs]) => typeOf(f) !== 'list' && cs.length > 1).flatMap(([, cs]) => cs.slice(1));
+  // Values are JSON: text as JSON strings, API arrays (jsonColumns) as the arrays they were.
+  const text = (v: string) => `to_json(${v})`;
+  const cell = (h: string, c: string) =>
+    p.jsonColumns.has(h) ? `CASE WHEN json_valid(${ident(c)}) THEN json(${ident(c)}) ELSE ${text(`nullif(trim(${ident(c)}), '')`)} END` : text(`nullif(trim(${ident(c)}), '')`);
   const pairs: [string, string][] = [
-    ...shadowed.map((c): [string, string] => [labels[c], `nullif(trim(${ident(c)}), '')`]),
-    ...p.unmapped.map((h): [string, string] => [h, `nullif(trim(${ident(cols[header.indexOf(h)])}), '')`]),
-    ...unparsedFields.map((f): [string, string] => [`unparsed.${f}`, ident(`__unparsed_${f}`)]),
+    ...shadowed.map((c): [string, string] => [labels[c], cell(labels[c], c)]),
+    ...p.unmapped.map((h): [string, string] => [h, cell(h, cols[header.indexOf(h)])]),
+    ...unparsedFields.map((f): [string, string] => [`unparsed.${f}`, text(ident(`__unparsed_${f}`))]),
   ];
   const extra = pairs.length
     ? `CASE WHEN ${pairs.map(([, v]) => `${v} IS NOT NULL`).join(' OR ')} THEN to_json(map_from_entries(list_filter([${pairs.map(([k, v]) => `(${lit(k)}, ${v})`).join(', ')}], x -> x[2] IS NOT NULL))) END`

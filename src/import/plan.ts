@@ -23,6 +23,8 @@ export interface Plan {
   fields: Map<string, string[]>;
   mapped: Record<string, string>;
   unmapped: string[];
+  /** Headers whose cells are JSON (API arrays kept whole). */
+  jsonColumns: Set<string>;
   defaultCurrency?: string;
   slashDefault: 'dmy' | 'mdy';
 }
@@ -77,6 +79,7 @@ export function plan(header: string[], cols: string[], pf: PreparedFile, opts: P
   if (opts.currency && !/^[A-Z]{3}$/.test(opts.currency)) throw new CrmqError(`--currency: "${opts.currency}" is not a 3-letter ISO code such as RUB`);
   return {
     preset, presetId: mapping ? (preset ? `${preset.id}+mapping` : 'generic') : preset!.id, map, idColumn, fields, mapped, unmapped,
+    jsonColumns: new Set(pf.jsonColumns ?? []),
     defaultCurrency: opts.currency ?? mapping?.currency ?? preset?.defaultCurrency,
     slashDefault: mapping?.date_order ?? (preset?.defaultCurrency === 'RUB' ? 'dmy' : 'mdy'),
   };

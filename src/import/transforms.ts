@@ -95,9 +95,13 @@ export function currencyInAmountExpr(v: string): string {
   return `CASE WHEN regexp_matches(${v}, '[^0-9 .,\\-]') THEN CASE ${byn} ${rub} ${rest.join(' ')} END END`;
 }
 
+/** An extension after a comma ("8 (800) 555-35-35, доб. 123", ", ext. 5", ", x123") belongs to the number before it. */
+const EXTENSION = ',\\s*((доб|добавочный|вн|внутр|ext|extension|x)\\.?\\s*\\d)';
+
 export function listExpr(cols: string[], kind: 'phones' | 'emails' | 'other'): string {
   const sep = kind === 'emails' ? '[;,\\s]+' : '[;,\\n]+';
-  const parts = cols.map((c) => `string_split_regex(${ident(c)}, ${lit(sep)})`);
+  const cell = (c: string) => (kind === 'phones' ? `regexp_replace(${ident(c)}, ${lit(EXTENSION)}, ' \\1', 'gi')` : ident(c));
+  const parts = cols.map((c) => `string_split_regex(${cell(c)}, ${lit(sep)})`);
   const all = parts.length === 1 ? parts[0] : `flatten([${parts.map((x) => `coalesce(${x}, [])`).join(', ')}])`;
   return `list_filter(list_transform(${all}, x -> trim(x)), x -> x <> '')`;
 }

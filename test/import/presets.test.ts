@@ -186,3 +186,84 @@ describe('generic preset with a mapping file', () => {
     ]);
   });
 });
+
+describe('API records: links, lists, statuses and fields a CRM writes its own way', () => {
+  it('amoCRM: the main contact and the first company become links, every contact, company and tag is kept whole; 142/143 are won/lost', async () => {
+    const lead = (id: number, status: number) => ({
+      id, name: `Сделка ${id}`, price: 1000, status_id: status, pipeline_id: 3104455, created_at: 1767225600, updated_at: 1767225600,
+      _embedded: {
+        tags: [{ id: 1, name: 'VIP', color: null }, { id: 2, name: 'опт', color: null }],
+        contacts: [{ id: 11, is_main: false, _links: { self: { href: 'x' } } }, { id: 12, is_main: true }],
+        companies: [{ id: 21 }, { id: 22 }],
+      },
+    });
+    const f = write(dir, 'amo-leads.json', JSON.stringify({ _embedded: { leads: [lead(1, 142), lead(2, 143), lead(3, 3104458)] } }));
+    const { db, result } = await load(f);
+    expect(result).toMatchObject({ preset: 'amocrm', entity: 'deals', rowsLoaded: 3 });
+    expect(await query(db, `SELECT source_id, status, contact_id, company_id, tags, extra->'$."_embedded.contacts"' AS contacts, extra->'$."_embedded.companies"' AS companies, extra->'$."_embedded.tags"' AS all_tags FROM deals ORDER BY 1`)).toEqual(
+      [['1', 'won'], ['2', 'lost'], ['3', 'open']].map(([id, status]) => ({
+        source_id: id, status, contact_id: '12', company_id: '21', tags: 'VIP, опт',
+        contacts: JSON.stringify([{ id: 11, is_main: false }, { id: 12, is_main: true }]), companies: JSON.stringify([{ id: 21 }, { id: 22 }]),
+        all_tags: JSON.stringify([{ id: 1, name: 'VIP', color: null }, { id: 2, name: 'опт', color: null }]),
+      })),
+    );
+  });
+
+  it('amoCRM: a contact\'s company, POSITION as title, several phones, and custom fields by name and id (lists kept as lists)', async () => {
+    const f = write(dir, 'amo-contacts.json', JSON.stringify({ _embedded: { contacts: [{
+      id: 7, name: 'Анна Смирнова', first_name: 'Анна', last_name: 'Смирнова', created_at: 1767225600,
+      custom_fields_values: [
+        { field_id: 3, field_name: 'Должность', field_code: 'POSITION', field_type: 'text', values: [{ value: 'Главный бухгалтер' }] },
+        { field_id: 1, field_name: 'Телефон', field_code: 'PHONE', values: [{ value: '+7 912 000-00-01', enum_code: 'WORK' }, { value: '8 (800) 555-35-35, доб. 123', enum_code: 'MOB' }] },
+        { field_id: 9001, field_name: 'Интересы', field_code: null, field_type: 'multiselect', values: [{ value: 'Окна', enum_id: 1 }, { value: 'Двери', enum_id: 2 }] },
+        { field_id: 9002, field_name: 'Скидка', field_code: null, field_type: 'numeric', values: [{ value: '5' }] },
+      ],
+      _embedded: { tags: [], companies: [{ id: 555, _links: { self: { href: 'x' } } }] },
+    }] } }));
+    const { db } = await load(f);
+    expect(await query(db, `SELECT title, company_id, phones, extra->'$."Интересы [9001]"' AS interests, extra->>'$."Скидка [9002]"' AS discount FROM contacts`)).toEqual([
+      { title: 'Главный бухгалтер', company_id: '555', phones: ['+7 912 000-00-01', '8 (800) 555-35-35 доб. 123'], interests: '["Окна","Двери"]', discount: '5' },
+    ]);
+  });
+
+  it('Bitrix24: ADDRESS_CITY is the city; a "0" link (no company, no owner) is NULL', async () => {
+    const f = write(dir, 'b24-contacts.json', JSON.stringify({ result: [
+      { ID: '1', NAME: 'Ольга', LAST_NAME: 'Крылова', ADDRESS_CITY: 'Казань', ADDRESS_COUNTRY: 'Россия', COMPANY_ID: '0', ASSIGNED_BY_ID: '0' },
+      { ID: '2', NAME: 'Иван', LAST_NAME: 'Орлов', ADDRESS_CITY: 'Пермь', COMPANY_ID: '12', ASSIGNED_BY_ID: '3' },
+    ] }));
+    const { db } = await load(f, '--entity', 'contacts');
+    expect(await query(db, 'SELECT source_id, city, country, company_id, owner FROM contacts ORDER BY 1')).toEqual([
+      { source_id: '1', city: 'Казань', country: 'Россия', company_id: null, owner: null },
+      { source_id: '2', city: 'Пермь', country: null, company_id: '12', owner: '3' },
+    ]);
+  });
+
+  it('HubSpot: hs_deal_stage_probability 0–1 becomes percent; associated contacts and companies become links, all ids kept', async () => {
+    const f = write(dir, 'hs-deals.json', JSON.stringify({ results: [{
+      id: '9', properties: { dealname: 'Renewal', dealstage: 'contractsent', hs_deal_stage_probability: '0.9', amount: '100', hs_object_id: '9' },
+      associations: { contacts: { results: [{ id: '101', type: 'deal_to_contact' }, { id: '102', type: 'deal_to_contact' }] }, companies: { results: [{ id: '201', type: 'deal_to_company' }] } },
+    }] }));
+    const { db } = await load(f);
+    expect(await query(db, `SELECT probability, contact_id, company_id, extra->'$."associations.contacts"' AS contacts FROM deals`)).toEqual([
+      { probability: 90, contact_id: '101', company_id: '201', contacts: '["101","102"]' },
+    ]);
+  });
+});
+
+describe('a phone with an extension stays one phone', () => {
+  const cases: [string, string, string][] = [
+    ['hubspot', 'Record ID,First Name,Phone Number\n1,Ann,"+1 212 555 0100, ext. 12"\n', '+1 212 555 0100 ext. 12'],
+    ['salesforce', 'Id,FirstName,LastName,Phone\n003x,Ann,Lee,"+1 212 555 0100, x123"\n', '+1 212 555 0100 x123'],
+    ['pipedrive', 'Person - ID,Person - Name,Person - Phone - Work\n5,Ann Lee,"+44 20 7946 0958, ext 7"\n', '+44 20 7946 0958 ext 7'],
+    ["zoho", "Record Id,First Name,Last Name,Phone,Contact Owner\nzcrm_1,Ann,Lee,\"+1 212 555 0100, x 9\",Kris\n", '+1 212 555 0100 x 9'],
+    ['bitrix24', '"ID";"Имя";"Фамилия";"Рабочий телефон";"Тип контакта";\n"1";"Олег";"Иванов";"8 (800) 555-35-35, доб. 123; +7 912 000-00-01";"Клиент";\n', '8 (800) 555-35-35 доб. 123'],
+    ['amocrm', 'ID,Полное имя контакта,Рабочий телефон,Дата создания контакта\n1,Олег Иванов,"8 (800) 555-35-35, доб. 123",01.02.2026\n', '8 (800) 555-35-35 доб. 123'],
+  ];
+  it.each(cases)('%s', async (preset, csv, want) => {
+    const f = write(dir, `ext-${preset}.csv`, csv);
+    const { db } = await load(f, '--preset', preset, '--entity', 'contacts');
+    const [row] = await query<{ phones: string[] }>(db, 'SELECT phones FROM contacts ORDER BY source_id LIMIT 1');
+    expect(row.phones[0]).toBe(want);
+    expect(row.phones.filter((p) => /^\D*\d{1,4}\D*$/.test(p))).toEqual([]); // no extension on its own
+  });
+});

@@ -83,10 +83,12 @@ describe.each(CASES)('$crm $entity: records edited and inserted between every pa
       const fullEdits = m.edits;
 
       // 2. Everything changes, then an incremental pull while the CRM keeps changing.
-      const t = Date.now();
-      store.list(entity).forEach((r, i) => {
+      // All within one second, a second ago (a bulk update): more than a page shares one modification time,
+      // and every edit during the pull moves a record out of that second.
+      const t = (Math.floor(Date.now() / 1000) - 1) * 1000;
+      store.list(entity).forEach((r) => {
         r.last = `${r.last.replace(/ v\d+$/, '')} v0`;
-        r.updated = new Date(t + i);
+        r.updated = new Date(t);
       });
       const changed = store.list(entity).map((r) => r.id);
       mutating = true;

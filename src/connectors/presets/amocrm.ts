@@ -10,17 +10,61 @@ const utm = { utm_source: 'utm_source', utm_medium: 'utm_medium', utm_campaign: 
 const id = ['ID'];
 /** API v4 writes times as unix seconds. */
 const API_TIMES = ['created_at', 'updated_at', 'closed_at', 'complete_till', 'closest_task_at'];
+/** System statuses every pipeline has: 142 "Успешно реализовано", 143 "Закрыто и не реализовано". */
+const WON = 142;
+const LOST = 143;
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const withoutLinks = (list: unknown[]) => list.map((x) => (isObj(x) ? Object.fromEntries(Object.entries(x).filter(([k]) => k !== '_links')) : x));
+
+/**
+ * One API v4 record → the keys the maps read: unix times as ISO; custom fields by their code (PHONE, EMAIL,
+ * POSITION, WEB …) or, without one, as "<name> [<field_id>]"; several values kept as a list (phones and
+ * e-mails joined for the lists); `_embedded` links: the main contact and the first company become the links,
+ * every contact, company, tag and lead stays whole in `_embedded.<kind>`; tags also as names; won/lost from the
+ * system statuses.
+ */
+function fromApi(record: Obj): Obj {
+  const out: Obj = { ...record };
+  for (const k of API_TIMES) if (typeof out[k] === 'number' && (out[k] as number) > 0) out[k] = new Date((out[k] as number) * 1000).toISOString();
+  if (Array.isArray(out.custom_fields_values)) {
+    for (const f of out.custom_fields_values.filter(isObj)) {
+      const code = typeof f.field_code === 'string' && f.field_code ? f.field_code : undefined;
+      const key = code ?? `${String(f.field_name ?? 'field')} [${String(f.field_id)}]`;
+      const values = (Array.isArray(f.values) ? f.values : []).map((x) => (isObj(x) ? (x.value ?? x.enum_code ?? null) : x)).filter((x) => x !== null && x !== '');
+      out[key] = code === 'PHONE' || code === 'EMAIL' ? values.map(String).join('; ') : values.length === 1 ? values[0] : values;
+    }
+  }
+  delete out.custom_fields_values;
+  if (isObj(out._embedded)) {
+    const e = out._embedded;
+    const list = (k: string) => (Array.isArray(e[k]) ? (e[k] as unknown[]).filter(isObj) : []);
+    const contacts = list('contacts');
+    const main = contacts.find((c) => c.is_main === true) ?? contacts[0];
+    if (main) out.main_contact_id = main.id;
+    const company = list('companies')[0];
+    if (company) out.company_id = company.id;
+    const tags = list('tags');
+    if (tags.length) out.tag_names = tags.map((t) => String(t.name ?? '')).filter(Boolean).join(', ');
+    const reason = list('loss_reason')[0];
+    if (reason) out.loss_reason_name = reason.name;
+    for (const [k, v] of Object.entries(e)) out[`_embedded.${k}`] = Array.isArray(v) ? withoutLinks(v) : v;
+    delete out._embedded;
+  }
+  // A task's record: the deal (amoCRM "lead"), contact or company it belongs to.
+  const link = { leads: 'task_deal_id', contacts: 'task_contact_id', companies: 'task_company_id' }[String(out.entity_type)];
+  if (link && out.entity_id) out[link] = out.entity_id;
+  if (out.status_id === WON) out.status = 'won';
+  else if (out.status_id === LOST) out.status = 'lost';
+  return out;
+}
 
 export default definePreset({
   id: 'amocrm',
   label: 'amoCRM / Kommo',
   defaultCurrency: 'RUB',
   phoneRegion: 'RU',
-  fromApi(record) {
-    const out = { ...record };
-    for (const k of API_TIMES) if (typeof out[k] === 'number' && (out[k] as number) > 0) out[k] = new Date((out[k] as number) * 1000).toISOString();
-    return out;
-  },
+  fromApi,
   entities: [
     {
       entity: 'deals',
@@ -31,7 +75,8 @@ export default definePreset({
         'дата создания сделки': 'created_at', created_at: 'created_at', 'дата редактирования': 'updated_at', updated_at: 'updated_at',
         'дата закрытия': 'closed_at', closed_at: 'closed_at', 'этап сделки': 'stage', status_id: 'stage', 'воронка': 'pipeline', pipeline_id: 'pipeline',
         'полное имя контакта': 'contact_name', 'компания контакта': 'company_name', 'компания': 'company_name', 'источник': 'channel', 'теги': 'tags',
-        'причина отказа': 'lost_reason', loss_reason_id: 'lost_reason', ...utm,
+        'причина отказа': 'lost_reason', loss_reason_name: 'lost_reason', loss_reason_id: 'lost_reason', status: 'status',
+        main_contact_id: 'contact_id', company_id: 'company_id', tag_names: 'tags', ...utm,
       },
     },
     {
@@ -41,8 +86,8 @@ export default definePreset({
       columns: {
         'полное имя контакта': 'full_name', name: 'full_name', 'имя': 'first_name', first_name: 'first_name', 'фамилия': 'last_name', last_name: 'last_name',
         'название компании': 'company_name', 'ответственный': 'owner', responsible_user_id: 'owner', 'дата создания контакта': 'created_at', created_at: 'created_at',
-        'дата редактирования': 'updated_at', updated_at: 'updated_at', 'теги': 'tags', 'город': 'city', 'источник': 'channel', 'должность': 'title', 'тип': 'lifecycle_stage',
-        ...phones, ...emails, ...utm,
+        'дата редактирования': 'updated_at', updated_at: 'updated_at', 'теги': 'tags', tag_names: 'tags', 'город': 'city', 'источник': 'channel', 'должность': 'title', position: 'title',
+        'тип': 'lifecycle_stage', company_id: 'company_id', ...phones, ...emails, ...utm,
       },
     },
     {
@@ -62,6 +107,7 @@ export default definePreset({
       id,
       columns: {
         text: 'subject', task_type_id: 'type', is_completed: 'status', complete_till: 'due_at', duration: 'duration_sec', 'result.text': 'outcome',
+        task_deal_id: 'deal_id', task_contact_id: 'contact_id', task_company_id: 'company_id',
         responsible_user_id: 'owner', created_at: 'created_at', updated_at: 'updated_at',
       },
     },

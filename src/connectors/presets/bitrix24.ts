@@ -11,12 +11,21 @@ const person = {
   'рабочий e-mail': 'emails', 'частный e-mail': 'emails', 'другой e-mail': 'emails', 'e-mail': 'emails', email: 'emails', email_work: 'emails', email_home: 'emails', email_other: 'emails',
 };
 const id = ['ID'];
+const address = { address_city: 'city', address_country: 'country' };
+
+/** REST records: Bitrix24 writes "0" (or 0) for a link to nothing (COMPANY_ID, CONTACT_ID, ASSIGNED_BY_ID …): NULL here. */
+function fromApi(record: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...record };
+  for (const [k, v] of Object.entries(out)) if (/_ID$/.test(k) && (v === '0' || v === 0)) out[k] = null;
+  return out;
+}
 
 export default definePreset({
   id: 'bitrix24',
   label: 'Bitrix24',
   defaultCurrency: 'RUB',
   phoneRegion: 'RU',
+  fromApi,
   entities: [
     {
       entity: 'contacts',
@@ -24,7 +33,7 @@ export default definePreset({
       id,
       columns: {
         ...person, 'компания': 'company_name', company_title: 'company_name', company_id: 'company_id', 'должность': 'title', post: 'title',
-        'тип контакта': 'lifecycle_stage', type_id: 'lifecycle_stage', 'источник': 'channel', source_id: 'channel', 'город': 'city', ...owner, ...times,
+        'тип контакта': 'lifecycle_stage', type_id: 'lifecycle_stage', 'источник': 'channel', source_id: 'channel', 'город': 'city', ...address, ...owner, ...times,
       },
     },
     {
@@ -58,7 +67,7 @@ export default definePreset({
         'рабочий телефон': 'phones', 'мобильный телефон': 'phones', 'телефон': 'phones', phone: 'phones', phone_work: 'phones',
         'рабочий e-mail': 'emails', 'e-mail': 'emails', email: 'emails', email_work: 'emails', 'сайт': 'website', 'корпоративный сайт': 'website', web: 'website',
         'годовой оборот': 'annual_revenue', revenue: 'annual_revenue', 'валюта': 'currency', currency_id: 'currency', 'инн': 'inn', 'кол-во сотрудников': 'employees', employees: 'employees',
-        'город': 'city', ...owner, ...times,
+        'город': 'city', ...address, ...owner, ...times,
       },
     },
     {

@@ -47,41 +47,45 @@ export default defineConnector({
         // changed at or after the last time committed, skipping the ids already read at that very second.
         // A record edited meanwhile moves to the end and comes again (the later copy wins); none is skipped.
         // A second holding a whole page of records is read by id within that second (`tie`).
-        const q = new URLSearchParams({ limit: String(AMO_PAGE) });
-        let from: number | undefined;
-        const tie = cursor?.tie !== undefined ? Number(cursor.tie) : undefined;
-        if (tie !== undefined) {
-          q.set('filter[updated_at][from]', String(tie));
-          q.set('filter[updated_at][to]', String(tie));
-          q.set('order[id]', 'asc');
-          q.set('page', String(cursor?.page ?? 1));
-        } else {
-          from = cursor?.from !== undefined ? Number(cursor.from) : since ? Math.floor(since.getTime() / 1000) : undefined;
-          if (from !== undefined) q.set('filter[updated_at][from]', String(from));
-          q.set('order[updated_at]', 'asc');
-          q.set('page', '1');
-        }
-        if (entity === 'leads') q.set('with', 'contacts');
-        const url = `${base}/api/v4/${entity}?${q}`;
-        const what = `GET /api/v4/${entity}${tie !== undefined ? ` (updated_at ${tie}, page ${cursor?.page ?? 1})` : from !== undefined ? ` (updated_at ≥ ${from})` : ''}, page ${page}`;
-        const a = await http.request({ url, headers, what });
-        const body = a.status === 204 ? undefined : expectShape(pageSchema, a, 'amoCRM', what);
-        const rows = body?._embedded[entity] ?? [];
-        const toRecord = (r: (typeof rows)[number]): PulledRecord => ({
+        const get = async (q: URLSearchParams, what: string) => {
+          if (entity === 'leads') q.set('with', 'contacts');
+          const a = await http.request({ url: `${base}/api/v4/${entity}?${q}`, headers, what });
+          const body = a.status === 204 ? undefined : expectShape(pageSchema, a, 'amoCRM', what);
+          // More pages: the API links the next one (it may cap `limit` below what was asked).
+          return { a, rows: body?._embedded[entity] ?? [], more: !!body?._links?.next && !!body?._embedded[entity]?.length };
+        };
+        const toRecord = (r: z.infer<typeof recordSchema>): PulledRecord => ({
           id: r.id, updatedAt: r.updated_at ? new Date(r.updated_at * 1000).toISOString() : undefined, data: r as Record<string, unknown>,
         });
-        // More pages: the API links the next one (it may cap `limit` below what was asked).
-        const full = !!body?._links?.next && rows.length > 0;
-        if (tie !== undefined) {
-          const next: Cursor | undefined = full ? { tie, page: Number(cursor?.page ?? 1) + 1 } : { from: tie + 1, seen: '' };
-          return { records: rows.map(toRecord), next, body: a.text };
+        if (cursor?.tie !== undefined) {
+          // One second's records by id, page by page. An edit moves a record out of that second and shifts the rest
+          // back, so each page is read with the one before it again: the records past the last id already read
+          // that the shift moved there come too. A shift of more than a page starts the second again.
+          const tie = Number(cursor.tie);
+          const p = Number(cursor.page ?? 1);
+          const tieQuery = (n: number) => new URLSearchParams({ limit: String(AMO_PAGE), 'filter[updated_at][from]': String(tie), 'filter[updated_at][to]': String(tie), 'order[id]': 'asc', page: String(n) });
+          const what = `GET /api/v4/${entity} (updated_at ${tie}, page ${p}), page ${page}`;
+          const { a, rows, more } = await get(tieQuery(p), what);
+          let records = rows;
+          if (p > 1) {
+            const boundary = Number(cursor.boundary);
+            const before = (await get(tieQuery(p - 1), `${what} (page ${p - 1} again)`)).rows;
+            records = [...before.filter((r) => Number(r.id) > boundary), ...rows.filter((r) => !before.some((x) => x.id === r.id))];
+            if (!before.some((r) => Number(r.id) <= boundary)) return { records: records.map(toRecord), next: { tie, page: 1 }, body: a.text };
+          }
+          const next: Cursor = more ? { tie, page: p + 1, boundary: rows.at(-1)?.id ?? '' } : { from: tie + 1, seen: '' };
+          return { records: records.map(toRecord), next, body: a.text };
         }
+        const from = cursor?.from !== undefined ? Number(cursor.from) : since ? Math.floor(since.getTime() / 1000) : undefined;
+        const q = new URLSearchParams({ limit: String(AMO_PAGE), 'order[updated_at]': 'asc', page: '1' });
+        if (from !== undefined) q.set('filter[updated_at][from]', String(from));
+        const { a, rows, more: full } = await get(q, `GET /api/v4/${entity}${from !== undefined ? ` (updated_at ≥ ${from})` : ''}, page ${page}`);
         const seen = new Set(String(cursor?.seen ?? '').split(',').filter(Boolean));
         const fresh = rows.filter((r) => !(r.updated_at === from && seen.has(r.id)));
         if (!full) return { records: fresh.map(toRecord), body: a.text };
         const last = rows.at(-1)!.updated_at ?? 0;
         // A whole page within one second: read that second by id, then go on after it.
-        if (rows.every((r) => r.updated_at === last)) return { records: fresh.map(toRecord), next: { tie: last, page: 1 }, body: a.text };
+        if (rows.every((r) => r.updated_at === last)) return { records: fresh.map(toRecord), next: { tie: last ?? 0, page: 1 }, body: a.text };
         const atLast = rows.filter((r) => r.updated_at === last).map((r) => r.id);
         const carried = last === from ? [...seen] : [];
         return { records: fresh.map(toRecord), next: { from: last, seen: [...new Set([...carried, ...atLast])].join(',') }, body: a.text };
