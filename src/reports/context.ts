@@ -1,7 +1,8 @@
-// What every report can rely on besides the canonical tables: the period as DuckDB variables, and the semantic
-// standard as temp tables (crmq_stage_map, crmq_channel_map, crmq_lead_status, crmq_stage_visits) so SQL can speak in canonical stages and channels.
+// What every report can rely on besides the canonical tables: the period as DuckDB variables, the semantic
+// standard as temp tables (crmq_stage_map, crmq_channel_map, crmq_lead_status, crmq_stage_visits) so SQL can speak in
+// canonical stages and channels, and owners by name (crmq_owner_names).
 import type { Db } from '../db/database.js';
-import { lit } from '../db/sql.js';
+import { ident, lit } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
 import { mapLabel, type Semantics } from '../rules/semantics.js';
 
@@ -59,6 +60,28 @@ WITH h AS (
 SELECT source, deal_id, stage, ord, entered_at, lead(stage) OVER w AS next_stage, lead(ord) OVER w AS next_ord, lead(entered_at) OVER w AS left_at
 FROM h WINDOW w AS (PARTITION BY source, deal_id ORDER BY entered_at);`;
 
+/** Tables whose `owner` reports read: within a report they show the owner's name (crmq_owner_names), not a CRM's user id. */
+const OWNED = ['contacts', 'companies', 'leads', 'deals', 'deal_stage_history', 'activities', 'invoices'];
+
+/**
+ * Owner id or name → the person's name, per source, from the users a pull brought (id, name, e-mail): one name per
+ * e-mail across sources (the first source's, by name), so one person owning records in two CRMs is one row.
+ * Owners no user matches (file imports name them) stay as written. Then each owned table is shadowed for the
+ * report by a view whose `owner` is that name.
+ */
+function ownerNamesSql(catalog: string): string {
+  const views = OWNED.map((t) =>
+    `CREATE OR REPLACE TEMP VIEW ${t} AS SELECT t.* REPLACE (coalesce(n.name, t.owner) AS owner) FROM ${ident(catalog)}.main.${t} t ` +
+    `LEFT JOIN crmq_owner_names n ON n.source = t.source AND n.owner = t.owner;`);
+  return `CREATE OR REPLACE TEMP TABLE crmq_owner_names AS
+WITH u AS (SELECT source, source_id, nullif(trim(name), '') AS name, nullif(lower(trim(email)), '') AS email FROM ${ident(catalog)}.main.users),
+person AS (SELECT email, arg_min(name, source || chr(1) || source_id) AS name FROM u WHERE email IS NOT NULL AND name IS NOT NULL GROUP BY email),
+keyed AS (SELECT source, source_id AS owner, name, email FROM u UNION ALL SELECT source, name, name, email FROM u WHERE name IS NOT NULL)
+SELECT k.source, k.owner, min(coalesce(p.name, k.name, k.email)) AS name, min(k.email) AS email
+FROM keyed k LEFT JOIN person p ON p.email = k.email GROUP BY k.source, k.owner;
+${views.join('\n')}`;
+}
+
 /**
  * The setup a report's SQL runs after, as one script: variables, macros, and the semantic standard as temp tables
  * (crmq_stage_map, crmq_channel_map, crmq_lead_status, crmq_stage_visits). `crmq report <id> --sql` prints it with the query, to run by hand.
@@ -107,6 +130,8 @@ export async function reportSetupSql(db: Db, period: Period, params: Record<stri
   );
   await labelMap('crmq_lead_status', 'lead_status', 'SELECT DISTINCT source, status AS raw FROM leads WHERE status IS NOT NULL ORDER BY 1, 2');
   out.push(STAGE_VISITS);
+  const [{ catalog }] = await db.all<{ catalog: string }>('SELECT current_database() AS catalog');
+  out.push(ownerNamesSql(catalog));
   return out.join('\n');
 }
 

@@ -290,7 +290,7 @@ describe('crmq pull on the command line', () => {
 
   it.each([
     [['pull', 'hubspot', '--source', 'hs'], /^crmq: HUBSPOT_TOKEN is not set: export HUBSPOT_TOKEN=… \(a HubSpot private app token\), or HUBSPOT_TOKEN_FILE=<file holding it>$/m],
-    [['pull', 'hubspot', '--source', 'hs', '--entities', 'tickets'], /--entities: HubSpot has no entity "tickets" here \(one of contacts, companies, deals, calls, tasks, meetings\)/],
+    [['pull', 'hubspot', '--source', 'hs', '--entities', 'tickets'], /--entities: HubSpot has no entity "tickets" here \(one of contacts, companies, deals, calls, tasks, meetings, users\)/],
     [['pull', 'hubspot', '--source', 'hs', '--since', '31.13.2026'], /--since: "31.13.2026" is not a date/],
     [['pull', 'hubspot', '--source', 'hs', '--since', '2026-11-01', '--full'], /--since and --full contradict each other/],
     [['pull', 'oracle', '--source', 'x'], /'oracle' is invalid for argument 'crm'/],

@@ -111,5 +111,12 @@ export default definePreset({
         responsible_user_id: 'owner', created_at: 'created_at', updated_at: 'updated_at',
       },
     },
+    {
+      // Users (API v4 /users).
+      entity: 'users',
+      signature: ['rights.is_admin', 'rights.is_active'],
+      id,
+      columns: { name: 'name', email: 'email', 'rights.is_active': 'active' },
+    },
   ],
 });

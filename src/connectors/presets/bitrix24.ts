@@ -87,5 +87,12 @@ export default definePreset({
       id,
       columns: { owner_id: 'deal_id', stage_id: 'stage', category_id: 'pipeline', created_time: 'entered_at' },
     },
+    {
+      // Users (REST user.get): crmq adds FULL_NAME (NAME + LAST_NAME).
+      entity: 'users',
+      signature: ['WORK_POSITION', 'UF_DEPARTMENT'],
+      id,
+      columns: { full_name: 'name', email: 'email', active: 'active', work_position: 'role', date_register: 'created_at' },
+    },
   ],
 });

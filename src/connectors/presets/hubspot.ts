@@ -93,5 +93,12 @@ export default definePreset({
         ...owner, ...times,
       },
     },
+    {
+      // Owners (/crm/v3/owners): crmq adds name (first + last) and active (not archived).
+      entity: 'users',
+      signature: ['userIdIncludingInactive', 'firstName'],
+      id: ['id'],
+      columns: { name: 'name', email: 'email', active: 'active', createdat: 'created_at', updatedat: 'updated_at' },
+    },
   ],
 });

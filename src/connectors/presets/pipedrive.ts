@@ -64,5 +64,12 @@ export default definePreset({
         add_time: 'created_at', update_time: 'updated_at',
       },
     },
+    {
+      // Users (API v1 /users).
+      entity: 'users',
+      signature: ['active_flag', 'is_admin'],
+      id: ['id'],
+      columns: { name: 'name', email: 'email', active_flag: 'active', created: 'created_at', modified: 'updated_at' },
+    },
   ],
 });

@@ -65,5 +65,11 @@ export default definePreset({
         ...owner, ...times,
       },
     },
+    {
+      entity: 'users',
+      signature: ['IsActive', 'Username'],
+      id,
+      columns: { name: 'name', email: 'email', isactive: 'active', department: 'department', title: 'role', 'userrole.name': 'role', ...times },
+    },
   ],
 });

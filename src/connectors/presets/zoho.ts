@@ -52,5 +52,12 @@ export default definePreset({
         'billing country': 'country', billing_country: 'country', 'account owner': 'owner', 'owner.name': 'owner', ...times,
       },
     },
+    {
+      // Users (/crm/v8/users): crmq adds active (status "active").
+      entity: 'users',
+      signature: ['full_name', 'profile.name'],
+      id,
+      columns: { full_name: 'name', email: 'email', active: 'active', 'role.name': 'role', created_time: 'created_at', modified_time: 'updated_at' },
+    },
   ],
 });

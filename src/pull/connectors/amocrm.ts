@@ -19,8 +19,8 @@ export default defineConnector({
   id: 'amocrm',
   label: 'amoCRM / Kommo',
   preset: 'amocrm',
-  entities: { leads: 'deals', contacts: 'contacts', companies: 'companies', tasks: 'activities' },
-  defaultEntities: ['leads', 'contacts', 'companies'],
+  entities: { leads: 'deals', contacts: 'contacts', companies: 'companies', tasks: 'activities', users: 'users' },
+  defaultEntities: ['leads', 'contacts', 'companies', 'users'],
   rate: 7, // "no more than 7 requests per second" per integration
   env: [
     { name: 'AMOCRM_TOKEN', doc: 'long-lived access token of a private integration' },
@@ -57,6 +57,12 @@ export default defineConnector({
         const toRecord = (r: z.infer<typeof recordSchema>): PulledRecord => ({
           id: r.id, updatedAt: r.updated_at ? new Date(r.updated_at * 1000).toISOString() : undefined, data: r as Record<string, unknown>,
         });
+        if (entity === 'users') {
+          // The account's users: a short list, by page number (users are not reordered by edits).
+          const p = Number(cursor?.page ?? 1);
+          const { a, rows, more } = await get(new URLSearchParams({ limit: String(AMO_PAGE), page: String(p) }), `GET /api/v4/users, page ${page}`);
+          return { records: rows.map(toRecord), next: more ? { page: p + 1 } : undefined, body: a.text };
+        }
         if (cursor?.tie !== undefined) {
           // One second's records by id, page by page. An edit moves a record out of that second and shifts the rest
           // back, so each page is read with the one before it again: the records past the last id already read

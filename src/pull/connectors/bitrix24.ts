@@ -3,7 +3,7 @@
 // large portals: order by ID, filter ">ID" past the last id committed, start = -1 (no row count), 50 per page —
 // stable while records change, unlike start/next offsets. Stage history comes from crm.stagehistory.list.
 import { z } from 'zod';
-import { defineConnector, expectShape, idSchema, trimSlash, type PulledRecord } from '../connector.js';
+import { defineConnector, expectShape, idSchema, trimSlash, type Page, type PulledRecord } from '../connector.js';
 import type { Answer, Verdict } from '../http.js';
 import { hasSecret, readSecret } from '../secrets.js';
 
@@ -35,6 +35,11 @@ const listSchema = z.object({
   time: z.object({ operating: z.number().optional(), operating_reset_at: z.number().optional() }).passthrough().optional(),
 });
 
+const usersSchema = z.object({
+  result: z.array(z.object({ ID: idSchema, NAME: z.string().nullish(), LAST_NAME: z.string().nullish(), EMAIL: z.string().nullish() }).passthrough()),
+  next: z.number().optional(),
+});
+
 /** Bitrix24 filters take the portal's local time with an offset; UTC with +00:00 means the same instant. */
 const b24Time = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 
@@ -42,15 +47,15 @@ export default defineConnector({
   id: 'bitrix24',
   label: 'Bitrix24',
   preset: 'bitrix24',
-  entities: { leads: 'leads', contacts: 'contacts', companies: 'companies', deals: 'deals', activities: 'activities', stagehistory: 'deal_stage_history' },
-  defaultEntities: ['leads', 'contacts', 'companies', 'deals'],
+  entities: { leads: 'leads', contacts: 'contacts', companies: 'companies', deals: 'deals', activities: 'activities', stagehistory: 'deal_stage_history', users: 'users' },
+  defaultEntities: ['leads', 'contacts', 'companies', 'deals', 'users'],
   rate: 2, // leaky bucket: 2 requests per second after a burst of 50 (5 and 250 on Enterprise)
   env: [
     { name: 'BITRIX24_WEBHOOK_URL', doc: 'inbound webhook, https://<portal>.bitrix24.ru/rest/<user>/<key>/ (a secret: it holds the key)' },
     { name: 'BITRIX24_URL', doc: 'with an OAuth app instead: https://<portal>.bitrix24.ru/rest/' },
     { name: 'BITRIX24_TOKEN', doc: 'with an OAuth app: its access token' },
   ],
-  scopes: 'webhook or app permission "crm" (CRM); the webhook\'s user must see every record',
+  scopes: 'webhook or app permissions "crm" (CRM) and "user_brief" (users, for owner names); the webhook\'s user must see every record',
   open(env, baseUrl) {
     let base: string;
     let auth: string | undefined;
@@ -85,7 +90,16 @@ export default defineConnector({
         return undefined;
       },
 
-      async page(http, { entity, cursor, since, page }) {
+      async page(http, { entity, cursor, since, page }): Promise<Page> {
+        if (entity === 'users') {
+          // user.get pages by `start` in ID order; users are deactivated, never deleted, so offsets do not shift.
+          const start = Number(cursor?.start ?? 0);
+          const what = `user.get (start ${start}), page ${page}`;
+          const a = await http.request({ method: 'POST', url: `${base}/user.get.json`, what, body: { ...(auth ? { auth } : {}), sort: 'ID', order: 'ASC', start } });
+          const body = expectShape(usersSchema, a, 'Bitrix24', what);
+          const records: PulledRecord[] = body.result.map((u) => ({ id: u.ID, data: { ...u, FULL_NAME: [u.NAME, u.LAST_NAME].filter(Boolean).join(' ') || u.EMAIL || u.ID } }));
+          return { records, next: body.next ? { start: body.next } : undefined, body: a.text };
+        }
         const m = METHODS[entity];
         const afterId = Number(cursor?.afterId ?? 0);
         const filter: Record<string, unknown> = { '>ID': afterId };

@@ -2,7 +2,7 @@
 // pulls use the search endpoint filtered by last modification and paged by id (hs_object_id > last id), so
 // neither the 10,000-result cap of a search nor records changing meanwhile lose anything. Archived records are the deletions.
 import { z } from 'zod';
-import { defineConnector, expectShape, idSchema, trimSlash, type Cursor, type PulledRecord } from '../connector.js';
+import { defineConnector, expectShape, idSchema, trimSlash, type Cursor, type Page, type PulledRecord } from '../connector.js';
 import type { Answer, Http, Verdict } from '../http.js';
 import { readSecret, optionalEnv } from '../secrets.js';
 
@@ -23,6 +23,10 @@ const objectSchema = z.object({
   updatedAt: z.string().optional(),
   archivedAt: z.string().optional(),
 });
+const ownersSchema = z.object({
+  results: z.array(z.object({ id: idSchema, email: z.string().nullish(), firstName: z.string().nullish(), lastName: z.string().nullish(), updatedAt: z.string().optional() }).passthrough()),
+  paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
+});
 const listSchema = z.object({
   results: z.array(objectSchema),
   paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
@@ -42,15 +46,15 @@ export default defineConnector({
   id: 'hubspot',
   label: 'HubSpot',
   preset: 'hubspot',
-  entities: { contacts: 'contacts', companies: 'companies', deals: 'deals', calls: 'activities', tasks: 'activities', meetings: 'activities' },
-  defaultEntities: ['contacts', 'companies', 'deals'],
+  entities: { contacts: 'contacts', companies: 'companies', deals: 'deals', calls: 'activities', tasks: 'activities', meetings: 'activities', users: 'users' },
+  defaultEntities: ['contacts', 'companies', 'deals', 'users'],
   rate: 10, // private apps: 100 requests per 10 s on Free/Starter (190 on Pro/Enterprise)
   incrementalRate: 5, // the search endpoints: 5 requests per second per token
   env: [
     { name: 'HUBSPOT_TOKEN', doc: 'private app access token (pat-…)' },
     { name: 'HUBSPOT_BASE_URL', doc: 'API base, default https://api.hubapi.com' },
   ],
-  scopes: 'crm.objects.contacts.read, crm.objects.companies.read, crm.objects.deals.read (calls, tasks and meetings are read with crm.objects.contacts.read)',
+  scopes: 'crm.objects.contacts.read, crm.objects.companies.read, crm.objects.deals.read, crm.objects.owners.read (owners → users); calls, tasks and meetings are read with crm.objects.contacts.read',
   open(env, baseUrl) {
     const token = readSecret(env, 'HUBSPOT_TOKEN', 'a HubSpot private app token');
     const base = trimSlash(baseUrl ?? optionalEnv(env, 'HUBSPOT_BASE_URL') ?? 'https://api.hubapi.com');
@@ -73,7 +77,19 @@ export default defineConnector({
         return { kind: 'wait', ms: Number(a.headers.get('retry-after')) * 1000 || (interval > 0 && interval <= 10_000 ? interval : undefined), why: `rate limited (429, policy ${body.policyName ?? 'unknown'})` };
       },
 
-      async page(http, { entity: type, cursor, since, page }) {
+      async page(http, { entity: type, cursor, since, page }): Promise<Page> {
+        if (type === 'users') {
+          // Owners: the active ones, then the deactivated ones (archived=true). An owner's id is what hubspot_owner_id holds.
+          const archived = cursor?.archived === true;
+          const q = new URLSearchParams({ limit: '100', archived: String(archived) });
+          if (cursor?.after) q.set('after', String(cursor.after));
+          const what = `GET /crm/v3/owners${archived ? '?archived=true' : ''}, page ${page}`;
+          const a = await http.request({ url: `${base}/crm/v3/owners?${q}`, headers, what });
+          const body = expectShape(ownersSchema, a, 'HubSpot', what);
+          const records: PulledRecord[] = body.results.map((o) => ({ id: o.id, updatedAt: o.updatedAt, data: { ...o, name: [o.firstName, o.lastName].filter(Boolean).join(' ') || o.email, active: !archived } }));
+          const after = body.paging?.next?.after;
+          return { records, next: after ? { archived, after } : archived ? undefined : { archived: true }, body: a.text };
+        }
         const sinceMs = cursor?.since !== undefined ? Number(cursor.since) : since?.getTime();
         if (sinceMs === undefined) {
           const { a, body } = await list(http, type, false, cursor?.after as string | undefined, page);
@@ -101,6 +117,7 @@ export default defineConnector({
       },
 
       async deleted(http, type, since) {
+        if (type === 'users') return [];
         const ids: string[] = [];
         let after: string | undefined;
         for (let page = 1; ; page++) {

@@ -24,14 +24,14 @@ export default defineConnector({
   id: 'pipedrive',
   label: 'Pipedrive',
   preset: 'pipedrive',
-  entities: { persons: 'contacts', organizations: 'companies', deals: 'deals', activities: 'activities', leads: 'leads' },
-  defaultEntities: ['persons', 'organizations', 'deals'],
+  entities: { persons: 'contacts', organizations: 'companies', deals: 'deals', activities: 'activities', leads: 'leads', users: 'users' },
+  defaultEntities: ['persons', 'organizations', 'deals', 'users'],
   rate: 10, // burst limit per token: 20 requests per 2 s on the Lite plan (more on higher plans)
   env: [
     { name: 'PIPEDRIVE_TOKEN', doc: 'personal API token (Settings → Personal preferences → API)' },
     { name: 'PIPEDRIVE_BASE_URL', doc: 'https://<company>.pipedrive.com, default https://api.pipedrive.com' },
   ],
-  scopes: 'an API token of a user who can see all records (visibility "everyone", or an admin); OAuth apps: scopes deals:read, contacts:read, activities:read, leads:read',
+  scopes: 'an API token of a user who can see all records (visibility "everyone", or an admin); OAuth apps: scopes deals:read, contacts:read, activities:read, leads:read, users:read',
   open(env, baseUrl) {
     const token = readSecret(env, 'PIPEDRIVE_TOKEN', 'a Pipedrive API token');
     const base = trimSlash(baseUrl ?? optionalEnv(env, 'PIPEDRIVE_BASE_URL') ?? 'https://api.pipedrive.com');
@@ -64,7 +64,7 @@ export default defineConnector({
         // the id as tie-breaker: edits move nothing, new leads come last.
         const start = Number(cursor?.start ?? 0);
         const what = `GET /v1/${entity}?start=${start}, page ${page}`;
-        const q = new URLSearchParams({ start: String(start), limit: '500', sort: 'add_time ASC, id ASC' });
+        const q = new URLSearchParams({ start: String(start), limit: '500', ...(entity === 'leads' ? { sort: 'add_time ASC, id ASC' } : {}) });
         const a = await http.request({ url: `${base}/v1/${entity}?${q}`, headers, what });
         const body = expectShape(v1Schema, a, 'Pipedrive', what);
         const p = body.additional_data?.pagination;

@@ -14,6 +14,7 @@ const FIELDS: Record<string, string[]> = {
   Opportunity: ['Id', 'Name', 'StageName', 'Amount', 'CloseDate', 'Probability', 'ForecastCategoryName', 'AccountId', 'Account.Name', 'LeadSource', 'OwnerId', 'Owner.Name', 'CreatedDate', 'LastModifiedDate'],
   Task: ['Id', 'Subject', 'Status', 'ActivityDate', 'WhoId', 'WhatId', 'TaskSubtype', 'CallDurationInSeconds', 'CallType', 'CallDisposition', 'CompletedDateTime', 'OwnerId', 'CreatedDate', 'LastModifiedDate'],
   Event: ['Id', 'Subject', 'ActivityDate', 'WhoId', 'WhatId', 'Type', 'DurationInMinutes', 'OwnerId', 'CreatedDate', 'LastModifiedDate'],
+  User: ['Id', 'Name', 'Email', 'IsActive', 'Department', 'Title', 'CreatedDate', 'LastModifiedDate'],
 };
 /** Share of the org's 24-hour API allowance after which crmq stops, leaving the rest to other integrations. */
 export const SALESFORCE_MAX_USAGE = 0.9;
@@ -28,8 +29,8 @@ export default defineConnector({
   id: 'salesforce',
   label: 'Salesforce',
   preset: 'salesforce',
-  entities: { Account: 'companies', Contact: 'contacts', Lead: 'leads', Opportunity: 'deals', Task: 'activities', Event: 'activities' },
-  defaultEntities: ['Account', 'Contact', 'Lead', 'Opportunity'],
+  entities: { Account: 'companies', Contact: 'contacts', Lead: 'leads', Opportunity: 'deals', Task: 'activities', Event: 'activities', User: 'users' },
+  defaultEntities: ['Account', 'Contact', 'Lead', 'Opportunity', 'User'],
   rate: 20, // no per-second limit; a 24-hour request allowance per org (see Sforce-Limit-Info)
   env: [
     { name: 'SALESFORCE_INSTANCE_URL', doc: 'https://<your-domain>.my.salesforce.com' },
@@ -111,6 +112,7 @@ export default defineConnector({
       },
 
       async deleted(http, object, since) {
+        if (object === 'User') return []; // users are deactivated, never deleted
         const ids: string[] = [];
         let path = `/services/data/${version}/queryAll?q=${encodeURIComponent(soql(object, since, true))}`;
         for (let page = 1; ; page++) {

@@ -19,6 +19,7 @@ const listSchema = z.object({
   data: z.array(recordSchema),
   info: z.object({ more_records: z.boolean(), next_page_token: z.string().nullish(), page: z.number().optional() }),
 });
+const usersSchema = z.object({ users: z.array(z.object({ id: idSchema, status: z.string().nullish() }).passthrough()), info: z.object({ more_records: z.boolean() }) });
 const tokenSchema = z.object({ access_token: z.string().optional(), error: z.string().optional() });
 const deletedSchema = z.object({
   data: z.array(z.object({ id: idSchema, deleted_time: z.string().nullish() }).passthrough()),
@@ -32,8 +33,8 @@ export default defineConnector({
   id: 'zoho',
   label: 'Zoho CRM',
   preset: 'zoho',
-  entities: { Leads: 'leads', Contacts: 'contacts', Accounts: 'companies', Deals: 'deals' },
-  defaultEntities: ['Leads', 'Contacts', 'Accounts', 'Deals'],
+  entities: { Leads: 'leads', Contacts: 'contacts', Accounts: 'companies', Deals: 'deals', users: 'users' },
+  defaultEntities: ['Leads', 'Contacts', 'Accounts', 'Deals', 'users'],
   rate: 10, // Zoho counts API credits per 24 h and concurrent calls, not requests per second
   env: [
     { name: 'ZOHO_TOKEN', doc: 'OAuth access token (expires after an hour: for cron, use the refresh token below)' },
@@ -43,7 +44,7 @@ export default defineConnector({
     { name: 'ZOHO_ACCOUNTS_URL', doc: 'accounts server of your data centre, default https://accounts.zoho.com' },
     { name: 'ZOHO_API_URL', doc: 'API domain of your data centre, default https://www.zohoapis.com (.eu, .in, .com.au, .jp, .ca, .sa)' },
   ],
-  scopes: 'ZohoCRM.modules.READ (or ZohoCRM.modules.leads.READ, .contacts.READ, .accounts.READ, .deals.READ)',
+  scopes: 'ZohoCRM.modules.READ (or ZohoCRM.modules.leads.READ, .contacts.READ, .accounts.READ, .deals.READ) and ZohoCRM.users.READ',
   open(env, baseUrl) {
     const oauth = hasSecret(env, 'ZOHO_REFRESH_TOKEN')
       ? {
@@ -93,6 +94,15 @@ export default defineConnector({
       },
 
       async page(http, { entity: module, cursor, since, page }) {
+        if (module === 'users') {
+          const p = Number(cursor?.page ?? 1);
+          const what = `GET /crm/v8/users, page ${page}`;
+          const a = await get(http, `/crm/v8/users?type=AllUsers&per_page=200&page=${p}`, undefined, what);
+          if (a.status === 204) return { records: [], body: a.text };
+          const body = expectShape(usersSchema, a, 'Zoho CRM', what);
+          const records: PulledRecord[] = body.users.map((u) => ({ id: u.id, data: { ...u, active: u.status === 'active' } }));
+          return { records, next: body.info.more_records ? { page: p + 1 } : undefined, body: a.text };
+        }
         if (!FIELDS[module]) throw new CrmqError(`Zoho CRM: no field list for module ${module}`);
         // Sorted by id, which never changes: a record edited during the pull keeps its place in the listing.
         const q = new URLSearchParams({ fields: FIELDS[module].join(','), per_page: '200', sort_by: 'id', sort_order: 'asc' });
@@ -107,6 +117,7 @@ export default defineConnector({
       },
 
       async deleted(http, module, since) {
+        if (module === 'users') return [];
         const ids: string[] = [];
         for (let page = 1; ; page++) {
           const what = `GET /crm/v8/${module}/deleted, page ${page}`;
