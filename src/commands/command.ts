@@ -38,12 +38,16 @@ export const wholeNumber = (flag: string, min = 0, what = 'a whole number') => (
  * Options the command cannot run without. Checked just before the action, so that a misspelt option
  * (`--sorce`) is reported as such, with commander's "did you mean", rather than as the missing one.
  */
-export function requireOptions(cmd: Command, ...names: string[]): Command {
+export function requireOptions(cmd: Command, ...args: (string | { unless: string })[]): Command {
+  const names = args.filter((a): a is string => typeof a === 'string');
+  /** An option that, when given, makes these unnecessary (import --explain needs no --source). */
+  const unless = args.find((a): a is { unless: string } => typeof a !== 'string')?.unless;
   for (const name of names) {
     const opt = cmd.options.find((o) => o.attributeName() === name);
     if (opt) opt.description += ' (required)';
   }
   return cmd.hook('preAction', (self) => {
+    if (unless && self.getOptionValue(unless)) return;
     for (const name of names) {
       if (self.getOptionValue(name) !== undefined) continue;
       const opt = self.options.find((o) => o.attributeName() === name);

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { PRESET_IDS } from '../connectors/presets/index.js';
 import type { Db } from '../db/database.js';
 import { CrmqError } from '../errors.js';
+import type { Explanation } from '../import/explain.js';
 import type { ImportOptions, ImportResult } from '../import/import-file.js';
 import { ENTITIES } from '../model/tables.js';
 import type { Progress } from '../ui/progress.js';
@@ -30,10 +31,31 @@ export async function importCommand(files: string[], opts: ImportCommandOptions)
   });
 }
 
+/** `--explain`: each file's layout, column by column, and whether an import would take it; nothing is written (an in-memory database). */
+export async function explainCommand(files: string[], opts: Omit<ImportOptions, 'file' | 'source'>): Promise<Explanation[]> {
+  const { withDb } = await import('../db/database.js');
+  const { explainFile } = await import('../import/explain.js');
+  return withDb(':memory:', async (db) => {
+    const out: Explanation[] = [];
+    for (const file of files) out.push(await explainFile(db, { ...opts, file }));
+    return out;
+  });
+}
+
+export function describeExplanation(e: Explanation): string {
+  const width = Math.max(...e.columns.map((c) => c.header.length), 6);
+  const lines = [
+    `${e.file}: ${e.preset} ${e.entity} [${e.encoding}, '${e.delimiter === '\t' ? '\\t' : e.delimiter}'], ${e.rows} rows`,
+    ...e.columns.map((c) => `  ${c.header.padEnd(width)}  → ${c.field}${c.format ? `  (${c.format})` : ''}`),
+    e.problem ? `  an import would stop: ${e.problem}` : `  fits: ${e.columns.filter((c) => c.field !== 'extra').length} of ${e.columns.length} columns feed a field`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
 export function configure(cmd: Command, io: Io): void {
   cmd
     .argument('<files...>', 'export files (.csv, .txt, .xlsx, .json)')
-    .option('-s, --source <name>', 'name for where the data came from, e.g. hubspot-eu (kept as lineage)')
+    .option('-s, --source <name>', 'name for where the data came from, e.g. hubspot-eu (kept as lineage; not needed with --explain)')
     .addOption(new Option('-p, --preset <preset>', 'CRM export layout (default: auto, detected from the headers; generic with --mapping)').choices(PRESET_IDS))
     .addOption(new Option('-e, --entity <entity>', 'what the file holds (default: detected from headers)').choices(ENTITIES))
     .option('-m, --mapping <file.yaml>', 'column mapping file (generic preset, or to extend a preset)')
@@ -43,9 +65,16 @@ export function configure(cmd: Command, io: Io): void {
     .option('--currency <code>', 'currency of amounts when the file names none, e.g. RUB')
     .option('--replace', "replace this source's rows of the entity with the file's, atomically", false)
     .option('--max-rejects <percent>', 'fail the import, loading nothing, when more rows than this are rejected', '50')
+    .option('--force', 'load even when the layout recognises under half of the columns or lacks key fields (otherwise: exit 2, nothing loaded)', false)
+    .option('--explain', "print the detected preset, entity, each column's field and format, and whether the layout fits; load nothing", false)
     .addOption(dbOption())
     .addOption(formatOption(['text', 'json'], 'text'))
     .action(async (files: string[], o) => {
+      if (o.explain) {
+        const ex = await explainCommand(files, o);
+        io.stdout(o.format === 'json' ? JSON.stringify(ex, null, 2) + '\n' : ex.map(describeExplanation).join('\n'));
+        return;
+      }
       const maxRejects = Number(o.maxRejects);
       if (!Number.isFinite(maxRejects) || maxRejects < 0 || maxRejects > 100) throw new CrmqError(`--max-rejects: "${o.maxRejects}" is not a percentage from 0 to 100`);
       const delimiter = o.delimiter === '\\t' || o.delimiter === 'tab' ? '\t' : o.delimiter;
@@ -56,5 +85,5 @@ export function configure(cmd: Command, io: Io): void {
       else for (const r of results) io.stdout(describeImport(r) + '\n');
       if (results.some((r) => r.status === 'imported' && r.rowsRejected > 0)) io.setExit(1);
     });
-  requireOptions(cmd, 'source');
+  requireOptions(cmd, 'source', { unless: 'explain' });
 }

@@ -27,6 +27,8 @@ export interface ImportOptions {
   sheet?: string;
   currency?: string;
   replace?: boolean;
+  /** Load even when the chosen layout does not fit the file (the import guard, guard.ts). */
+  force?: boolean;
   /** Fail the whole import when more than this share of rows is rejected (0..1). */
   maxRejectShare?: number;
   /** Told what the import is doing now (for a progress display). */
@@ -71,7 +73,7 @@ export const DEFAULT_MAX_REJECT_SHARE = 0.5;
 /** The file turned out not to be UTF-8 past the sampled head: the caller retries as Windows-1251. */
 class NotUtf8 extends Error {}
 
-async function prepare(file: string, tmp: string, opts: ImportOptions): Promise<PreparedFile> {
+export async function prepare(file: string, tmp: string, opts: Pick<ImportOptions, "sheet" | "encoding" | "delimiter">): Promise<PreparedFile> {
   const ext = extname(file).toLowerCase();
   // exceljs takes 0.4 s to load: only when a workbook is imported.
   if (ext === '.xlsx' || ext === '.xlsm') return (await import('../connectors/xlsx-file.js')).prepareXlsx(file, tmp, { sheet: opts.sheet });

@@ -1,6 +1,7 @@
 // Decides how a prepared file maps onto the model: which preset and entity, which column feeds which field.
 import type { PreparedFile } from '../connectors/prepared-file.js';
-import { detectPreset, norm, PRESET_IDS } from '../connectors/presets/index.js';
+import { detectPreset, norm, PRESET_IDS, rankLayouts } from '../connectors/presets/index.js';
+import { assessFit, layoutName, refuse } from './guard.js';
 import type { EntityMap, Preset } from '../connectors/presets/preset.js';
 import { CrmqError } from '../errors.js';
 import { ENTITIES, fieldsOf, isEntity } from '../model/tables.js';
@@ -12,6 +13,8 @@ export interface PlanOptions {
   entity?: string;
   mapping?: string;
   currency?: string;
+  /** Load even when the layout does not fit the file (see guard.ts). */
+  force?: boolean;
 }
 
 export interface Plan {
@@ -39,12 +42,24 @@ export function plan(header: string[], cols: string[], pf: PreparedFile, opts: P
   let map: EntityMap | undefined;
   if (presetOpt !== 'generic') {
     const hinted = presetOpt === 'auto' && pf.presetHint ? pf.presetHint : presetOpt;
+    const apiRecords = pf.kind === 'json' && !!pf.presetHint;
+    if (apiRecords && presetOpt !== 'auto' && presetOpt !== pf.presetHint && !opts.force) {
+      throw new CrmqError(`--preset ${presetOpt} does not fit ${opts.file}: it holds ${pf.presetHint} API records (leave --preset out, or pass --preset ${pf.presetHint}). Nothing was loaded`);
+    }
+    if (apiRecords && opts.entity && pf.entityHint && opts.entity !== pf.entityHint && !opts.force) {
+      throw new CrmqError(`--entity ${opts.entity} does not fit ${opts.file}: it holds ${pf.presetHint} ${pf.entityHint} records (leave --entity out, or pass --entity ${pf.entityHint}). Nothing was loaded`);
+    }
     const match = detectPreset(header, { preset: hinted, entity }) ?? (hinted !== presetOpt ? detectPreset(header, { preset: presetOpt, entity }) : undefined);
     if (!match && !mapping) {
-      throw new CrmqError(
-        `${opts.file}: no preset recognises these headers (${header.slice(0, 5).join(', ')}${header.length > 5 ? ', …' : ''}); ` +
-          'pass --preset and --entity, or --mapping <file.yaml> (docs/import.md)',
-      );
+      const closest = rankLayouts(header, { preset: presetOpt, entity })[0];
+      if (presetOpt === 'auto' && !opts.entity) {
+        throw new CrmqError(
+          `${opts.file}: no preset recognises these headers (${header.slice(0, 5).join(', ')}${header.length > 5 ? ', …' : ''}); ` +
+            'pass --preset and --entity, or --mapping <file.yaml> (docs/import.md)',
+        );
+      }
+      if (!closest) throw new CrmqError(`--preset ${presetOpt} has no ${entity} layout (${opts.file}); leave --entity or --preset out, or pass --mapping <file.yaml>`);
+      refuse(opts.file, assessFit(header, closest.map, new Set(), closest.preset.id, false), layoutName(closest), { preset: opts.preset, entity: opts.entity });
     }
     preset = match?.preset;
     map = match?.map;
@@ -76,6 +91,13 @@ export function plan(header: string[], cols: string[], pf: PreparedFile, opts: P
       unmapped.push(h);
     }
   });
+  // The guard: a preset's layout must fit the file. A mapping file is the user's own layout and is not second-guessed;
+  // with both --preset and --entity named, the key fields are the user's call too.
+  if (!opts.force && !mapping) {
+    const apiRecords = pf.kind === 'json' && !!pf.presetHint;
+    const fit = assessFit(header, map, new Set(fields.keys()), preset?.id, apiRecords, { keyFields: !(opts.preset && opts.preset !== 'auto' && opts.entity) });
+    if (fit.problem) refuse(opts.file, fit, layoutName({ preset: preset!, map }), { preset: opts.preset, entity: opts.entity });
+  }
   if (opts.currency && !/^[A-Z]{3}$/.test(opts.currency)) throw new CrmqError(`--currency: "${opts.currency}" is not a 3-letter ISO code such as RUB`);
   return {
     preset, presetId: mapping ? (preset ? `${preset.id}+mapping` : 'generic') : preset!.id, map, idColumn, fields, mapped, unmapped,

@@ -273,7 +273,7 @@ async function commit(
     for (const { p } of batch) hash.update(p.body);
     const pages = batch.length > 1 ? `pages ${batch[0].page}-${last.page}` : `page ${last.page}`;
     const r = await importFile(db, {
-      file: `${connector.id}:${entity} ${pages}`, source, preset: connector.preset, entity: table, maxRejectShare: 1,
+      file: `${connector.id}:${entity} ${pages}`, source, preset: connector.preset, entity: table, maxRejectShare: 1, force: true,
       prepared: { file, sha256: hash.digest('hex') },
       beforeCommit: (res) => db.run(checkpoint(res.rowsLoaded, res.rowsRejected)),
     });

@@ -8,6 +8,12 @@ const phones = {
 const emails = { 'рабочий email': 'emails', 'личный email': 'emails', 'другой email': 'emails', email: 'emails' };
 const utm = { utm_source: 'utm_source', utm_medium: 'utm_medium', utm_campaign: 'utm_campaign', utm_term: 'utm_term', utm_content: 'utm_content' };
 const id = ['ID'];
+/** Columns of amoCRM's UI exports with no canonical field: who created/edited, notes, messengers, web analytics. */
+const common = [
+  'примечание*', 'skype', 'icq', 'jabber', 'google talk', 'msn', 'другой im', 'факс', 'пользовательское соглашение',
+  'cid', 'uid', 'tid', 'utm_referrer', '_ym_uid', '_ym_counter', 'roistat', 'referrer', 'openstat_*', 'from', 'gclientid', 'gclid', 'yclid', 'fbclid',
+  'google_id', 'keyword', 'adv_camp', 'traf_type', 'traf_src', 'domain', 'товар',
+];
 /** API v4 writes times as unix seconds. */
 const API_TIMES = ['created_at', 'updated_at', 'closed_at', 'complete_till', 'closest_task_at'];
 /** System statuses every pipeline has: 142 "Успешно реализовано", 143 "Закрыто и не реализовано". */
@@ -70,6 +76,8 @@ export default definePreset({
       entity: 'deals',
       signature: ['Название сделки', 'Этап сделки', 'Бюджет', 'Дата создания сделки'],
       id,
+      // A leads export carries its main contact's columns too.
+      known: [...common, 'кем создана сделка', 'кем редактирована', 'ответственный за контакт', ...Object.keys(phones), ...Object.keys(emails), 'город', 'должность', 'сделки'],
       columns: {
         'название сделки': 'title', name: 'title', 'бюджет': 'amount', price: 'amount', 'ответственный': 'owner', responsible_user_id: 'owner',
         'дата создания сделки': 'created_at', created_at: 'created_at', 'дата редактирования': 'updated_at', updated_at: 'updated_at',
@@ -83,6 +91,7 @@ export default definePreset({
       entity: 'contacts',
       signature: ['Полное имя контакта', 'Дата создания контакта'],
       id,
+      known: [...common, 'кем создан контакт', 'кем редактирован', 'сделки', 'web', 'адрес'],
       columns: {
         'полное имя контакта': 'full_name', name: 'full_name', 'имя': 'first_name', first_name: 'first_name', 'фамилия': 'last_name', last_name: 'last_name',
         'название компании': 'company_name', 'ответственный': 'owner', responsible_user_id: 'owner', 'дата создания контакта': 'created_at', created_at: 'created_at',

@@ -12,11 +12,15 @@ const person = {
 };
 const id = ['ID'];
 const address = { address_city: 'city', address_country: 'country' };
+const utm = { utm_source: 'utm_source', utm_medium: 'utm_medium', utm_campaign: 'utm_campaign', utm_term: 'utm_term', utm_content: 'utm_content' };
+/** A deal stage's group (STAGE_SEMANTIC_ID): S successful, F failed, P in progress. */
+const SEMANTIC: Record<string, string> = { S: 'won', F: 'lost', P: 'open' };
 
 /** REST records: Bitrix24 writes "0" (or 0) for a link to nothing (COMPANY_ID, CONTACT_ID, ASSIGNED_BY_ID …): NULL here. */
 function fromApi(record: Record<string, unknown>): Record<string, unknown> {
   const out = { ...record };
   for (const [k, v] of Object.entries(out)) if (/_ID$/.test(k) && (v === '0' || v === 0)) out[k] = null;
+  if (typeof out.STAGE_SEMANTIC_ID === 'string' && SEMANTIC[out.STAGE_SEMANTIC_ID] && 'STAGE_ID' in out && !('OWNER_ID' in out)) out.DEAL_STATUS = SEMANTIC[out.STAGE_SEMANTIC_ID];
   return out;
 }
 
@@ -33,7 +37,7 @@ export default definePreset({
       id,
       columns: {
         ...person, 'компания': 'company_name', company_title: 'company_name', company_id: 'company_id', 'должность': 'title', post: 'title',
-        'тип контакта': 'lifecycle_stage', type_id: 'lifecycle_stage', 'источник': 'channel', source_id: 'channel', 'город': 'city', ...address, ...owner, ...times,
+        'тип контакта': 'lifecycle_stage', type_id: 'lifecycle_stage', 'источник': 'channel', source_id: 'channel', 'город': 'city', ...address, ...utm, ...owner, ...times,
       },
     },
     {
@@ -43,7 +47,7 @@ export default definePreset({
       columns: {
         ...person, 'название лида': 'title', title: 'title', 'статус': 'status', status_id: 'status', 'источник': 'channel', source_id: 'channel',
         'сумма': 'amount', opportunity: 'amount', 'валюта': 'currency', currency_id: 'currency', 'название компании': 'company_name', company_title: 'company_name',
-        'контакт': 'contact_id', contact_id: 'contact_id', ...owner, ...times,
+        'контакт': 'contact_id', contact_id: 'contact_id', ...utm, ...owner, ...times,
       },
     },
     {
@@ -55,7 +59,7 @@ export default definePreset({
         'сумма': 'amount', opportunity: 'amount', 'валюта': 'currency', currency_id: 'currency', 'вероятность': 'probability', probability: 'probability',
         'компания': 'company_name', company_id: 'company_id', 'контакт': 'contact_name', contact_id: 'contact_id', 'источник': 'channel', source_id: 'channel',
         'предполагаемая дата закрытия': 'expected_close_at', closedate: 'expected_close_at', 'дата закрытия': 'closed_at', 'причина проигрыша': 'lost_reason',
-        ...owner, ...times,
+        deal_status: 'status', ...utm, ...owner, ...times,
       },
     },
     {

@@ -7,8 +7,13 @@ export interface EntityMap {
   columns: Record<string, string>;
   /** Header holding the record id; rows without it are rejected. Absent: ids are `row:N`. */
   id?: string[];
-  /** Headers that only this entity's export has (e.g. "Название сделки"): each one outweighs any number of shared ones. */
+  /** Headers that only this entity's export has (e.g. "Название сделки"): they decide between layouts that know as many columns. */
   signature?: string[];
+  /**
+   * Other columns this export writes that have no canonical field (kept in `extra`): they count as recognised when
+   * crmq decides whether a file fits the layout. A trailing `*` matches any header starting so ("примечание*").
+   */
+  known?: string[];
 }
 
 export interface Preset {

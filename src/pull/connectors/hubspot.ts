@@ -22,17 +22,28 @@ const objectSchema = z.object({
   properties: z.record(z.string(), z.unknown()),
   updatedAt: z.string().optional(),
   archivedAt: z.string().optional(),
-});
+}).passthrough();
 const ownersSchema = z.object({
   results: z.array(z.object({ id: idSchema, email: z.string().nullish(), firstName: z.string().nullish(), lastName: z.string().nullish(), updatedAt: z.string().optional() }).passthrough()),
   paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
 });
+const propertiesSchema = z.object({ results: z.array(z.object({ name: z.string(), label: z.string().nullish(), hubspotDefined: z.boolean().nullish() }).passthrough()) });
+const associationsSchema = z.object({
+  results: z.array(z.object({ from: z.object({ id: idSchema }), to: z.array(z.object({ toObjectId: idSchema, associationTypes: z.array(z.object({ typeId: z.number().nullish(), label: z.string().nullish() }).passthrough()).nullish() }).passthrough()) })),
+});
+/** Properties per list request, in characters, so the URL stays well under the servers' limits. */
+const URL_PROPERTIES = 6000;
+/** The objects each kind links to (v4 associations), read for every page. */
+const ASSOCIATIONS: Record<string, string[]> = {
+  contacts: ['companies'], deals: ['contacts', 'companies'], calls: ['contacts', 'companies', 'deals'], tasks: ['contacts', 'companies', 'deals'], meetings: ['contacts', 'companies', 'deals'],
+};
 const listSchema = z.object({
   results: z.array(objectSchema),
   paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
 });
 
 function toRecord(type: string, o: z.infer<typeof objectSchema>, raw: Record<string, unknown>): PulledRecord {
+  raw.properties = { ...(raw.properties as Record<string, unknown>) };
   const props = raw.properties as Record<string, unknown>;
   if (KIND[type] && !props.hs_activity_type) props.hs_activity_type = KIND[type];
   if (type === 'meetings') {
@@ -54,18 +65,76 @@ export default defineConnector({
     { name: 'HUBSPOT_TOKEN', doc: 'private app access token (pat-…)' },
     { name: 'HUBSPOT_BASE_URL', doc: 'API base, default https://api.hubapi.com' },
   ],
-  scopes: 'crm.objects.contacts.read, crm.objects.companies.read, crm.objects.deals.read, crm.objects.owners.read (owners → users); calls, tasks and meetings are read with crm.objects.contacts.read',
+  scopes: 'crm.objects.contacts.read, crm.objects.companies.read, crm.objects.deals.read, crm.schemas.contacts.read, crm.schemas.companies.read, crm.schemas.deals.read (every property, from the properties API), crm.objects.owners.read (owners → users); calls, tasks and meetings are read with crm.objects.contacts.read',
   open(env, baseUrl) {
     const token = readSecret(env, 'HUBSPOT_TOKEN', 'a HubSpot private app token');
     const base = trimSlash(baseUrl ?? optionalEnv(env, 'HUBSPOT_BASE_URL') ?? 'https://api.hubapi.com');
     const headers = { authorization: `Bearer ${token}` };
 
+    /** Every property of an object type (the API returns only the properties asked for): the properties API's list. */
+    const schemas = new Map<string, { names: string[]; labels: Map<string, string> }>();
+    async function propertiesOf(http: Http, type: string) {
+      const cached = schemas.get(type);
+      if (cached) return cached;
+      const what = `GET /crm/v3/properties/${type}`;
+      const a = await http.request({ url: `${base}/crm/v3/properties/${type}`, headers, what });
+      const body = expectShape(propertiesSchema, a, 'HubSpot', what);
+      const names = [...new Set([...PROPS[type], ...body.results.map((p) => p.name)])];
+      // Custom properties (not HubSpot's own) keep their label next to their name: "Favorite color [favorite_color]".
+      const labels = new Map(body.results.filter((p) => p.hubspotDefined !== true && p.label && p.label !== p.name).map((p) => [p.name, p.label!]));
+      const schema = { names, labels };
+      schemas.set(type, schema);
+      return schema;
+    }
+
+    /** A list page with every property; long property lists go in several requests (URL length) merged by id. */
     async function list(http: Http, type: string, archived: boolean, after: string | undefined, page: number) {
-      const q = new URLSearchParams({ limit: '100', archived: String(archived), properties: PROPS[type].join(',') });
-      if (after) q.set('after', after);
-      const what = `GET /crm/v3/objects/${type}${archived ? '?archived=true' : ''}, page ${page}`;
-      const a = await http.request({ url: `${base}/crm/v3/objects/${type}?${q}`, headers, what });
-      return { a, body: expectShape(listSchema, a, 'HubSpot', what) };
+      const names = archived ? ['hs_object_id'] : (await propertiesOf(http, type)).names;
+      const chunks: string[][] = [[]];
+      for (const n of names) {
+        const last = chunks[chunks.length - 1];
+        if (last.length && [...last, n].join(',').length > URL_PROPERTIES) chunks.push([n]);
+        else last.push(n);
+      }
+      let first: { a: Answer; body: z.infer<typeof listSchema> } | undefined;
+      for (const [i, chunk] of chunks.entries()) {
+        const q = new URLSearchParams({ limit: '100', archived: String(archived), properties: chunk.join(',') });
+        if (after) q.set('after', after);
+        const what = `GET /crm/v3/objects/${type}${archived ? '?archived=true' : ''}, page ${page}${chunks.length > 1 ? ` (properties ${i + 1}/${chunks.length})` : ''}`;
+        const a = await http.request({ url: `${base}/crm/v3/objects/${type}?${q}`, headers, what });
+        const body = expectShape(listSchema, a, 'HubSpot', what);
+        if (!first) first = { a, body };
+        else {
+          const more = new Map(body.results.map((o) => [o.id, o.properties]));
+          for (const o of first.body.results) Object.assign(o.properties, more.get(o.id) ?? {});
+        }
+      }
+      return first!;
+    }
+
+    /** Records with their custom properties labelled, and, for the kinds that link to others, their associations. */
+    async function records(http: Http, type: string, results: z.infer<typeof listSchema>['results']): Promise<PulledRecord[]> {
+      const { labels } = await propertiesOf(http, type);
+      const out = results.map((o) => {
+        const properties: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(o.properties)) properties[labels.has(k) ? `${labels.get(k)} [${k}]` : k] = v;
+        return toRecord(type, o, { ...o, properties });
+      });
+      const kinds = ASSOCIATIONS[type] ?? [];
+      for (const to of kinds) {
+        if (!out.length) break;
+        const what = `POST /crm/v4/associations/${type}/${to}/batch/read`;
+        const a = await http.request({ method: 'POST', url: `${base}/crm/v4/associations/${type}/${to}/batch/read`, headers, what, body: { inputs: out.map((r) => ({ id: r.id })) } });
+        const body = expectShape(associationsSchema, a, 'HubSpot', what);
+        const byId = new Map(body.results.map((r) => [r.from.id, r.to.map((t) => ({ id: t.toObjectId, type: t.associationTypes?.[0]?.label ?? t.associationTypes?.[0]?.typeId ?? null }))]));
+        for (const r of out) {
+          const found = byId.get(r.id);
+          if (!found?.length) continue;
+          const assoc = ((r.data.associations as Record<string, unknown> | undefined) ?? {});
+          r.data.associations = { ...assoc, [to]: { results: found } };
+        }
+      }
+      return out;
     }
 
     return {
@@ -92,10 +161,10 @@ export default defineConnector({
         }
         const sinceMs = cursor?.since !== undefined ? Number(cursor.since) : since?.getTime();
         if (sinceMs === undefined) {
-          const { a, body } = await list(http, type, false, cursor?.after as string | undefined, page);
-          const raw = (a.json as { results: Record<string, unknown>[] }).results;
+          const { body } = await list(http, type, false, cursor?.after as string | undefined, page);
           const next = body.paging?.next?.after;
-          return { records: body.results.map((o, i) => toRecord(type, o, raw[i])), next: next ? { after: next } : undefined, body: a.text };
+          const recs = await records(http, type, body.results);
+          return { records: recs, next: next ? { after: next } : undefined, body: JSON.stringify({ ...body, results: recs.map((r) => r.data) }) };
         }
         // Incremental: search for records changed since then, keyset by id (hs_object_id > the last id read, sorted
         // by id): no offsets, so the 10,000-result cap of one search never applies and a record that changes
@@ -106,14 +175,13 @@ export default defineConnector({
         if (afterId) filters.push({ propertyName: 'hs_object_id', operator: 'GT', value: afterId });
         const a = await http.request({
           method: 'POST', url: `${base}/crm/v3/objects/${type}/search`, headers, what,
-          body: { filterGroups: [{ filters }], sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }], properties: PROPS[type], limit: 100 },
+          body: { filterGroups: [{ filters }], sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }], properties: (await propertiesOf(http, type)).names, limit: 100 },
         });
         const body = expectShape(listSchema, a, 'HubSpot', what);
-        const raw = (a.json as { results: Record<string, unknown>[] }).results;
-        const records = body.results.map((o, i) => toRecord(type, o, raw[i]));
-        const last = records.at(-1);
+        const recs = await records(http, type, body.results);
+        const last = recs.at(-1);
         const next: Cursor | undefined = body.paging?.next && last ? { since: sinceMs, afterId: last.id } : undefined;
-        return { records, next, body: a.text };
+        return { records: recs, next, body: JSON.stringify({ ...body, results: recs.map((r) => r.data) }) };
       },
 
       async deleted(http, type, since) {
