@@ -16,10 +16,13 @@ const utm = { utm_source: 'utm_source', utm_medium: 'utm_medium', utm_campaign: 
 /** A deal stage's group (STAGE_SEMANTIC_ID): S successful, F failed, P in progress. */
 const SEMANTIC: Record<string, string> = { S: 'won', F: 'lost', P: 'open' };
 
-/** REST records: Bitrix24 writes "0" (or 0) for a link to nothing (COMPANY_ID, CONTACT_ID, ASSIGNED_BY_ID …): NULL here. */
+/** Links to another record or a user, where Bitrix24 writes "0" (or 0) for none. CATEGORY_ID 0 is the main pipeline: a value. */
+const LINK = /^(COMPANY|CONTACT|LEAD|QUOTE|DEAL|ASSIGNED_BY|CREATED_BY|MODIFY_BY|MOVED_BY|OWNER|RESPONSIBLE|AUTHOR|EDITOR)_ID$/;
+
+/** REST records: a "0" link (COMPANY_ID, CONTACT_ID, ASSIGNED_BY_ID …) means none: NULL here; the deal's stage group gives won/lost. */
 function fromApi(record: Record<string, unknown>): Record<string, unknown> {
   const out = { ...record };
-  for (const [k, v] of Object.entries(out)) if (/_ID$/.test(k) && (v === '0' || v === 0)) out[k] = null;
+  for (const [k, v] of Object.entries(out)) if (LINK.test(k) && (v === '0' || v === 0)) out[k] = null;
   if (typeof out.STAGE_SEMANTIC_ID === 'string' && SEMANTIC[out.STAGE_SEMANTIC_ID] && 'STAGE_ID' in out && !('OWNER_ID' in out)) out.DEAL_STATUS = SEMANTIC[out.STAGE_SEMANTIC_ID];
   return out;
 }
