@@ -83,7 +83,9 @@ export function plan(header: string[], cols: string[], pf: PreparedFile, opts: P
       mapped[h] = 'source_id';
       return;
     }
-    const field = map!.columns[norm(h)];
+    // A custom field named "Label [api_name]" (amoCRM, HubSpot) is found by the whole header, its API name or its label.
+    const named = / \[([^\]]+)\]$/.exec(h);
+    const field = map!.columns[norm(h)] ?? (named ? (map!.columns[norm(named[1])] ?? map!.columns[norm(h.slice(0, named.index))]) : undefined);
     if (field && field !== 'ignore' && field in known) {
       fields.set(field, [...(fields.get(field) ?? []), cols[i]]);
       mapped[h] = field;

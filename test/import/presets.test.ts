@@ -267,3 +267,18 @@ describe('a phone with an extension stays one phone', () => {
     expect(row.phones.filter((p) => /^\D*\d{1,4}\D*$/.test(p))).toEqual([]); // no extension on its own
   });
 });
+
+describe('custom fields', () => {
+  it('are kept in extra by API name (with the label where the API gives it), and a mapping file promotes one to a canonical column', async () => {
+    const f = write(dir, 'amo-custom.json', JSON.stringify({ _embedded: { contacts: [{
+      id: 8, name: 'Пётр Орлов', created_at: 1767225600,
+      custom_fields_values: [{ field_id: 9101, field_name: 'Город доставки', field_code: null, values: [{ value: 'Тверь' }] }, { field_id: 9102, field_name: 'Канал', field_code: null, values: [{ value: 'Авито' }] }],
+    }] } }));
+    const plain = await load(f);
+    expect(await query(plain.db, `SELECT city, extra->>'$."Город доставки [9101]"' AS city_extra FROM contacts`)).toEqual([{ city: null, city_extra: 'Тверь' }]);
+    // Promoted by its API name (the field id) or by its label.
+    const m = write(dir, 'amo-custom.yaml', 'entity: contacts\ncolumns:\n  "9101": city\n  Канал: channel\n');
+    const promoted = await load(f, '--preset', 'amocrm', '--mapping', m);
+    expect(await query(promoted.db, `SELECT city, channel, extra->>'$."Город доставки [9101]"' AS city_extra FROM contacts`)).toEqual([{ city: 'Тверь', channel: 'Авито', city_extra: null }]);
+  });
+});
