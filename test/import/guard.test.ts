@@ -37,7 +37,7 @@ describe('every sample export, with every wrong --preset and every wrong --entit
     const right = await layoutOf(file, {});
     expect(right.refused).toBeUndefined();
     const [preset, entity] = right.ok!.split('/');
-    const wrong = [...PRESETS.map((p) => p.id).filter((p) => p !== preset).map((p) => ({ preset: p })), ...ENTITIES.filter((e) => e !== entity).map((e) => ({ entity: e }))];
+    const wrong: { preset?: string; entity?: string }[] = [...PRESETS.map((p) => p.id).filter((p) => p !== preset).map((p) => ({ preset: p })), ...ENTITIES.filter((e) => e !== entity).map((e) => ({ entity: e }))];
     const accepted: string[] = [];
     for (const flags of wrong) {
       const r = await layoutOf(file, flags);
