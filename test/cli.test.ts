@@ -29,7 +29,8 @@ describe('the crmq command', () => {
 
   it('a usage error is one line, with "did you mean" for a misspelt option or command', () => {
     const cases: [string[], RegExp][] = [
-      [['import', 'x.csv', '--sorce', 's'], /^crmq import: unknown option '--sorce' \(did you mean --source\?\)/],
+      // --force is as close to --sorce as --source is: both are offered.
+      [['import', 'x.csv', '--sorce', 's'], /^crmq import: unknown option '--sorce' \(did you mean one of --force, --source\?\)/],
       [['imprt', 'x.csv'], /^crmq: unknown command 'imprt' \(did you mean import\?\)/],
       [['rules', 'lst'], /^crmq rules: unknown command 'lst' \(did you mean list\?\)/],
       [['import', 'x.csv'], /^crmq import: required option '-s, --source <name>' not specified/],

@@ -59,6 +59,8 @@ describe.each(CASES)('$crm', ({ crm, entity, table, deletions }) => {
   const overlap = crm === 'amocrm' ? 1 : 0;
   const recordsIn = (pages: number) => pages * PAGE - Math.max(0, pages - 1) * overlap;
   const pagesFor = (n: number) => 1 + Math.ceil((n - PAGE) / (PAGE - overlap));
+  // HubSpot asks the properties API for every property before the first page of a run.
+  const setupRequests = crm === 'hubspot' ? 1 : 0;
 
   it('pulls every record with lineage, e-mail, phone and times, and checkpoints the finished pull', async () => {
     const r = await rig(crm, entity);
@@ -90,7 +92,7 @@ describe.each(CASES)('$crm', ({ crm, entity, table, deletions }) => {
       expect(res.mode).toBe('incremental');
       // Only the changed and new records travel (the 5-minute overlap reaches none of the old ones).
       expect(res.records).toBe(changed.length + added.length);
-      expect(r.em.requests - before).toBeLessThan(Math.ceil(N / PAGE));
+      expect(r.em.requests - before - setupRequests).toBeLessThan(Math.ceil(N / PAGE));
       const c = await count(r.db, table, source);
       expect(c.n).toBe(c.d);
       expect(c.n).toBe(N + added.length - (deletions ? 1 : 0));
@@ -130,7 +132,7 @@ describe.each(CASES)('$crm', ({ crm, entity, table, deletions }) => {
 
   it('stops on an HTML page, truncated JSON or a changed field type, naming CRM, endpoint and page; committed pages stay and --resume finishes', async () => {
     for (const kind of ['html', 'truncated', 'bad-shape'] as const) {
-      const r = await rig(crm, entity, { faults: [{ kind, at: 3, times: Infinity }] });
+      const r = await rig(crm, entity, { faults: [{ kind, at: 3 + setupRequests, times: Infinity }] });
       try {
         const err = (await r.run({ retries: 1 }).catch((e: Error) => e)) as Error;
         const label = CONNECTORS.find((c) => c.id === crm)!.label;
@@ -172,7 +174,7 @@ describe.each(CASES)('$crm', ({ crm, entity, table, deletions }) => {
     const r = await rig(crm, entity, {
       n,
       onRequest: (i) => {
-        if (i === 5 && child) {
+        if (i === 5 + setupRequests && child) {
           killedAt = i;
           child.kill('SIGKILL');
         }
@@ -184,7 +186,7 @@ describe.each(CASES)('$crm', ({ crm, entity, table, deletions }) => {
       child = spawn(process.execPath, [BIN, 'pull', crm, '--source', source, '--entities', entity, '--db', r.path, '--rate', '4'], { env, stdio: 'ignore' });
       const code = await new Promise<number | null>((res) => child!.on('exit', (c) => res(c)));
       expect(code).toBeNull(); // killed
-      expect(killedAt).toBe(5);
+      expect(killedAt).toBe(5 + setupRequests);
       r.em.ctx.state.expireLocators = true; // a Salesforce query locator does not outlive a crash for long
       const db = await openDb(r.path);
       try {
@@ -199,7 +201,7 @@ describe.each(CASES)('$crm', ({ crm, entity, table, deletions }) => {
         expect(await count(db, table, source)).toEqual({ n, d: n });
         // The resumed run starts after the checkpoint (Salesforce restarts its expired query from the last time committed).
         // (+1: Bitrix24 learns the end from an empty page; the deletion listing where there is one.)
-        if (crm !== 'salesforce') expect(r.em.requests - before).toBe(pagesFor(n) - p.pages + (crm === 'bitrix24' ? 1 : 0) + (deletions ? 1 : 0));
+        if (crm !== 'salesforce') expect(r.em.requests - before - setupRequests).toBe(pagesFor(n) - p.pages + (crm === 'bitrix24' ? 1 : 0) + (deletions ? 1 : 0));
         const [done] = await db.all<{ status: string }>(`SELECT status FROM pulls`);
         expect(done.status).toBe('done');
       } finally {

@@ -30,11 +30,12 @@ const total = async (db: Db, table = 'contacts') => (await db.all<{ n: number }>
 
 describe('rate-limit signals in each CRM dialect', () => {
   it("HubSpot: the DAILY policy stops at once with what to do, keeping what was committed", async () => {
-    const s = await setup('hubspot', 'contacts', 60, { faults: [{ kind: 'rate-limit', at: 2, times: Infinity }], state: { ratePolicy: 'DAILY' } });
+    // Request 1 asks the properties API for every contact property; 2 and 3 are pages 1 and 2.
+    const s = await setup('hubspot', 'contacts', 60, { faults: [{ kind: 'rate-limit', at: 3, times: Infinity }], state: { ratePolicy: 'DAILY' } });
     try {
       const err = (await s.run().catch((e: Error) => e)) as Error;
       expect(err.message).toMatch(/^HubSpot GET \/crm\/v3\/objects\/contacts, page 2: the daily API limit is used up .*--resume/);
-      expect(s.em.requests).toBe(2); // no retries against a daily limit
+      expect(s.em.requests).toBe(3); // no retries against a daily limit
       expect(await total(s.db)).toBe(20);
     } finally {
       await s.close();
@@ -138,7 +139,7 @@ describe('rate-limit signals in each CRM dialect', () => {
 
 describe('faults on the wire', () => {
   it('a failure after the last page (in the deletion listing) resumes with the deletion listing only', async () => {
-    const s = await setup('hubspot', 'contacts', 70, { faults: [{ kind: 'server-error', at: 5, times: Infinity }] });
+    const s = await setup('hubspot', 'contacts', 70, { faults: [{ kind: 'server-error', at: 6, times: Infinity }] }); // 1: properties, 2–5: pages
     try {
       s.store.remove('contacts', s.store.list('contacts')[3].id);
       const err = (await s.run({ retries: 1 }).catch((e: Error) => e)) as Error;
@@ -156,7 +157,7 @@ describe('faults on the wire', () => {
   });
 
   it('a request with no answer times out, is retried, then fails naming the timeout', async () => {
-    const s = await setup('hubspot', 'contacts', 60, { faults: [{ kind: 'hang', at: 2, times: Infinity }] });
+    const s = await setup('hubspot', 'contacts', 60, { faults: [{ kind: 'hang', at: 3, times: Infinity }] }); // 1: properties
     try {
       const err = (await s.run({ timeoutMs: 200, retries: 1 }).catch((e: Error) => e)) as Error;
       expect(err.message).toMatch(/HubSpot GET \/crm\/v3\/objects\/contacts, page 2: gave up after 2 attempts; last: no answer within 0.2 s/);

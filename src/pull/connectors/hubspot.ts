@@ -33,9 +33,9 @@ const associationsSchema = z.object({
 });
 /** Properties per list request, in characters, so the URL stays well under the servers' limits. */
 const URL_PROPERTIES = 6000;
-/** The objects each kind links to (v4 associations), read for every page. */
+/** The objects each kind links to (v4 associations), read for every page (a contact's company is its associatedcompanyid). */
 const ASSOCIATIONS: Record<string, string[]> = {
-  contacts: ['companies'], deals: ['contacts', 'companies'], calls: ['contacts', 'companies', 'deals'], tasks: ['contacts', 'companies', 'deals'], meetings: ['contacts', 'companies', 'deals'],
+  deals: ['contacts', 'companies'], calls: ['contacts', 'companies', 'deals'], tasks: ['contacts', 'companies', 'deals'], meetings: ['contacts', 'companies', 'deals'],
 };
 const listSchema = z.object({
   results: z.array(objectSchema),
