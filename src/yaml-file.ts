@@ -29,16 +29,24 @@ export function readYamlFile<S extends z.ZodType>(file: string, schema: S, opts:
 
 /**
  * Every definition in the YAML files of the folders, in id order; a later folder's file replaces an earlier one
- * with the same id (how users override a shipped rule or report).
+ * with the same id (how users override a shipped rule or report). With `only`, just the files of those ids
+ * (the id is the file name), so that running one report does not parse the whole catalogue.
  */
-export function loadFolders<T extends { id: string }>(dirs: string[], what: string, load: (file: string) => T): T[] {
+export function loadFolders<T extends { id: string }>(dirs: string[], what: string, load: (file: string) => T, only?: string[]): T[] {
   const byId = new Map<string, T>();
   for (const dir of dirs) {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CrmqError(`${dir}: no such ${what} folder`);
     for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+      if (only && !only.includes(name.replace(/\.ya?ml$/, ''))) continue;
       const item = load(join(dir, name));
       byId.set(item.id, item);
     }
   }
   return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** The ids (file names) of the definitions in the folders, without reading them. */
+export function idsInFolders(dirs: string[]): string[] {
+  const ids = dirs.flatMap((dir) => (existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir) : []).filter((f) => /\.ya?ml$/.test(f)).map((f) => f.replace(/\.ya?ml$/, '')));
+  return [...new Set(ids)].sort();
 }

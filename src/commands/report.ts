@@ -8,6 +8,7 @@ import { loadConfig, SHIPPED_SEMANTICS } from '../rules/config.js';
 import { loadSemantics } from '../rules/semantics.js';
 import { prepareReportContext, reportSetupSql, resolvePeriod } from '../reports/context.js';
 import { loadReports, SHIPPED_REPORTS } from '../reports/load-reports.js';
+import { idsInFolders } from '../yaml-file.js';
 import type { ReportDef } from '../reports/report-def.js';
 import { CATEGORIES } from '../reports/report-def.js';
 import type { Lang } from '../reports/render/i18n.js';
@@ -44,8 +45,17 @@ export interface ReportRun {
   failed: boolean;
 }
 
-function definitions(opts: { config?: string; reports?: string[] }): ReportDef[] {
-  return loadReports([SHIPPED_REPORTS, ...(opts.reports ?? [])]);
+/** The report definitions; with `only` (reports named on the command line), just those files are read. */
+async function definitions(opts: { reports?: string[] }, only?: string[]): Promise<ReportDef[]> {
+  const dirs = [SHIPPED_REPORTS, ...(opts.reports ?? [])];
+  const defs = loadReports(dirs, only);
+  const missing = (only ?? []).find((id) => !defs.some((d) => d.id === id));
+  if (missing !== undefined) {
+    const { default: Fuse } = await import('fuse.js');
+    const [near] = new Fuse(idsInFolders(dirs), { threshold: 0.4 }).search(missing);
+    throw new CrmqError(`report "${missing}" does not exist${near ? ` (did you mean ${near.item}?)` : ''} (see \`crmq reports list\`)`);
+  }
+  return defs;
 }
 
 function select(defs: ReportDef[], opts: ReportOptions): ReportDef[] {
@@ -56,7 +66,6 @@ function select(defs: ReportDef[], opts: ReportOptions): ReportDef[] {
   // Reports named on the command line come in the order given, then the rest of a category or --all.
   const named = (opts.ids ?? []).flatMap((id) => defs.filter((d) => d.id === id));
   const chosen = [...named, ...defs.filter((d) => !named.includes(d) && (opts.all || (opts.category && d.category === opts.category)))];
-  for (const id of opts.ids ?? []) if (!defs.some((d) => d.id === id)) throw new CrmqError(`report "${id}" does not exist (see \`crmq reports list\`)`);
   return chosen;
 }
 
@@ -71,7 +80,7 @@ export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
   const lang = opts.lang ?? 'en';
   const format = opts.format ?? 'table';
   const period = resolvePeriod(opts);
-  const defs = select(definitions(opts), opts);
+  const defs = select(await definitions(opts, opts.all || opts.category ? undefined : opts.ids), opts);
   const semantics = loadSemantics([SHIPPED_SEMANTICS, ...config.semantics]);
   for (const k of Object.keys(opts.params ?? {})) {
     if (!defs.some((d) => k in d.params)) throw new CrmqError(`--param ${k}: none of the chosen reports has a parameter "${k}"`);
@@ -145,15 +154,14 @@ export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
 
 /** `crmq report <id> --sql`: the setup and the query, to paste into the duckdb shell. */
 export async function reportSqlCommand(id: string, opts: ReportOptions): Promise<string> {
-  const def = definitions(opts).find((d) => d.id === id);
-  if (!def) throw new CrmqError(`report "${id}" does not exist (see \`crmq reports list\`)`);
+  const [def] = await definitions(opts, [id]);
   const config = loadConfig(opts.config);
   const semantics = loadSemantics([SHIPPED_SEMANTICS, ...config.semantics]);
   return withDb(opts.db, async (db) => `${await reportSetupSql(db, resolvePeriod(opts), paramsFor(def, opts.params ?? {}), semantics)}\n\n${def.sql}`, { mustExist: true });
 }
 
 export async function reportsListCommand(opts: { db?: string; reports?: string[] }) {
-  const defs = definitions(opts);
+  const defs = await definitions(opts);
   const counts = await withDb(opts.db, async (db) => {
     const tables = [...new Set(defs.flatMap((d) => d.inputs))];
     const [row] = await db.all<Record<string, number>>(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`);

@@ -1,8 +1,10 @@
-import { DuckDBConnection, DuckDBInstance, type DuckDBResultReader } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader } from '@duckdb/node-api';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CrmqError } from '../errors.js';
 import { schemaDdl } from '../model/ddl.js';
+import { duckdb } from './duckdb.js';
 
 export type Row = Record<string, unknown>;
 
@@ -56,7 +58,7 @@ export async function openDb(path = defaultDbPath(), opts: { readOnly?: boolean;
   }
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(full, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
+    instance = await duckdb.DuckDBInstance.create(full, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
   } catch (err) {
     throw explainOpenError(path, err);
   }
@@ -91,8 +93,22 @@ export async function openDb(path = defaultDbPath(), opts: { readOnly?: boolean;
       instance.closeSync();
     },
   };
-  if (!opts.readOnly) await conn.run(schemaDdl());
+  if (!opts.readOnly) await ensureSchema(conn);
   return db;
+}
+
+/**
+ * Creates the canonical schema unless this database already has this version of it: the DDL's hash is kept as
+ * the comment of the imports table, so opening a current database costs one catalogue query, not the whole DDL
+ * (which also rewrote a view, and so the database file, on every open).
+ */
+async function ensureSchema(conn: DuckDBConnection): Promise<void> {
+  const ddl = schemaDdl();
+  const mark = `crmq schema ${createHash('sha256').update(ddl).digest('hex').slice(0, 16)}`;
+  const found = await conn.runAndReadAll(`SELECT comment FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'imports'`);
+  if (found.getRows()[0]?.[0] === mark) return;
+  await conn.run(ddl);
+  await conn.run(`COMMENT ON TABLE imports IS '${mark}'`);
 }
 
 /** Opens a database, runs fn, and always closes it. */

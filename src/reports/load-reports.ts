@@ -20,6 +20,7 @@ export function loadReportFile(yamlFile: string): ReportDef {
   return { ...data, id, sql: readFileSync(sqlFile, 'utf8'), file: yamlFile };
 }
 
-export function loadReports(dirs: string[]): ReportDef[] {
-  return loadFolders(dirs, 'reports', loadReportFile);
+/** The reports of the folders; with `only`, just those ids. */
+export function loadReports(dirs: string[], only?: string[]): ReportDef[] {
+  return loadFolders(dirs, 'reports', loadReportFile, only);
 }

@@ -1,10 +1,10 @@
 // crmq.yaml: project settings for `crmq check` (and later commands). Everything has a default.
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { readYamlFile } from '../yaml-file.js';
 import { SEVERITIES } from './rule.js';
-import { SHIPPED_RULES } from './load-rules.js';
+import { packagePath } from '../paths.js';
 
 export const ConfigSchema = z
   .object({
@@ -21,7 +21,8 @@ export const ConfigSchema = z
 
 export type Config = z.infer<typeof ConfigSchema> & { dir: string };
 
-export const SHIPPED_SEMANTICS = join(SHIPPED_RULES, 'semantics', 'standard.yaml');
+// packagePath, not load-rules.js's SHIPPED_RULES: `crmq report` reads the config without loading every rule kind.
+export const SHIPPED_SEMANTICS = packagePath('rules', 'semantics', 'standard.yaml');
 
 export function loadConfig(path?: string): Config {
   const file = path ?? (existsSync('crmq.yaml') ? 'crmq.yaml' : undefined);

@@ -1,10 +1,10 @@
 // Normalised keys the rules share, computed once per value and cached in the database:
 // e-mail validity as a SQL macro, phones to E.164 with libphonenumber-js (a JS function DuckDB calls),
 // cached in `phone_norm` so a value is parsed once, whatever number of checks later.
-import { DuckDBScalarFunction, VARCHAR } from '@duckdb/node-api';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { domainToASCII } from 'node:url';
 import type { Db } from '../db/database.js';
+import { duckdb } from '../db/duckdb.js';
 import { lit } from '../db/sql.js';
 import { ENTITIES, fieldsOf } from '../model/tables.js';
 
@@ -51,6 +51,7 @@ const PRESET_REGIONS: Record<string, string> = { bitrix24: 'RU', amocrm: 'RU' };
 
 /** Registers the helpers on this connection and brings the caches up to date. */
 export async function prepareNormalization(db: Db, opts: NormalizeOptions): Promise<void> {
+  const { DuckDBScalarFunction, VARCHAR } = duckdb;
   db.conn.registerScalarFunction(
     DuckDBScalarFunction.create({
       name: 'crmq_phone_e164',

@@ -1,0 +1,18 @@
+const T=[]; let t=performance.now(); const lap=(n)=>{const x=performance.now(); T.push(`${n}:${(x-t)|0}`); t=x;};
+const { duckdb } = await import('./dist/db/duckdb.js'); lap('duckdb');
+const { z } = await import('zod'); lap('zod');
+const rc = await import('./dist/commands/report.js'); lap('report.js');
+const { openDb } = await import('./dist/db/database.js');
+const { loadReports, SHIPPED_REPORTS } = await import('./dist/reports/load-reports.js');
+const defs = loadReports([SHIPPED_REPORTS], ['manager-ranking']); lap('loadReport');
+const { loadSemantics } = await import('./dist/rules/semantics.js'); const { SHIPPED_SEMANTICS } = await import('./dist/rules/config.js');
+const sem = loadSemantics([SHIPPED_SEMANTICS]); lap('semantics');
+const db = await openDb('/tmp/w16demo/demo.duckdb', {mustExist:true}); lap('open');
+const { prepareReportContext, resolvePeriod } = await import('./dist/reports/context.js');
+const period = resolvePeriod({from:'2026-01-01', to:'2026-10-31'});
+await prepareReportContext(db, period, defs[0].params, sem); lap('context');
+const { runReport } = await import('./dist/reports/run-report.js');
+const r = await runReport(db, defs[0], period, defs[0].params); lap('run');
+const q = await db.all(`SELECT rule, severity, source, count(*) AS findings FROM latest_findings GROUP BY ALL ORDER BY findings DESC`); lap('quality');
+db.close(); lap('close');
+console.log(T.join(' '));
