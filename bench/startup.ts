@@ -13,7 +13,8 @@ import { median } from './measure.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = join(here, '..', 'bin', 'crmq.js');
-const runs = process.argv.includes('--quick') ? 3 : 11;
+const runsAt = process.argv.indexOf('--runs');
+const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : process.argv.includes('--quick') ? 3 : 11;
 const loadBefore = loadavg()[0];
 const dir = mkdtempSync(join(tmpdir(), 'crmq-startup-'));
 
