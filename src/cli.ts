@@ -8,7 +8,13 @@ import type { CommandModule, Io } from './commands/command.js';
 import { CrmqError } from './errors.js';
 import { packagePath } from './paths.js';
 
-type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
+type Out = { stdout: (s: string) => void; stderr: (s: string) => void; columns?: number };
+
+const terminal: Out = {
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+};
 
 /** Every command, in the order `crmq --help` lists them, with the one line it shows. */
 const COMMANDS: Record<string, [summary: string, load: () => Promise<CommandModule>]> = {
@@ -50,7 +56,7 @@ export function version(): string {
 }
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
-export async function main(argv: string[], out: Out = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }): Promise<number> {
+export async function main(argv: string[], out: Out = terminal): Promise<number> {
   if (process.env.NO_COLOR || !process.stdout.isTTY) (await import('chalk')).default.level = 0;
   let code = 0;
   const io: Io = { ...out, setExit: (c) => (code = Math.max(code, c)) };

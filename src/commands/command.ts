@@ -8,6 +8,8 @@ export interface Io {
   stderr(s: string): void;
   /** Raise the process exit code to at least this (0 clean, 1 data problems, 2 usage/config/input). */
   setExit(code: number): void;
+  /** The terminal's width when stdout is a terminal (tables fit it); undefined when piped. */
+  columns?: number;
 }
 
 /** A command module: src/cli.ts loads it only when its command runs (or its --help is asked for). */

@@ -73,7 +73,7 @@ export function configure(cmd: Command, io: Io): void {
       else {
         const rows = r.clusters.flatMap((c) => c.members.map((m, i) => ({ cluster: i === 0 ? c.cluster : '', score: i === 0 ? Number(c.score.toFixed(3)) : null, matched: i === 0 ? c.matched : '', record: `${m.entity} ${m.source}:${m.source_id}`, name: m.label })));
         io.stdout(`${r.records} records, ${r.candidatePairs} candidate pairs, ${r.clusters.length} duplicate clusters\n`);
-        if (rows.length) io.stdout(renderTable(rows, undefined, { maxWidth: 60 }) + '\n');
+        if (rows.length) io.stdout(renderTable(rows, undefined, { maxWidth: 60, width: io.columns }) + '\n');
       }
       if (r.file) io.stderr(`wrote ${r.file}\n`);
     });

@@ -205,7 +205,7 @@ export function configure(cmd: Command, io: Io): void {
       const run = await reportCommand({ ...o, ids, params: o.param, failOn: o.failOn });
       if (o.format === 'table') {
         const { reportTable } = await import('../ui/report-table.js');
-        for (const r of run.results) io.stdout(reportTable(r, o.lang) + '\n');
+        for (const r of run.results) io.stdout(reportTable(r, o.lang, io.columns) + '\n');
       } else if (run.text !== undefined) io.stdout(run.text);
       for (const f of run.files) io.stderr(`wrote ${f}\n`);
       const bad = run.results.filter((r) => r.status !== 'valid');

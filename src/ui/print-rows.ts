@@ -5,5 +5,5 @@ import { renderCsv, renderTable } from './table.js';
 export function printRows(io: Io, rows: Record<string, unknown>[], format: string): void {
   if (format === 'json') io.stdout(JSON.stringify(rows, null, 2) + '\n');
   else if (format === 'csv') io.stdout(renderCsv(rows));
-  else io.stdout((rows.length ? renderTable(rows) : '(no rows)') + '\n');
+  else io.stdout((rows.length ? renderTable(rows, undefined, { width: io.columns }) : '(no rows)') + '\n');
 }

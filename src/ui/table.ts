@@ -1,4 +1,8 @@
-// Plain-text tables for the terminal (no colour here: callers colour what they print).
+// Plain-text tables for the terminal (no colour here: callers colour what they print). Widths are display columns
+// (string-width: a Cyrillic letter is 1, a combining accent 0, a CJK character 2); numbers are right-aligned; with a
+// terminal width the table fits it, wide text columns cut with …, or, when even that does not fit, one record per block.
+import stringWidth from 'string-width';
+
 const cell = (v: unknown): string => {
   if (v === null || v === undefined) return '';
   if (Array.isArray(v)) return v.map(cell).join('; ');
@@ -6,18 +10,73 @@ const cell = (v: unknown): string => {
   return String(v);
 };
 
-const width = (s: string) => [...s].length;
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
-export function renderTable(rows: Record<string, unknown>[], columns?: string[], opts: { maxWidth?: number } = {}): string {
+/** s cut to at most `max` display columns, ending in … when cut. */
+export function truncate(s: string, max: number): string {
+  if (stringWidth(s) <= max) return s;
+  let out = '';
+  let w = 0;
+  for (const { segment } of graphemes.segment(s)) {
+    const sw = stringWidth(segment);
+    if (w + sw > max - 1) break;
+    out += segment;
+    w += sw;
+  }
+  return `${out}…`;
+}
+
+const pad = (s: string, width: number, right: boolean) => {
+  const gap = ' '.repeat(Math.max(0, width - stringWidth(s)));
+  return right ? gap + s : s + gap;
+};
+
+export interface TableOptions {
+  /** The longest a cell may be, in display columns (default 48). */
+  maxWidth?: number;
+  /** The terminal's width: the table is made to fit it. Without it (output piped to a file), it is not. */
+  width?: number;
+  /** Right-aligned columns (numbers). Default: columns whose every value is a number. */
+  right?: string[];
+}
+
+/** The narrowest a text column is cut to before the table switches to one record per block. */
+const MIN_TEXT = 6;
+const GAP = 2;
+
+export function renderTable(rows: Record<string, unknown>[], columns?: string[], opts: TableOptions = {}): string {
   const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const max = opts.maxWidth ?? 48;
-  const clip = (s: string) => (width(s) > max ? `${[...s].slice(0, max - 1).join('')}…` : s).replace(/\s+/g, ' ');
-  const body = rows.map((r) => cols.map((c) => clip(cell(r[c]))));
-  const widths = cols.map((c, i) => Math.max(width(c), ...body.map((b) => width(b[i]))));
-  const isNum = cols.map((c) => rows.length > 0 && rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === 'number'));
-  const fmt = (cells: string[]) =>
-    cells.map((s, i) => (isNum[i] ? s.padStart(widths[i] + s.length - width(s)) : s.padEnd(widths[i] + s.length - width(s)))).join('  ').trimEnd();
-  return [fmt(cols), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(fmt)].join('\n');
+  const text = rows.map((r) => cols.map((c) => cell(r[c]).replace(/\s+/g, ' ')));
+  const right = cols.map((c) => opts.right?.includes(c) ?? (rows.length > 0 && rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === 'number' || typeof r[c] === 'bigint')));
+  const natural = cols.map((c, i) => Math.min(max, Math.max(stringWidth(c), ...text.map((t) => stringWidth(t[i])))));
+  const widths = opts.width ? fit(natural, right, opts.width) : natural;
+  if (!widths) return blocks(cols, text, opts.width!);
+  const line = (cells: string[]) => cells.map((s, i) => pad(truncate(s, widths[i]), widths[i], right[i])).join(' '.repeat(GAP)).trimEnd();
+  return [line(cols), widths.map((w) => '─'.repeat(w)).join(' '.repeat(GAP)), ...text.map(line)].join('\n');
+}
+
+/** Column widths within `total`: the widest text column narrowed first; numbers never. Undefined when it cannot fit. */
+function fit(natural: number[], right: boolean[], total: number): number[] | undefined {
+  const widths = [...natural];
+  const sum = () => widths.reduce((a, b) => a + b, 0) + GAP * (widths.length - 1);
+  while (sum() > total) {
+    let widest = -1;
+    widths.forEach((w, i) => {
+      if (!right[i] && w > MIN_TEXT && (widest < 0 || w > widths[widest])) widest = i;
+    });
+    if (widest < 0) return undefined;
+    widths[widest] -= 1;
+  }
+  return widths;
+}
+
+/** One record per block, `name  value` lines, for tables too wide for the terminal even with their text cut. */
+function blocks(cols: string[], text: string[][], total: number): string {
+  const label = Math.min(Math.max(...cols.map((c) => stringWidth(c))), Math.floor(total / 3));
+  const rule = (n: number) => `── ${n} `.padEnd(Math.min(total, 40), '─');
+  const value = Math.max(1, total - label - GAP);
+  return text.map((t, n) => [rule(n + 1), ...cols.map((c, i) => `${pad(truncate(c, label), label, false)}  ${truncate(t[i], value)}`.trimEnd())].join('\n')).join('\n');
 }
 
 /** CSV text; cells that a spreadsheet would run as a formula are prefixed with ' (OWASP CSV injection). */
