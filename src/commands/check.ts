@@ -1,7 +1,7 @@
 // `crmq check`: load the rules, run them, return every result and finding; the CLI formats and sets the exit code.
 import { Option, type Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { withDb } from '../db/database.js';
+import { withDb, type Db } from '../db/database.js';
 import { CrmqError } from '../errors.js';
 import { readBaseline, writeBaseline } from '../rules/baseline.js';
 import { loadConfig, SHIPPED_SEMANTICS } from '../rules/config.js';
@@ -11,6 +11,7 @@ import { runRules, type RuleResult } from '../rules/run-rules.js';
 import { loadSemantics } from '../rules/semantics.js';
 import { exceeds, parseThreshold } from '../rules/threshold.js';
 import { checkSummary } from '../ui/check-summary.js';
+import { progressFor, type Progress } from '../ui/progress.js';
 import { collect, dbOption, type Io } from './command.js';
 
 export interface CheckOptions {
@@ -23,6 +24,8 @@ export interface CheckOptions {
   failOn?: Severity;
   baseline?: string;
   writeBaseline?: string;
+  /** A progress display for this database connection (the CLI passes one; it draws only on a terminal). */
+  progress?: (db: Db) => Promise<Progress>;
 }
 
 export interface Finding {
@@ -64,7 +67,11 @@ export async function checkCommand(opts: CheckOptions): Promise<CheckResult> {
   return withDb(
     opts.db,
     async (db) => {
-      const { runId, results } = await runRules(db, rules, { semantics, normalize: { defaultRegion: config.phone_region.default, regions: config.phone_region.sources } });
+      const progress = await opts.progress?.(db);
+      progress?.phase('check', rules.length, 'rules');
+      const { runId, results } = await runRules(db, rules, {
+        semantics, normalize: { defaultRegion: config.phone_region.default, regions: config.phone_region.sources }, onStep: (done, now) => progress?.tick(done, now),
+      }).finally(() => progress?.stop());
       const rows = await db.all<Omit<Finding, 'new'> & { finding_id: string }>(
         `SELECT finding_id, rule, severity, entity, source, source_id, message, value, detail, cluster FROM findings WHERE run_id = ${runId} ORDER BY rule, source, source_id`,
       );
@@ -120,7 +127,7 @@ export function configure(cmd: Command, io: Io): void {
     .addOption(dbOption())
     .action(async (o) => {
       if (o.format === 'xlsx' && !o.output) throw new CrmqError('--format xlsx needs --output <file.xlsx>');
-      const result = await checkCommand({ ...o, failOn: o.failOn });
+      const result = await checkCommand({ ...o, failOn: o.failOn, progress: (db) => progressFor(db.conn) });
       const text = await render(result, o.format, o.output);
       if (o.output && text !== undefined) writeFileSync(o.output, text);
       if (!o.output && text !== undefined) io.stdout(text);

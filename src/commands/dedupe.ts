@@ -3,13 +3,14 @@ import { Option, type Command } from 'commander';
 import type ExcelJS from 'exceljs';
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { withDb } from '../db/database.js';
+import { withDb, type Db } from '../db/database.js';
 import { findDuplicates } from '../dedupe/dedupe.js';
 import { mergePlan } from '../dedupe/merge-plan.js';
 import type { DedupeTarget } from '../dedupe/records.js';
 import { CrmqError } from '../errors.js';
 import { loadConfig } from '../rules/config.js';
 import { prepareNormalization } from '../rules/normalize.js';
+import { progressFor, type Progress } from '../ui/progress.js';
 import { renderCsv, renderTable } from '../ui/table.js';
 import { collect, dbOption, formatOption, type Io } from './command.js';
 
@@ -22,6 +23,8 @@ export interface DedupeOptions {
   /** EM rounds learning m from this data (0: the level priors). */
   em?: number;
   config?: string;
+  /** A progress display for this database connection (the CLI passes one; it draws only on a terminal). */
+  progress?: (db: Db) => Promise<Progress>;
 }
 
 export async function dedupeCommand(opts: DedupeOptions) {
@@ -32,8 +35,13 @@ export async function dedupeCommand(opts: DedupeOptions) {
   return withDb(
     opts.db,
     async (db) => {
-      await prepareNormalization(db, { defaultRegion: config.phone_region.default, regions: config.phone_region.sources });
-      const run = await findDuplicates(db, opts.entity, opts.threshold ? { threshold: opts.threshold } : {}, opts.em ?? 0);
+      const progress = await opts.progress?.(db);
+      const run = await (async () => {
+        progress?.phase('dedupe: phones to E.164');
+        await prepareNormalization(db, { defaultRegion: config.phone_region.default, regions: config.phone_region.sources });
+        progress?.phase(`dedupe ${opts.entity}: normalise, block, score, cluster`);
+        return findDuplicates(db, opts.entity, opts.threshold ? { threshold: opts.threshold } : {}, opts.em ?? 0);
+      })().finally(() => progress?.stop());
       let file: string | undefined;
       if (opts.export) {
         const plan = await mergePlan(db, run.clusters, opts.prefer);
@@ -68,7 +76,7 @@ export function configure(cmd: Command, io: Io): void {
     .addOption(dbOption())
     .addOption(formatOption(['table', 'json'], 'table'))
     .action(async (o) => {
-      const r = await dedupeCommand({ db: o.db, entity: o.entity, export: o.export, prefer: o.prefer, threshold: o.threshold, em: o.em, config: o.config });
+      const r = await dedupeCommand({ db: o.db, entity: o.entity, export: o.export, prefer: o.prefer, threshold: o.threshold, em: o.em, config: o.config, progress: (db) => progressFor(db.conn) });
       if (o.format === 'json') io.stdout(JSON.stringify({ records: r.records, candidate_pairs: r.candidatePairs, clusters: r.clusters }, null, 2) + '\n');
       else {
         const rows = r.clusters.flatMap((c) => c.members.map((m, i) => ({ cluster: i === 0 ? c.cluster : '', score: i === 0 ? Number(c.score.toFixed(3)) : null, matched: i === 0 ? c.matched : '', record: `${m.entity} ${m.source}:${m.source_id}`, name: m.label })));

@@ -12,7 +12,7 @@ import { dbOption, formatOption, requireOptions, type Io } from './command.js';
 export interface ImportCommandOptions extends Omit<ImportOptions, 'file' | 'onPhase'> {
   db?: string;
   /** A progress display for this database connection (the CLI passes one when stderr is a terminal). */
-  progress?: (db: Db) => Progress;
+  progress?: (db: Db) => Promise<Progress>;
 }
 
 /** Imports each file in turn; each file is its own transaction, so a failure leaves earlier files in place. */
@@ -21,7 +21,7 @@ export async function importCommand(files: string[], opts: ImportCommandOptions)
   const { importFile } = await import('../import/import-file.js');
   return withDb(opts.db, async (db) => {
     const results: ImportResult[] = [];
-    const progress = opts.progress?.(db);
+    const progress = await opts.progress?.(db);
     try {
       for (const file of files) results.push(await importFile(db, { ...opts, file, onPhase: progress?.phase }));
     } finally {

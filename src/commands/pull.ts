@@ -37,22 +37,24 @@ export function configure(cmd: Command, io: Io): void {
       '\n',
     )
     .action(async (crm: string, o) => {
-      const live = process.stderr.isTTY && !process.env.NO_COLOR;
+      // On a terminal, one self-overwriting line (records, pages, rate); waits and resumes are lines of their own (also in cron logs).
+      const { progressFor } = await import('../ui/progress.js');
+      const progress = await progressFor(undefined, { log: io.stderr });
       let results: EntityPull[];
       try {
         results = await pullCommand({
           crm, source: o.source, entities: o.entities, since: o.since, full: o.full, resume: o.resume, saveRaw: o.saveRaw, baseUrl: o.baseUrl,
           rate: o.rate, timeoutMs: o.timeout * 1000, retries: o.retries, maxWaitMs: o.maxWait * 1000, db: o.db,
           onEvent: (e) => {
-            // On a terminal, one self-overwriting line of progress; waits and resumes as lines of their own (also in cron logs).
-            const clear = live ? '\r\x1b[K' : '';
-            if (e.type === 'wait') io.stderr(`${clear}${e.entity}: waiting ${(e.ms / 1000).toFixed(1)} s: ${e.why}\n`);
-            else if (e.type === 'start' && e.mode === 'resumed') io.stderr(`${clear}${e.entity}: resuming at page ${e.fromPage}\n`);
-            else if (e.type === 'commit' && live) io.stderr(`${clear}${e.entity}: ${e.pages} pages, ${e.records} records`);
+            if (e.type === 'wait') progress.log(`${e.entity}: waiting ${(e.ms / 1000).toFixed(1)} s: ${e.why}`);
+            else if (e.type === 'start') {
+              if (e.mode === 'resumed') progress.log(`${e.entity}: resuming at page ${e.fromPage}`);
+              progress.phase(`pull ${crm} ${e.entity}`, undefined, 'records');
+            } else if (e.type === 'commit') progress.tick(e.records, `${e.pages} pages`);
           },
         });
       } finally {
-        if (live) io.stderr('\r\x1b[K');
+        progress.stop();
       }
       const { describePull } = await import('../ui/pull-summary.js');
       if (o.format === 'json') io.stdout(JSON.stringify(results, null, 2) + '\n');

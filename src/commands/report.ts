@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withDb } from '../db/database.js';
+import { withDb, type Db } from '../db/database.js';
 import { CrmqError } from '../errors.js';
 import { loadConfig, SHIPPED_SEMANTICS } from '../rules/config.js';
 import { loadSemantics } from '../rules/semantics.js';
@@ -14,6 +14,7 @@ import { CATEGORIES } from '../reports/report-def.js';
 import type { Lang } from '../reports/render/i18n.js';
 import { runReport, type ReportResult } from '../reports/run-report.js';
 import { STATUS_RANK, type Status } from '../reports/validation.js';
+import type { Progress } from '../ui/progress.js';
 import { collect, dbOption, type Io } from './command.js';
 
 export const REPORT_FORMATS = ['table', 'csv', 'xlsx', 'html', 'json', 'md'] as const;
@@ -34,6 +35,8 @@ export interface ReportOptions {
   out?: string;
   lang?: Lang;
   failOn?: 'invalid' | 'warning';
+  /** A progress display for this database connection (the CLI passes one; it draws only on a terminal). */
+  progress?: (db: Db) => Promise<Progress>;
 }
 
 export interface ReportRun {
@@ -89,10 +92,17 @@ export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
     opts.db,
     async (db) => {
       const results: ReportResult[] = [];
-      for (const def of defs) {
-        const params = paramsFor(def, opts.params ?? {});
-        await prepareReportContext(db, period, params, semantics);
-        results.push(await runReport(db, def, period, params));
+      const progress = defs.length > 1 ? await opts.progress?.(db) : undefined;
+      progress?.phase('report', defs.length, 'reports');
+      try {
+        for (const def of defs) {
+          progress?.tick(results.length, def.id);
+          const params = paramsFor(def, opts.params ?? {});
+          await prepareReportContext(db, period, params, semantics);
+          results.push(await runReport(db, def, period, params));
+        }
+      } finally {
+        progress?.stop();
       }
       const quality = await db.all(`SELECT rule, severity, source, count(*) AS findings FROM latest_findings GROUP BY ALL ORDER BY findings DESC`);
       const files: string[] = [];
@@ -202,7 +212,8 @@ export function configure(cmd: Command, io: Io): void {
         io.stdout((await reportSqlCommand(ids[0], { ...o, params: o.param })) + '\n');
         return;
       }
-      const run = await reportCommand({ ...o, ids, params: o.param, failOn: o.failOn });
+      const { progressFor } = await import('../ui/progress.js');
+      const run = await reportCommand({ ...o, ids, params: o.param, failOn: o.failOn, progress: (db) => progressFor(db.conn) });
       if (o.format === 'table') {
         const { reportTable } = await import('../ui/report-table.js');
         for (const r of run.results) io.stdout(reportTable(r, o.lang, io.columns) + '\n');

@@ -32,7 +32,7 @@ export interface ImportOptions {
   /** Fail the whole import when more than this share of rows is rejected (0..1). */
   maxRejectShare?: number;
   /** Told what the import is doing now (for a progress display). */
-  onPhase?: (label: string) => void;
+  onPhase?: (label: string, total?: number, unit?: string) => void;
   /**
    * Records already turned into a CSV (API pages from `crmq pull`): `file` is then only the label kept in
    * `imports.file`, `sha256` the digest of the page bodies, and an identical earlier import is not skipped.
@@ -162,8 +162,8 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
     // Staging, profiling and row checks use temp tables only; the transaction below covers every write to
     // the database file, so a failure or a kill at any point leaves it exactly as before.
     try {
-      const phase = (what: string) => opts.onPhase?.(`${basename(file)}: ${what}`);
-      phase('reading');
+      const phase = (what: string, total?: number, unit?: string) => opts.onPhase?.(`${basename(file)}: ${what}`, total, unit);
+      phase('reading', statSync(f.csvPath).size / 1e6, 'MB');
       const staged = db.run(`CREATE TEMP TABLE ${stage} AS SELECT * FROM ${readCsv} WITH ORDINALITY`);
       const notUtf8 = async () => f.kind === 'csv' && f.encoding === 'utf-8' && !(await scan).utf8;
       await staged.catch(async (err) => {
@@ -200,12 +200,12 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
         await db.run(`INSERT INTO ${stage} VALUES (${cols.map((_, i) => lit(cells[i] ?? null)).join(', ')}, ${-r.line})`);
       }
       const structural = rejectedByReader.filter((r) => !(r.short && r.raw));
-      phase('checking rows');
-      const rowRejects = await findRowRejects(db, stage, cols, f.header, p.idColumn, line);
       const [{ n: stagedRows }] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${stage}`);
+      phase('checking rows', stagedRows, 'rows');
+      const rowRejects = await findRowRejects(db, stage, cols, f.header, p.idColumn, line);
       const sourceId = p.idColumn ? `trim(${ident(p.idColumn)})` : `${lit(`${basename(file)}:`)} || (${line})`;
       const kept = rowRejects ? `WHERE s.ordinality NOT IN (SELECT ordinality FROM ${stage}_rej)` : '';
-      phase('loading');
+      phase('loading', stagedRows, 'rows');
       return await db.transaction(async () => {
       const importId = Number((await db.all<{ id: number }>(`SELECT nextval('import_id_seq') AS id`))[0].id);
       // Upsert by (source, source_id): a newer export of the same records replaces the older version.

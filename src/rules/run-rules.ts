@@ -42,8 +42,15 @@ function sqlError(rule: Rule, err: unknown): CrmqError {
 const renderMessage = (template: string) =>
   ['value', 'detail', 'source', 'source_id', 'cluster'].reduce((acc, k) => `replace(${acc}, ${lit(`{${k}}`)}, coalesce(CAST(${k} AS VARCHAR), ''))`, lit(template));
 
-export async function runRules(db: Db, rules: Rule[], opts: { semantics?: Semantics; normalize: NormalizeOptions }): Promise<RunOutput> {
+export async function runRules(
+  db: Db,
+  rules: Rule[],
+  opts: { semantics?: Semantics; normalize: NormalizeOptions; /** How many rules are done, and what runs now (for a progress line). */ onStep?: (done: number, now: string) => void },
+): Promise<RunOutput> {
   const started = new Date();
+  let done = 0;
+  const step = (now: string) => opts.onStep?.(done, now);
+  step('phones to E.164');
   await prepareNormalization(db, opts.normalize);
   const ctxBase = { db, semantics: opts.semantics };
   await db.run(`CREATE OR REPLACE TEMP TABLE crmq_found (rule VARCHAR, source VARCHAR, source_id VARCHAR, value VARCHAR, detail VARCHAR, cluster VARCHAR)`);
@@ -61,6 +68,7 @@ export async function runRules(db: Db, rules: Rule[], opts: { semantics?: Semant
       });
     }
     const t = performance.now();
+    step(`${entity}: ${batch.length} row rules`);
     const cond = (c: (typeof checks)[number]) => `(${c.rule.where ? `(${c.rule.where}) AND ` : ''}(${c.check.fails}))`;
     const items = checks.map(
       (c) => `CASE WHEN ${cond(c)} THEN {'rule': ${lit(c.rule.id)}, 'value': CAST(${c.check.value} AS VARCHAR), 'detail': CAST(${c.check.detail ?? 'NULL'} AS VARCHAR)} END`,
@@ -69,11 +77,13 @@ export async function runRules(db: Db, rules: Rule[], opts: { semantics?: Semant
       SELECT source, source_id, unnest(list_filter([${items.join(', ')}], x -> x IS NOT NULL)) AS f FROM ${entity} WHERE ${checks.map(cond).join(' OR ')})`);
     const share = (performance.now() - t) / 1000 / batch.length;
     for (const r of batch) seconds.set(r.id, share);
+    done += batch.length;
   }
 
   // Set rules: one query each.
   for (const rule of rules.filter((r) => KINDS[r.kind].set)) {
     const t = performance.now();
+    step(rule.id);
     const ctx: KindContext = { ...ctxBase, rows: rowsOf(rule) };
     try {
       const sql = await KINDS[rule.kind].set!(rule.params, rule, ctx);
@@ -82,7 +92,9 @@ export async function runRules(db: Db, rules: Rule[], opts: { semantics?: Semant
       throw sqlError(rule, err);
     }
     seconds.set(rule.id, (performance.now() - t) / 1000);
+    done += 1;
   }
+  step('rows checked per rule');
 
   // Rows checked per rule: one aggregate per entity.
   const checked = new Map<string, number>();
