@@ -8,12 +8,13 @@ import type { CommandModule, Io } from './commands/command.js';
 import { CrmqError } from './errors.js';
 import { packagePath } from './paths.js';
 
-type Out = { stdout: (s: string) => void; stderr: (s: string) => void; columns?: number };
+type Out = { stdout: (s: string) => void; stderr: (s: string) => void; columns?: number; terminal?: boolean };
 
 const terminal: Out = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+  terminal: Boolean(process.stderr.isTTY) && !process.env.CI && process.env.TERM !== 'dumb',
 };
 
 /** Every command, in the order `crmq --help` lists them, with the one line it shows. */

@@ -10,6 +10,8 @@ export interface Io {
   setExit(code: number): void;
   /** The terminal's width when stdout is a terminal (tables fit it); undefined when piped. */
   columns?: number;
+  /** stderr is a terminal (not CI): progress lines and readable run logs go there. */
+  terminal?: boolean;
 }
 
 /** A command module: src/cli.ts loads it only when its command runs (or its --help is asked for). */

@@ -4,7 +4,7 @@
 import fg from 'fast-glob';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { checkCommand, type CheckResult } from '../commands/check.js';
 import { reportCommand } from '../commands/report.js';
 import { defaultDbPath, withDb } from '../db/database.js';
@@ -51,12 +51,13 @@ interface State {
 const stepName = (s: Step) => Object.keys(s)[0];
 
 export async function runPipeline(p: Pipeline, opts: RunOptions): Promise<RunResult> {
-  const at = (x: string) => resolve(p.dir, expandEnv(x));
-  const db = p.db ? at(p.db) : defaultDbPath();
+  const at = (x: string) => resolvePath(x, p.dir);
+  const db = p.db ? at(p.db) : resolve(defaultDbPath());
   const out = at(p.out);
-  const lockPath = p.lock ? at(p.lock) : `${resolve(db)}.run.lock`;
+  const lockPath = p.lock ? at(p.lock) : `${db}.run.lock`;
   const result: RunResult = { exitCode: 0, steps: [], mails: [] };
   const state: State = { problems: [], reports: [], reportFiles: [], reportLang: 'en' };
+  for (const dir of [dirname(db), dirname(lockPath)]) mkdirSync(dir, { recursive: true });
   const lock = acquireLock(lockPath);
   if (lock.staleFrom) opts.log('stale_lock_cleared', { lock: lockPath, pid: lock.staleFrom.pid, since: lock.staleFrom.started }, 'warn');
   opts.log('run_started', { pipeline: p.file, db, dry_run: !!opts.dryRun });
@@ -190,8 +191,20 @@ async function deliver(s: Extract<Step, { deliver: unknown }>['deliver'], c: Ste
   const sent = await sendMail(message, { smtp: s.smtp && expandEnv(s.smtp), dryRunDir: c.opts.dryRun ? join(c.out, 'mail') : undefined, name: `report-${new Date().toISOString().replace(/[:.]/g, '-')}` });
   writeFileSync(memo, JSON.stringify({ digest, at: new Date().toISOString() }));
   c.result.mails.push({ to: s.to, subject, file: sent.file, messageId: sent.messageId });
-  c.opts.log('mail_sent', { to: s.to, subject, file: sent.file, message_id: sent.messageId, attachments: attachments.length });
-  return { sent: 1, to: s.to, file: sent.file };
+  // A dry run writes the mail and sends nothing: its log says so.
+  if (c.opts.dryRun) c.opts.log('mail_written', { to: s.to, subject, file: sent.file, attachments: attachments.length });
+  else c.opts.log('mail_sent', { to: s.to, subject, message_id: sent.messageId, attachments: attachments.length });
+  return { [c.opts.dryRun ? 'written' : 'sent']: 1, to: s.to, file: sent.file };
+}
+
+/**
+ * A path of the pipeline file: relative to the file, except a path that comes whole from the environment
+ * (`db: ${CRMQ_DB:-crm.duckdb}` with CRMQ_DB=out/x.duckdb exported), which is relative to where crmq runs, as
+ * the shell that set it meant.
+ */
+export function resolvePath(x: string, dir: string): string {
+  const whole = /^\$\{(\w+)(?::-[^}]*)?\}/.exec(x);
+  return resolve(whole && process.env[whole[1]] ? process.cwd() : dir, expandEnv(x));
 }
 
 /** ${VAR} and ${VAR:-default} in pipeline paths and SMTP URLs (secrets stay in the environment). */
@@ -215,5 +228,6 @@ async function mailOperators(p: Pipeline, error: string, result: RunResult, opts
   };
   const sent = await sendMail(message, { smtp: smtp && expandEnv(smtp), dryRunDir: opts.dryRun ? join(out, 'mail') : undefined, name: `failure-${Date.now()}` });
   result.mails.push({ to: p.operators.to, subject: message.subject, file: sent.file, messageId: sent.messageId });
-  opts.log('operator_mail_sent', { to: p.operators.to, smtp: smtp ? redactUrl(smtp) : undefined, file: sent.file });
+  if (opts.dryRun) opts.log('operator_mail_written', { to: p.operators.to, file: sent.file });
+  else opts.log('operator_mail_sent', { to: p.operators.to, smtp: smtp ? redactUrl(smtp) : undefined });
 }
