@@ -115,7 +115,7 @@ describe('outputs', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(dir, 'check.xlsx'));
     const sheet = wb.getWorksheet('Findings')!;
-    expect(sheet.getRow(1).values).toEqual([undefined, 'id', 'rule', 'severity', 'entity', 'source', 'source_id', 'message', 'value', 'detail', 'cluster', 'new']);
+    expect(sheet.getRow(1).values).toEqual([undefined, 'id', 'rule', 'severity', 'entity', 'source', 'source_id', 'message', 'value', 'detail', 'cluster', 'file', 'line', 'new']);
     expect(sheet.rowCount - 1).toBe(findings.length);
     expect(wb.getWorksheet('Summary')!.rowCount - 1).toBeGreaterThanOrEqual(30);
   });
@@ -129,13 +129,65 @@ describe('outputs', () => {
     const gh = await cli('check', '--db', local, '--select', 'contact.email.format', '--format', 'github');
     expect(gh.stdout).toMatch(/^::error title=contact\.email\.format \(s%3A1\)::invalid e-mail "=1\+2@@x"$/m);
     const md = await cli('check', '--db', local, '--select', 'contact.email.format', '--format', 'markdown');
-    expect(md.stdout).toMatch(/\| contact\.email\.format \| error \| contacts \| 1 \| 1 \| > 0 \| ❌ fail \|/);
+    expect(md.stdout).toMatch(/\| contact\.email\.format \| ❌ fail \| error \| contacts \| 1 \| 1 \| > 0 \|/);
   });
 
   it('the terminal summary has no colour when not a TTY', () => {
     const r = cliProcess(['check', '--db', db]);
     expect(r.stdout).not.toMatch(/\x1b\[/);
-    expect(r.stdout).toMatch(/\d+ rules: \d+ clean, \d+ with findings; \d+ findings/);
+    expect(r.stdout).toMatch(/\d+ rules: \d+ clean, \d+ with findings, 5 skipped; \d+ findings/);
+  });
+});
+
+describe('CI outputs', () => {
+  const json = () => JSON.parse(readFileSync(join(dir, 'check.json'), 'utf8')) as { rules: { rule: string; checked: number; skipped: boolean }[]; findings: (Finding & { file: string | null; line: number | null; detail: string | null })[] };
+
+  it('GitHub annotations point at the file and record line each finding came from', async () => {
+    const gh = await cli('check', '--db', db, '--format', 'github');
+    const hubspot = 'fixtures/sample/hubspot/hubspot-crm-exports-all-contacts-2026-11-20.csv';
+    const annotated = [...gh.stdout.matchAll(/^::(error|warning|notice) file=([^,]+),line=(\d+),title=[^:]+\(hubspot%3A(\d+)\)::/gm)].filter((m) => m[2] === hubspot);
+    expect(annotated.length).toBeGreaterThan(0);
+    // Independently: that record of the file (header = 1) holds the annotated id.
+    const { parse } = await import('csv-parse/sync');
+    const records = parse(readFileSync(join(ROOT, hubspot)), { relax_column_count: true }) as string[][];
+    for (const [, , , line, id] of annotated) expect(records[Number(line) - 1], `line ${line}`).toContain(id);
+    // Every finding on a file-imported contact has its file and line in the JSON.
+    for (const f of json().findings.filter((x) => x.entity === 'contacts')) expect([f.file?.endsWith('.csv') || f.file?.endsWith('.xlsx'), typeof f.line]).toEqual([true, 'number']);
+  });
+
+  it('a rule that checked no rows is skipped, not passed, in every output', async () => {
+    const skipped = json().rules.filter((x) => x.skipped).map((x) => x.rule);
+    expect(skipped.sort()).toEqual(json().rules.filter((x) => x.checked === 0).map((x) => x.rule).sort());
+    expect(skipped).toContain('company.inn.format'); // the demo has no companies table rows
+    const junit = readFileSync(join(dir, 'check.junit.xml'), 'utf8');
+    expect(junit).toMatch(/<testcase classname="crmq.companies" name="company.inn.format" time="[\d.]+">\s*<skipped message="no companies rows to check"\/>/);
+    expect(junit).toMatch(/<testsuite name="companies" tests="5" failures="0" errors="0" skipped="5"/);
+    const md = readFileSync(join(dir, 'check.md'), 'utf8');
+    expect(md).toMatch(/\| company\.inn\.format \| ⏭ skipped \(no rows\) \|/);
+    expect((await cli('check', '--db', db, '--format', 'github')).stdout).toMatch(/^::notice title=company\.inn\.format skipped::no companies rows to check/m);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(dir, 'check.xlsx'));
+    const summary = wb.getWorksheet('Summary')!;
+    const statusOf = new Map(summary.getSheetValues().slice(2).map((r) => [(r as string[])[1], (r as string[])[9]]));
+    expect(statusOf.get('company.inn.format')).toBe('skipped');
+  });
+
+  it('markdown lists failing rules first, then rules with findings, clean, skipped', () => {
+    const md = readFileSync(join(dir, 'check.md'), 'utf8');
+    const statuses = [...md.matchAll(/^\| [a-z_.-]+ \| (❌ fail|⚠ findings|✓ pass|⏭ skipped \(no rows\)) \|/gm)].map((m) => m[1]);
+    expect(statuses.length).toBe(json().rules.length);
+    const order = ['❌ fail', '⚠ findings', '✓ pass', '⏭ skipped (no rows)'];
+    expect(statuses.map((x) => order.indexOf(x))).toEqual([...statuses.map((x) => order.indexOf(x))].sort((a, b) => a - b));
+    expect(statuses[0]).toBe('❌ fail');
+  });
+
+  it('the "also" list of a duplicate names the other members, never the record itself', () => {
+    const dupes = json().findings.filter((f) => f.rule === 'contact.email.unique' || f.rule === 'contact.phone.unique');
+    expect(dupes.length).toBeGreaterThan(0);
+    for (const f of dupes) {
+      const others = dupes.filter((g) => g.cluster === f.cluster && g !== f).map((g) => `${g.source}:${g.source_id}`).sort();
+      expect(f.detail, `${f.source}:${f.source_id}`).toBe(`also ${others.join(', ')}`);
+    }
   });
 });
 

@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { withDb, type Db } from '../db/database.js';
+import { ident, lit } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
 import { readBaseline, writeBaseline } from '../rules/baseline.js';
 import { loadConfig, SHIPPED_SEMANTICS } from '../rules/config.js';
@@ -39,6 +40,9 @@ export interface Finding {
   value: string | null;
   detail: string | null;
   cluster: string | null;
+  /** The file the record was imported from and its record number there (header = 1), when it came from a file. */
+  file: string | null;
+  line: number | null;
   /** False when the finding is in the baseline. */
   new: boolean;
 }
@@ -46,8 +50,9 @@ export interface Finding {
 export interface CheckResult {
   runId: number;
   failOn: Severity;
-  summary: { rules: number; findings: number; new_findings: number; failed_rules: number; by_severity: Record<Severity, number> };
-  results: (RuleResult & { new_failing: number; failed: boolean })[];
+  summary: { rules: number; findings: number; new_findings: number; failed_rules: number; skipped_rules: number; by_severity: Record<Severity, number> };
+  /** `skipped`: the rule had no rows to look at (checked 0), so it neither passed nor failed. */
+  results: (RuleResult & { new_failing: number; failed: boolean; skipped: boolean })[];
   findings: Finding[];
   /** A rule at or above --fail-on crossed its threshold (counting only new findings under a baseline). */
   failed: boolean;
@@ -72,8 +77,13 @@ export async function checkCommand(opts: CheckOptions): Promise<CheckResult> {
       const { runId, results } = await runRules(db, rules, {
         semantics, normalize: { defaultRegion: config.phone_region.default, regions: config.phone_region.sources }, onStep: (done, now) => progress?.tick(done, now),
       }).finally(() => progress?.stop());
+      // Where each finding's record came from: its import's file and its record number there.
+      const origins = [...new Set(rules.map((r) => r.entity))].map((e) => `SELECT ${lit(e)} AS entity, source, source_id, source_line, import_id FROM ${ident(e)}`);
       const rows = await db.all<Omit<Finding, 'new'> & { finding_id: string }>(
-        `SELECT finding_id, rule, severity, entity, source, source_id, message, value, detail, cluster FROM findings WHERE run_id = ${runId} ORDER BY rule, source, source_id`,
+        `SELECT f.finding_id, f.rule, f.severity, f.entity, f.source, f.source_id, f.message, f.value, f.detail, f.cluster, i.file, o.source_line AS line
+         FROM findings f LEFT JOIN (${origins.join(' UNION ALL ')}) o ON o.entity = f.entity AND o.source = f.source AND o.source_id = f.source_id
+         LEFT JOIN imports i ON i.import_id = o.import_id
+         WHERE f.run_id = ${runId} ORDER BY f.rule, f.source, f.source_id`,
       );
       const findings: Finding[] = rows.map(({ finding_id, ...f }) => ({ ...f, id: finding_id, new: !baseline?.has(finding_id) }));
       const newByRule = new Map<string, number>();
@@ -82,14 +92,14 @@ export async function checkCommand(opts: CheckOptions): Promise<CheckResult> {
         const newFailing = newByRule.get(r.rule) ?? 0;
         const rule = rules.find((x) => x.id === r.rule)!;
         const exceededNew = exceeds(parseThreshold(rule.fail_if, rule.file), newFailing, r.checked);
-        return { ...r, new_failing: newFailing, failed: exceededNew && severityRank(r.severity) >= severityRank(failOn) };
+        return { ...r, new_failing: newFailing, failed: exceededNew && severityRank(r.severity) >= severityRank(failOn), skipped: r.checked === 0 };
       });
       if (opts.writeBaseline) writeBaseline(opts.writeBaseline, findings);
       const by_severity = { info: 0, warn: 0, error: 0 } as Record<Severity, number>;
       for (const f of findings) by_severity[f.severity]++;
       return {
         runId, failOn, results: judged, findings,
-        summary: { rules: rules.length, findings: findings.length, new_findings: findings.filter((f) => f.new).length, failed_rules: judged.filter((r) => r.failed).length, by_severity },
+        summary: { rules: rules.length, findings: findings.length, new_findings: findings.filter((f) => f.new).length, failed_rules: judged.filter((r) => r.failed).length, skipped_rules: judged.filter((r) => r.skipped).length, by_severity },
         failed: judged.some((r) => r.failed),
       };
     },

@@ -12,7 +12,7 @@ export default defineKind({
   name: 'unique',
   description:
     'Exact duplicates on a key after normalisation: `email` (trimmed, case-folded), `phone` (E.164 of any of the phones), ' +
-    '`text` (case and spaces folded) or `exact`. Every member of a group is a finding with the same cluster id.',
+    '`text` (case and spaces folded) or `exact`. Every member of a group is a finding with the same cluster id, naming the other members.',
   params: z
     .object({ fields: z.array(z.string()).min(1), normalize: z.enum(['email', 'phone', 'text', 'exact']).default('text'), across_sources: z.boolean().default(true) })
     .strict(),
@@ -26,7 +26,7 @@ export default defineKind({
     const scope = p.across_sources ? 'k' : 'source, k';
     return `
       SELECT source, source_id, shown AS value,
-        'also ' || string_agg(source || ':' || source_id, ', ') OVER (PARTITION BY ${scope}) AS detail,
+        'also ' || array_to_string(list_filter(list_sort(list(source || ':' || source_id) OVER (PARTITION BY ${scope})), x -> x <> source || ':' || source_id), ', ') AS detail,
         ${lit(rule.id)} || ':' || md5(${p.across_sources ? 'k' : `source || '|' || k`})[1:12] AS cluster
       FROM (SELECT *, count(*) OVER (PARTITION BY ${scope}) AS n FROM (${keyed}) WHERE k IS NOT NULL)
       WHERE n > 1`;
