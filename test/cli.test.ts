@@ -1,6 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import type { Manifest } from '../fixtures/generate.js';
 import { cliProcess, query, ROOT, tmp, write } from './helpers.js';
 
@@ -69,6 +69,28 @@ describe('the crmq command', () => {
     const bad = cliProcess(['sql', 'select nope from contacts', '--db', db]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^crmq: sql: Binder Error: Referenced column "nope" not found/);
+  });
+
+  it("a SQL error keeps DuckDB's hint and the caret under the fault", () => {
+    const db = join(dir, 'sql-hint.duckdb');
+    cliProcess(['import', write(dir, 'h.csv', 'id,email\n1,a@b.ru\n'), '--source', 's', '--entity', 'contacts', '--db', db]);
+    const table = cliProcess(['sql', 'select * from contact', '--db', db]);
+    expect(table.code).toBe(2);
+    expect(table.stderr).toBe('crmq: sql: Catalog Error: Table with name contact does not exist! Did you mean "contacts"?\nLINE 1: select * from contact\n                      ^\n');
+    const column = cliProcess(['sql', 'select emial from contacts', '--db', db]);
+    expect(column.stderr).toMatch(/^crmq: sql: Binder Error: Referenced column "emial" not found in FROM clause! Candidate bindings: "email"/);
+    expect(column.stderr.split('\n')[2]).toBe(' '.repeat('LINE 1: select '.length) + '^');
+  });
+
+  it('npm run fixtures -- --help prints help and writes nothing; an unknown option is a usage error', async () => {
+    const { cli: fixtures } = await import('../fixtures/generate.js');
+    const out = join(dir, 'fixtures-out');
+    let text = '';
+    expect(await fixtures(['--help', '--out', out], (s) => (text += s), () => {})).toBe(0);
+    expect(text).toMatch(/--scale <n>/);
+    expect(await fixtures(['--out', out, '--scael', '2'], () => {}, (s) => (text = s))).toBe(2);
+    expect(text).toMatch(/Unknown option '--scael'/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('sql on a database that does not exist says so', () => {

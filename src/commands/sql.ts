@@ -13,7 +13,8 @@ export async function sqlCommand(query: string, opts: { db?: string }): Promise<
       try {
         return await db.all(query);
       } catch (err) {
-        throw new CrmqError(`sql: ${(err as Error).message.split('\n')[0]}`);
+        const { sqlErrorText } = await import('../db/sql-error.js');
+        throw new CrmqError(`sql: ${sqlErrorText(err)}`);
       }
     },
     { mustExist: true },

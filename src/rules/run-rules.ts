@@ -2,6 +2,7 @@
 // Findings get a stable id (rule + entity + source + source_id) and are stored in `findings` under a run id.
 import type { Db } from '../db/database.js';
 import { lit } from '../db/sql.js';
+import { sqlErrorText } from '../db/sql-error.js';
 import { CrmqError } from '../errors.js';
 import { KINDS } from './kinds/index.js';
 import type { KindContext } from './kinds/kind.js';
@@ -35,7 +36,7 @@ const rowsOf = (rule: Rule) => `(SELECT * FROM ${rule.entity}${rule.where ? ` WH
 
 function sqlError(rule: Rule, err: unknown): CrmqError {
   if (err instanceof CrmqError) return err;
-  return new CrmqError(`${rule.file}: rule ${rule.id} failed in SQL: ${(err as Error).message.split('\n')[0]}`);
+  return new CrmqError(`${rule.file}: rule ${rule.id} failed in SQL: ${sqlErrorText(err, { caret: false })}`);
 }
 
 /** The message template with {value}, {detail}, {source}, {source_id} and {cluster} filled in, in SQL. */
