@@ -45,6 +45,7 @@ export async function demoCommand(opts: { out: string; db?: string; lang?: Lang;
       });
       imports.push(r);
       log(`import ${f.path} → ${r.entity} [${r.preset}]: read ${r.rowsRead}, loaded ${r.rowsLoaded}, rejected ${r.rowsRejected}`);
+      for (const x of r.rejectSample) log(`  rejected row ${x.line}: ${x.reason}`);
     }
   });
   log(`database: ${dbPath}`);
@@ -61,6 +62,11 @@ export async function demoCommand(opts: { out: string; db?: string; lang?: Lang;
   await reportCommand({ db: dbPath, all: true, ...period, format: 'xlsx', out: opts.out, lang: opts.lang });
   const count = (s: string) => html.results.filter((r) => r.status === s).length;
   log(`reports: ${html.results.length} (${count('valid')} valid, ${count('warning')} with warnings, ${count('invalid')} invalid) → ${join(opts.out, 'reports.{html,xlsx}')}`);
+  // Which report is invalid, and the check that made it so.
+  for (const r of html.results.filter((x) => x.status === 'invalid')) {
+    const why = r.validations.filter((v) => v.status === 'invalid').map((v) => `${v.name}: ${v.message.en}`).join('; ');
+    log(`  invalid: ${r.id} (${why})`);
+  }
   return { db: dbPath, imports, check, reports: html.results, exitCode: 0 };
 }
 

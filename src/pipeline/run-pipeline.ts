@@ -19,6 +19,8 @@ import { findingsJson } from '../outputs/findings-json.js';
 import { findingsJunit } from '../outputs/findings-junit.js';
 import { findingsMarkdown } from '../outputs/findings-markdown.js';
 import { findingsXlsx } from '../outputs/findings-xlsx.js';
+import { count } from '../plural.js';
+import { WORDS } from '../reports/render/i18n.js';
 import type { ReportResult } from '../reports/run-report.js';
 import { acquireLock } from './lock.js';
 import type { Logger } from './log.js';
@@ -171,7 +173,9 @@ async function deliver(s: Extract<Step, { deliver: unknown }>['deliver'], c: Ste
   const lang = state.reportLang;
   const period = state.period ? `${state.period.from} – ${state.period.to}` : '';
   const worst = state.reports.some((r) => r.status === 'invalid') ? 'invalid' : state.reports.some((r) => r.status === 'warning') ? 'warning' : 'valid';
-  const subject = fill(s.subject, { title: c.p.name, period, status: worst, problems: state.problems.length ? 'problems' : 'ok' });
+  // The subject in the mail's language: "(с оговорками)", not "(warning)", in a Russian mail.
+  const problems = state.problems.length ? (lang === 'ru' ? 'есть проблемы' : 'problems') : lang === 'ru' ? 'без проблем' : 'ok';
+  const subject = fill(s.subject, { title: c.p.name, period, status: WORDS[lang][worst], problems });
   const skip = (why: string) => {
     c.result.mails.push({ to: s.to, subject, skipped: why });
     c.opts.log('mail_skipped', { to: s.to, reason: why });
@@ -184,8 +188,11 @@ async function deliver(s: Extract<Step, { deliver: unknown }>['deliver'], c: Ste
   if (s.when === 'not_empty' && state.reports.every((r) => r.rows.length === 0)) return skip('every report is empty');
   if (s.when === 'on_change' && existsSync(memo) && JSON.parse(readFileSync(memo, 'utf8')).digest === digest) return skip('nothing changed since the last delivery');
   const attachments = state.reportFiles.filter((f) => s.attach.some((ext) => f.endsWith(`.${ext}`)));
-  const checkLine = state.check
-    ? `${lang === 'ru' ? 'Проверка данных' : 'Data-quality check'}: ${state.check.summary.findings} ${lang === 'ru' ? 'находок' : 'findings'}, ${state.check.summary.failed_rules} ${lang === 'ru' ? 'правил не прошли' : 'rules failing'}`
+  const sum = state.check?.summary;
+  const checkLine = sum
+    ? lang === 'ru'
+      ? `Проверка данных: ${count(sum.findings, 'ru', { one: 'находка', few: 'находки', many: 'находок' })}, ${count(sum.failed_rules, 'ru', { one: 'правило не прошло', few: 'правила не прошли', many: 'правил не прошли' })}`
+      : `Data-quality check: ${count(sum.findings, 'en', { one: 'finding', other: 'findings' })}, ${count(sum.failed_rules, 'en', { one: 'rule failing', other: 'rules failing' })}`
     : undefined;
   const message = await composeReportMail({ from: s.from, to: s.to, cc: s.cc, subject, intro: s.intro, lang, reports: state.reports, checkLine, attachments });
   const sent = await sendMail(message, { smtp: s.smtp && expandEnv(s.smtp), dryRunDir: c.opts.dryRun ? join(c.out, 'mail') : undefined, name: `report-${new Date().toISOString().replace(/[:.]/g, '-')}` });
