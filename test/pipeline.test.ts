@@ -294,7 +294,14 @@ describe('the demo pipeline, as cron runs it', () => {
     const code = await new Promise((res) => child.on('exit', res));
     expect(code).toBe(1); // the sample data has planted errors
     expect(server.received.map((m) => m.to)).toEqual([['director@example.ru']]);
-    expect(server.received[0].mail.subject).toMatch(/^Продажи — еженедельный отчёт: 2026-01-01 – 2026-10-31/);
+    const mail = server.received[0].mail;
+    // Wholly Russian: the status word in the subject, and the counts with their Russian plural forms.
+    expect(mail.subject).toMatch(/^Продажи — еженедельный отчёт: 2026-01-01 – 2026-10-31 \((достоверен|с оговорками|недостоверен)\)$/);
+    const line = /Проверка данных: (\d+) (находка|находки|находок), (\d+) (правило не прошло|правила не прошли|правил не прошли)/.exec(mail.text ?? '')!;
+    expect(line, mail.text).toBeTruthy();
+    const ru = (n: number, one: string, few: string, many: string) => (n % 10 === 1 && n % 100 !== 11 ? one : [2, 3, 4].includes(n % 10) && ![12, 13, 14].includes(n % 100) ? few : many);
+    expect(line[2]).toBe(ru(Number(line[1]), 'находка', 'находки', 'находок'));
+    expect(line[4]).toBe(ru(Number(line[3]), 'правило не прошло', 'правила не прошли', 'правил не прошли'));
     const log = readFileSync(join(dir, 'run.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(log.at(-1)).toMatchObject({ event: 'run_finished', exit_code: 1 });
   });
