@@ -104,7 +104,6 @@ export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
       } finally {
         progress?.stop();
       }
-      const quality = await db.all(`SELECT rule, severity, source, count(*) AS findings FROM latest_findings GROUP BY ALL ORDER BY findings DESC`);
       const files: string[] = [];
       const write = (name: string, content: string) => {
         const path = join(opts.out!, name);
@@ -147,6 +146,7 @@ export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
         case 'xlsx': {
           if (!opts.out) throw new CrmqError('--format xlsx needs --out <dir>');
           const { reportsXlsx } = await import('../reports/render/reports-xlsx.js');
+          const quality = await db.all(`SELECT rule, severity, source, count(*) AS findings FROM latest_findings GROUP BY ALL ORDER BY findings DESC`);
           await reportsXlsx(results, join(opts.out, `${base}.xlsx`), lang, quality);
           files.push(join(opts.out, `${base}.xlsx`));
           break;
