@@ -93,6 +93,19 @@ describe('the crmq command', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('crmq report <id> reads only that report\'s definition, and suggests the nearest id for a misspelt one', () => {
+    const extra = join(dir, 'extra-reports');
+    write(extra, 'broken.yaml', 'category: [not, a, category]\n');
+    write(extra, 'broken.sql', 'select 1');
+    const none = join(dir, 'no.duckdb');
+    // A named report never reads broken.yaml: it gets as far as the (missing) database.
+    expect(cliProcess(['report', 'funnel', '--reports', extra, '--db', none]).stderr).toMatch(/no\.duckdb: no database here/);
+    expect(cliProcess(['report', '--all', '--reports', extra, '--db', none]).stderr).toMatch(/broken\.yaml:1: category/);
+    const typo = cliProcess(['report', 'manager-rankin', '--db', none]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe('crmq: report "manager-rankin" does not exist (did you mean manager-ranking?) (see `crmq reports list`)\n');
+  });
+
   it('sql on a database that does not exist says so', () => {
     const r = cliProcess(['sql', 'select 1', '--db', join(dir, 'none.duckdb')]);
     expect(r.code).toBe(2);

@@ -69,6 +69,7 @@ function select(defs: ReportDef[], opts: ReportOptions): ReportDef[] {
   // Reports named on the command line come in the order given, then the rest of a category or --all.
   const named = (opts.ids ?? []).flatMap((id) => defs.filter((d) => d.id === id));
   const chosen = [...named, ...defs.filter((d) => !named.includes(d) && (opts.all || (opts.category && d.category === opts.category)))];
+  for (const id of opts.ids ?? []) if (!defs.some((d) => d.id === id)) throw new CrmqError(`report "${id}" does not exist (see \`crmq reports list\`)`);
   return chosen;
 }
 
