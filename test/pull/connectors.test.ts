@@ -59,8 +59,9 @@ describe.each(CASES)('$crm', ({ crm, entity, table, deletions }) => {
   const overlap = crm === 'amocrm' ? 1 : 0;
   const recordsIn = (pages: number) => pages * PAGE - Math.max(0, pages - 1) * overlap;
   const pagesFor = (n: number) => 1 + Math.ceil((n - PAGE) / (PAGE - overlap));
-  // HubSpot asks the properties API for every property before the first page of a run.
-  const setupRequests = crm === 'hubspot' ? 1 : 0;
+  // Before the first page of a run, HubSpot asks the properties API for every property, Salesforce the object's
+  // describe for every field, Zoho the module's field metadata.
+  const setupRequests = ['hubspot', 'salesforce', 'zoho'].includes(crm) ? 1 : 0;
 
   it('pulls every record with lineage, e-mail, phone and times, and checkpoints the finished pull', async () => {
     const r = await rig(crm, entity);

@@ -1,5 +1,6 @@
 // One pace per CRM for a whole run: when one entity's listing ends, the next entity's first request still keeps
-// the documented spacing from the last request (Bitrix24: 2 requests per second, 500 ms apart).
+// the documented spacing from the last request (Bitrix24: 2 requests per second, 500 ms apart); the requests that
+// read an object's field list are paced like the others.
 import { describe, expect, it } from 'vitest';
 import { createStore } from '../../fixtures/api/store.js';
 import { envFor, startCrm } from '../../fixtures/api/index.js';
@@ -19,6 +20,28 @@ describe('pacing across entities', () => {
       expect(at).toHaveLength(3);
       const gaps = at.slice(1).map((t, i) => Math.round(t - at[i]));
       expect(Math.min(...gaps), `gaps ${gaps.join(', ')} ms`).toBeGreaterThanOrEqual(490);
+    } finally {
+      db.close();
+      await em.close();
+    }
+  });
+
+  it.each([
+    ['salesforce', ['Contact', 'Account'], /describe$/],
+    ['zoho', ['Contacts', 'Accounts'], /settings\/fields/],
+  ])('%s: the field-list requests (describe, field metadata) keep the pace too, and come once per object', async (crm, entities, setup) => {
+    const store = createStore({ [entities[0]]: { kind: 'person', n: 5 }, [entities[1]]: { kind: 'company', n: 5 } });
+    const at: number[] = [];
+    const em = await startCrm(crm, { token: 'k3y', store, onRequest: () => at.push(performance.now()) });
+    const db = await openDb(`${tmp()}/pace-${crm}.duckdb`);
+    try {
+      const rs = await pull(db, { crm, source: crm, entities, env: envFor(crm, em.url, 'k3y'), rate: 4 });
+      expect(rs.map((r) => r.loaded)).toEqual([5, 5]);
+      // Per object: its field list, one page, the deletion listing.
+      expect(em.log.filter((l) => setup.test(l))).toHaveLength(2);
+      expect(at).toHaveLength(6);
+      const gaps = at.slice(1).map((t, i) => Math.round(t - at[i]));
+      expect(Math.min(...gaps), `gaps ${gaps.join(', ')} ms`).toBeGreaterThanOrEqual(240);
     } finally {
       db.close();
       await em.close();
