@@ -6,6 +6,7 @@ import { createStore } from '../../fixtures/api/store.js';
 import { envFor, startCrm } from '../../fixtures/api/index.js';
 import { openDb } from '../../src/db/database.js';
 import { pull } from '../../src/pull/pull.js';
+import { createThrottle } from '../../src/pull/throttle.js';
 import { tmp } from '../helpers.js';
 
 describe('pacing across entities', () => {
@@ -41,10 +42,21 @@ describe('pacing across entities', () => {
       expect(em.log.filter((l) => setup.test(l))).toHaveLength(2);
       expect(at).toHaveLength(6);
       const gaps = at.slice(1).map((t, i) => Math.round(t - at[i]));
-      expect(Math.min(...gaps), `gaps ${gaps.join(', ')} ms`).toBeGreaterThanOrEqual(240);
+      // 250 ms apart, less the jitter of arrival on a busy machine (an unpaced request comes within a few ms).
+      expect(Math.min(...gaps), `gaps ${gaps.join(', ')} ms`).toBeGreaterThanOrEqual(225);
     } finally {
       db.close();
       await em.close();
     }
+  });
+
+  it('a timer that fires late (a busy machine) moves the next request back: spacing counts from the real send', async () => {
+    // Clock readings: take 1 at 0 (goes at once); take 2 at 50 (waits until 100, but its timer fires late: 180);
+    // take 3 at 185 must wait until 280, 100 ms after the real send, not until 200.
+    const readings = [0, 0, 50, 180, 185, 280];
+    const throttle = createThrottle(10, () => readings.shift() ?? 280);
+    expect(await throttle.take()).toBe(0);
+    expect(await throttle.take()).toBe(130);
+    expect(await throttle.take()).toBe(95);
   });
 });
