@@ -81,9 +81,20 @@ function hubspotAnswer(type: string, list: Obj) {
 }
 const propertiesAsked = (urls: string[]) => expect(urls.filter((u) => u.includes('/crm/v3/objects/') && !u.includes('archived=true')).join(' ')).toContain('favorite_color');
 
-/** Pipedrive: the v2 listing's first answer, then (after its next_cursor) an empty last page. */
+/** Pipedrive: the names of the bodies' custom fields (ours), as a v2 field list after the SDK's PersonFieldItem model. */
+const PD_CUSTOM: Record<string, string> = {
+  d4de3f1cbd0b5a3c0d1a2b3c4d5e6f7a8b9c0d1e: 'Customer tier', '8f1e0c2a9b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e': 'Sales region', '5a9c1e7b3d2f4a6c8e0b1d3f5a7c9e1b3d5f7a9c': 'Deal tags',
+};
+const pdFieldList = {
+  success: true,
+  data: [{ field_name: 'Name', field_code: 'name', field_type: 'varchar', is_custom_field: false, is_optional_response_field: false },
+    ...Object.entries(PD_CUSTOM).map(([field_code, field_name]) => ({ field_name, field_code, field_type: 'varchar', is_custom_field: true, is_optional_response_field: false }))],
+  additional_data: { next_cursor: null },
+};
+/** Pipedrive: the field list, the v2 listing's first answer, then (after its next_cursor) an empty last page. */
 const pipedriveAnswer = (path: string, body: Obj) => (req: IncomingMessage) => {
   const u = url(req);
+  if (/^\/api\/v2\/(person|organization|deal)Fields$/.test(u.pathname)) return { status: 200, body: pdFieldList };
   if (u.pathname !== path) return { status: 404, body: { success: false, error: 'Unknown method .', errorCode: 404 } };
   return { status: 200, body: u.searchParams.has('cursor') ? { success: true, data: [], additional_data: { next_cursor: null } } : body };
 };
@@ -198,6 +209,7 @@ const SUITES: Suite[] = [
       emails: ['emails', ['ana.silva@example.com', 'ana@example.org']], phones: ['phones', ['+351 912 345 678']],
       'postal_address.locality': ['city', 'Lisboa'], 'postal_address.country': ['country', 'Portugal'], job_title: ['title', 'Head of Procurement'],
     },
+    renamed: { 'custom_fields.d4de3f1cbd0b5a3c0d1a2b3c4d5e6f7a8b9c0d1e': ['Customer tier [d4de3f1cbd0b5a3c0d1a2b3c4d5e6f7a8b9c0d1e]', 'Gold'] },
     linked: { email: 'ana.silva@example.com', phone: '+351 912 345 678' },
   },
   {
@@ -209,6 +221,7 @@ const SUITES: Suite[] = [
       'address.locality': ['city', 'Lisboa'], 'address.country': ['country', 'Portugal'], website: ['website', 'https://tejo-logistics.example.com'], industry: ['industry', '27'],
       annual_revenue: ['annual_revenue', 12500000], employee_count: ['employees', 140],
     },
+    renamed: { 'custom_fields.8f1e0c2a9b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e': ['Sales region [8f1e0c2a9b7d6c5e4f3a2b1c0d9e8f7a6b5c4d3e]', 'EU-South'] },
   },
   {
     crm: 'pipedrive', entity: 'deals', table: 'deals', record: first(pd('v2-deals')),
@@ -220,6 +233,7 @@ const SUITES: Suite[] = [
       update_time: ['updated_at', '2024-07-15 16:20:00'], status: ['status', 'lost'], probability: ['probability', 60], lost_reason: ['lost_reason', 'Chose a competitor'],
       close_time: ['closed_at', '2024-07-15 16:20:00'], lost_time: ['closed_at', '2024-07-15 16:20:00'], expected_close_date: ['expected_close_at', '2024-07-31 00:00:00'], channel: ['channel', '52'],
     },
+    renamed: { 'custom_fields.5a9c1e7b3d2f4a6c8e0b1d3f5a7c9e1b3d5f7a9c': ['Deal tags [5a9c1e7b3d2f4a6c8e0b1d3f5a7c9e1b3d5f7a9c]', ['premium', 'multi-site']] },
   },
   {
     crm: 'pipedrive', entity: 'activities', table: 'activities', record: first(pd('v2-activities')),
@@ -235,7 +249,7 @@ const SUITES: Suite[] = [
   {
     crm: 'pipedrive', entity: 'leads', table: 'leads', record: first(pd('v1-leads')),
     env: (u) => ({ PIPEDRIVE_TOKEN: 'pd-0000', PIPEDRIVE_BASE_URL: u }),
-    answer: (req) => (url(req).pathname === '/v1/leads' ? { status: 200, body: pd('v1-leads') } : { status: 404 }),
+    answer: (req) => (url(req).pathname === '/v1/leads' ? { status: 200, body: pd('v1-leads') } : url(req).pathname === '/api/v2/dealFields' ? { status: 200, body: pdFieldList } : { status: 404 }),
     mapped: {
       id: ['source_id', 'adf21080-0e10-11eb-879b-05d71fb426ec'], title: ['title', 'Porto warehouse expansion'], owner_id: ['owner', '7'], person_id: ['contact_id', '1'], source_name: ['channel', 'API'],
       'value.amount': ['amount', 2500], 'value.currency': ['currency', 'EUR'], add_time: ['created_at', '2024-06-10 07:45:00'], update_time: ['updated_at', '2024-06-12 13:05:00'],

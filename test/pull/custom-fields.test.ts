@@ -1,8 +1,10 @@
 // Salesforce and Zoho return only the fields a request names: crmq asks for every field the object's describe
-// (Salesforce) or the module's field metadata (Zoho) lists, custom ones too, within each API's request limits, and
-// keeps custom fields in extra as "Label [api_name]"; a mapping file promotes one to a canonical column.
+// (Salesforce) or the module's field metadata (Zoho) lists, custom ones too, within each API's request limits;
+// Pipedrive sends custom fields under 40-character keys that its field lists name. Custom fields are kept in extra
+// as "Label [api_name]"; a mapping file promotes one to a canonical column.
 import { describe, expect, it } from 'vitest';
 import { envFor, startCrm, storeFor } from '../../fixtures/api/index.js';
+import { PIPEDRIVE_COLOR_KEY } from '../../fixtures/api/pipedrive.js';
 import { openDb } from '../../src/db/database.js';
 import { pull } from '../../src/pull/pull.js';
 import { tmp, write } from '../helpers.js';
@@ -11,9 +13,11 @@ const dir = tmp();
 const COLOR = ['teal', 'amber', 'plum'];
 const TOKEN = 't0k3n-custom';
 
+// requests: a full pull of 50 records in pages of 20: the field list, 3 pages, the deletion listing where there is one.
 const CASES = [
-  { crm: 'salesforce', entity: 'Contact', custom: 'Favorite_Color__c', setup: /\/sobjects\/Contact\/describe$/ },
-  { crm: 'zoho', entity: 'Contacts', custom: 'Favorite_Color', setup: /\/settings\/fields\?module=Contacts$/ },
+  { crm: 'salesforce', entity: 'Contact', custom: 'Favorite_Color__c', setup: /\/sobjects\/Contact\/describe$/, requests: 5 },
+  { crm: 'zoho', entity: 'Contacts', custom: 'Favorite_Color', setup: /\/settings\/fields\?module=Contacts$/, requests: 5 },
+  { crm: 'pipedrive', entity: 'persons', custom: PIPEDRIVE_COLOR_KEY, setup: /\/api\/v2\/personFields\?/, requests: 4 },
 ];
 
 async function rig(crm: string, entity: string, n: number, o: { pageSize?: number; customFields?: number } = {}) {
@@ -30,23 +34,22 @@ async function rig(crm: string, entity: string, n: number, o: { pageSize?: numbe
   };
 }
 
-describe.each(CASES)('$crm custom fields', ({ crm, entity, custom, setup }) => {
+describe.each(CASES)('$crm custom fields', ({ crm, entity, custom, setup, requests }) => {
   const key = `Favorite color [${custom}]`;
 
   it('are asked for (the field list read once per pull) and kept in extra by label and API name, in full and incremental pulls', async () => {
     const r = await rig(crm, entity, 50, { pageSize: 20 });
     try {
       await r.run();
-      // One field-list request, then 3 pages, then the deletion listing.
       expect(r.em.log.filter((l) => setup.test(l))).toHaveLength(1);
-      expect(r.em.requests).toBe(5);
+      expect(r.em.requests).toBe(requests);
       const ids = r.store.touch(entity, 5);
       const [inc] = await r.run();
       expect(inc.mode).toBe('incremental');
       expect(r.em.log.filter((l) => setup.test(l))).toHaveLength(2); // once more for the new pull
       const rows = await r.db.all<{ id: string; color: string | null }>(`SELECT source_id AS id, extra->>'$."${key}"' AS color FROM contacts ORDER BY source_id`);
       expect(rows).toHaveLength(50);
-      for (const row of rows) expect(row.color).toBe(COLOR[Number(row.id.slice(-8).replace(/\D/g, '')) % 3]);
+      for (const row of rows) expect(row.color).toBe(COLOR[Number(row.id.slice(-8)) % 3]);
       const changed = await r.db.all<{ n: number }>(`SELECT count(*) AS n FROM contacts WHERE last_name LIKE '%-Changed' AND (extra->>'$."${key}"') IS NOT NULL`);
       expect(changed[0].n).toBe(ids.length);
     } finally {
