@@ -24,6 +24,7 @@ export function configure(cmd: Command, io: Io): void {
     .option('--full', 'read everything, ignoring earlier pulls', false)
     .option('--resume', "continue each entity's unfinished pull after its last committed page (the others: a normal pull)", false)
     .option('--save-raw <dir>', 'also save every page as JSON (re-import offline with crmq import)')
+    .option('--mapping <file>', 'a mapping file (docs/import.md) for the table it names, on top of the CRM preset: promotes custom fields to canonical columns (repeatable, one per table)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--base-url <url>', "the API's base URL (default: from the environment, see below)")
     .option('--rate <n>', "requests per second (default: the CRM's documented limit)", positive('--rate'))
     .option('--timeout <s>', 'seconds to wait for one answer', positive('--timeout'), 30)
@@ -43,7 +44,7 @@ export function configure(cmd: Command, io: Io): void {
       let results: EntityPull[];
       try {
         results = await pullCommand({
-          crm, source: o.source, entities: o.entities, since: o.since, full: o.full, resume: o.resume, saveRaw: o.saveRaw, baseUrl: o.baseUrl,
+          crm, source: o.source, entities: o.entities, since: o.since, full: o.full, resume: o.resume, saveRaw: o.saveRaw, mappings: o.mapping, baseUrl: o.baseUrl,
           rate: o.rate, timeoutMs: o.timeout * 1000, retries: o.retries, maxWaitMs: o.maxWait * 1000, db: o.db,
           onEvent: (e) => {
             if (e.type === 'wait') progress.log(`${e.entity}: waiting ${(e.ms / 1000).toFixed(1)} s: ${e.why}`);

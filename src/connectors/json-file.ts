@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CrmqError } from '../errors.js';
 import type { EntityName } from '../model/tables.js';
 import { csvLine, type PreparedFile } from './prepared-file.js';
-import { PRESETS } from './presets/index.js';
+import { norm, PRESETS } from './presets/index.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -44,23 +44,24 @@ const scalar = (v: Json): string => (v === null ? '' : typeof v === 'object' ? J
 
 /**
  * One API record → flat key/value pairs: nested objects as `a.b`, multi-fields ({VALUE}/{value} lists: phones,
- * e-mails) joined with "; ", any other array kept whole as JSON text, its key added to `json`.
+ * e-mails) that `joined` accepts (by default all; the import passes the keys its layout maps) joined with "; ", any
+ * other array kept whole as JSON text, its key added to `json`.
  */
-export function flattenRecord(rec: Obj, prefix = '', out: Record<string, string> = {}, json: Set<string> = new Set()): Record<string, string> {
+export function flattenRecord(rec: Obj, prefix = '', out: Record<string, string> = {}, json: Set<string> = new Set(), joined: (key: string) => boolean = () => true): Record<string, string> {
   for (const [k, v] of Object.entries(rec)) {
     if (k === 'attributes' || k === '_links') continue;
     const key = prefix + k;
     if (k === 'properties' && !prefix && isObj(v)) {
-      flattenRecord(v, '', out, json); // HubSpot
+      flattenRecord(v, '', out, json, joined); // HubSpot
     } else if (Array.isArray(v)) {
-      if (v.length && v.every((x) => isObj(x) && ('VALUE' in x || 'value' in x) && !isObj(x.VALUE ?? x.value))) {
+      if (v.length && joined(key) && v.every((x) => isObj(x) && ('VALUE' in x || 'value' in x) && !isObj(x.VALUE ?? x.value))) {
         out[key] = v.map((x) => scalar((x as Obj).VALUE ?? (x as Obj).value ?? null)).filter(Boolean).join('; ');
       } else if (v.length) {
         out[key] = JSON.stringify(v);
         json.add(key);
       }
     } else if (isObj(v)) {
-      flattenRecord(v, `${key}.`, out, json);
+      flattenRecord(v, `${key}.`, out, json, joined);
     } else {
       out[key] = scalar(v);
     }
@@ -94,9 +95,13 @@ export async function prepareJson(file: string, tmpDir: string): Promise<Prepare
 export function recordsCsv(
   records: Record<string, unknown>[], csvPath: string, hints: { preset?: string; entity?: EntityName }, rejects: PreparedFile['rejects'] = [],
 ): PreparedFile {
-  const fromApi = PRESETS.find((p) => p.id === hints.preset)?.fromApi;
+  const preset = PRESETS.find((p) => p.id === hints.preset);
   const json = new Set<string>();
-  const rows = records.map((r) => flattenRecord((fromApi ? fromApi(r) : r) as Obj, '', {}, json));
+  // A list of {value} objects is joined into one cell only where the layout maps it (phones, e-mails); any other
+  // list (instant messengers, labels) stays whole in extra.
+  const map = hints.entity ? preset?.entities.find((e) => e.entity === hints.entity) : undefined;
+  const joined = map ? (key: string) => norm(key) in map.columns : undefined;
+  const rows = records.map((r) => flattenRecord((preset?.fromApi ? preset.fromApi(r) : r) as Obj, '', {}, json, joined));
   const header = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   writeFileSync(csvPath, csvLine(header) + rows.map((r) => csvLine(header.map((h) => r[h] ?? ''))).join(''));
   return {

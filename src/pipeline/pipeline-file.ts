@@ -16,6 +16,8 @@ const PullStep = z.object({ pull: z.object({
   /** Continue an unfinished pull first (the default: a crashed night run is finished by the next one). */
   resume: z.boolean().default(true),
   save_raw: z.string().optional(), base_url: z.string().optional(), rate: z.number().positive().optional(),
+  /** Mapping files, one per table (crmq pull --mapping). */
+  mapping: list.optional(),
 }).strict() }).strict();
 
 const ImportStep = z.object({ import: z.object({

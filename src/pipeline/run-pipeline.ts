@@ -104,7 +104,7 @@ async function runStep(step: Step, c: StepContext): Promise<Record<string, unkno
     return withDb(c.db, async (db) => {
       const rs = await pull(db, {
         crm: s.crm, source: s.source, entities: s.entities, since, full: s.full, resume: s.resume && !since, saveRaw: s.save_raw && c.at(s.save_raw),
-        baseUrl: s.base_url && expandEnv(s.base_url), rate: s.rate,
+        baseUrl: s.base_url && expandEnv(s.base_url), rate: s.rate, mappings: s.mapping?.map((m) => c.at(m)),
         onEvent: (e) => e.type === 'wait' && c.opts.log('pull_waiting', { entity: e.entity, seconds: Math.round(e.ms / 100) / 10, why: e.why }),
       });
       for (const r of rs) c.opts.log('entity_pulled', { entity: r.entity, table: r.table, mode: r.mode, records: r.records, loaded: r.loaded, rejected: r.rejected, deleted: r.deleted, requests: r.requests });

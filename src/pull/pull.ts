@@ -10,6 +10,7 @@ import type { Db } from '../db/database.js';
 import { fromSqlTimestamp, lit, sqlTimestamp } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
 import { checkSource, importFile } from '../import/import-file.js';
+import { loadMapping } from '../import/mapping.js';
 import type { EntityName } from '../model/tables.js';
 import type { Connector, Cursor, Page, PulledRecord, Session } from './connector.js';
 import { CONNECTOR_IDS, connectorFor } from './connectors/index.js';
@@ -30,6 +31,11 @@ export interface PullOptions {
   resume?: boolean;
   /** Also write every page's raw JSON here. */
   saveRaw?: string;
+  /**
+   * Mapping files (docs/import.md), each applied to the pulled entity whose table it names (`entity:`), on top of the
+   * CRM's preset: promotes custom fields (by API name or label) to canonical columns.
+   */
+  mappings?: string[];
   baseUrl?: string;
   /** Requests per second (default: the CRM's documented rate). */
   rate?: number;
@@ -95,16 +101,30 @@ export async function pull(db: Db, opts: PullOptions): Promise<EntityPull[]> {
   }
   if (opts.since && opts.full) throw new CrmqError('--since and --full contradict each other: pass one');
   if (opts.since && opts.resume) throw new CrmqError('--since and --resume contradict each other: a resumed pull keeps its own start time');
+  const mappings = mappingsFor(opts.mappings ?? [], entities.map((e) => connector.entities[e]));
   const session = connector.open(opts.env ?? process.env, opts.baseUrl);
   if (opts.saveRaw) mkdirSync(opts.saveRaw, { recursive: true });
   // One pace for the whole run: the next entity's first request keeps its distance from the last one's.
   const throttle = createThrottle(opts.rate ?? connector.rate);
   const results: EntityPull[] = [];
-  for (const entity of entities) results.push(await pullEntity(db, connector, session, entity, opts, throttle));
+  for (const entity of entities) results.push(await pullEntity(db, connector, session, entity, { ...opts, mapping: mappings.get(connector.entities[entity]) }, throttle));
   return results;
 }
 
-async function pullEntity(db: Db, connector: Connector, session: Session, entity: string, opts: PullOptions, throttle: Throttle): Promise<EntityPull> {
+/** Each mapping file by the table it names; a file must name one of the pulled entities' tables, and one file per table. */
+function mappingsFor(files: string[], tables: EntityName[]): Map<EntityName, string> {
+  const out = new Map<EntityName, string>();
+  for (const file of files) {
+    const m = loadMapping(file);
+    if (!m.entity) throw new CrmqError(`--mapping ${file}: say which table it maps (entity: contacts); a pull loads several`);
+    if (!tables.includes(m.entity)) throw new CrmqError(`--mapping ${file}: entity ${m.entity} is not among the tables this pull loads (${[...new Set(tables)].join(', ')})`);
+    if (out.has(m.entity)) throw new CrmqError(`--mapping ${file}: ${out.get(m.entity)} already maps ${m.entity}; give one file per table`);
+    out.set(m.entity, file);
+  }
+  return out;
+}
+
+async function pullEntity(db: Db, connector: Connector, session: Session, entity: string, opts: PullOptions & { mapping?: string }, throttle: Throttle): Promise<EntityPull> {
   const t0 = performance.now();
   const table = connector.entities[entity];
   const key = `crm = ${lit(connector.id)} AND source = ${lit(opts.source)} AND entity = ${lit(entity)}`;
@@ -178,7 +198,7 @@ async function pullEntity(db: Db, connector: Connector, session: Session, entity
         const batch = queue.splice(0);
         drained();
         const c0 = performance.now();
-        await commit(db, connector, entity, table, opts.source, row.pull_id, batch, tmp, out);
+        await commit(db, connector, entity, table, opts.source, row.pull_id, batch, tmp, out, opts.mapping);
         out.commitMs += performance.now() - c0;
         emit({ type: 'commit', entity, pages: out.pages, records: out.records });
       }
@@ -250,7 +270,7 @@ export function pullHttp(
 /** Loads a batch of pages as one import and moves the checkpoint past its last page, atomically. */
 async function commit(
   db: Db, connector: Connector, entity: string, table: EntityName, source: string, pullId: number,
-  batch: { page: number; p: Page }[], tmp: string, out: EntityPull,
+  batch: { page: number; p: Page }[], tmp: string, out: EntityPull, mapping?: string,
 ): Promise<void> {
   const last = batch[batch.length - 1];
   // The same record can arrive twice when pages shift under a changing listing: the later copy wins.
@@ -273,7 +293,7 @@ async function commit(
     for (const { p } of batch) hash.update(p.body);
     const pages = batch.length > 1 ? `pages ${batch[0].page}-${last.page}` : `page ${last.page}`;
     const r = await importFile(db, {
-      file: `${connector.id}:${entity} ${pages}`, source, preset: connector.preset, entity: table, maxRejectShare: 1, force: true,
+      file: `${connector.id}:${entity} ${pages}`, source, preset: connector.preset, entity: table, mapping, maxRejectShare: 1, force: true,
       prepared: { file, sha256: hash.digest('hex') },
       beforeCommit: (res) => db.run(checkpoint(res.rowsLoaded, res.rowsRejected)),
     });

@@ -21,7 +21,10 @@ export function createThrottle(perSecond: number, clock: () => number = () => pe
       next = at + gapOf(rate);
       const wait = at - now;
       if (wait > 0) await sleep(wait);
-      return wait;
+      // A timer that fires late (a busy machine) sends late: the next request keeps its distance from the real send.
+      const sent = clock();
+      next = Math.max(next, sent + gapOf(rate));
+      return sent - now;
     },
     pause(ms) {
       next = Math.max(next, clock() + ms);

@@ -1,27 +1,56 @@
 // One pace per CRM for a whole run: when one entity's listing ends, the next entity's first request still keeps
-// the documented spacing from the last request (Bitrix24: 2 requests per second, 500 ms apart).
+// the documented spacing from the last request (Bitrix24: 2 requests per second, 500 ms apart); the requests that
+// read an object's field list are paced like the others.
 import { describe, expect, it } from 'vitest';
-import { createStore } from '../../fixtures/api/store.js';
+import { createStore, type Kind } from '../../fixtures/api/store.js';
 import { envFor, startCrm } from '../../fixtures/api/index.js';
 import { openDb } from '../../src/db/database.js';
 import { pull } from '../../src/pull/pull.js';
+import { createThrottle } from '../../src/pull/throttle.js';
 import { tmp } from '../helpers.js';
+
+/** Request arrival times (ms) of a pull of 5 records per entity. */
+async function arrivals(crm: string, entities: [string, Kind][], rate?: number) {
+  const store = createStore(Object.fromEntries(entities.map(([e, kind]) => [e, { kind, n: 5 }])));
+  const at: number[] = [];
+  const em = await startCrm(crm, { token: 'k3y', store, onRequest: () => at.push(performance.now()) });
+  const db = await openDb(`${tmp()}/pace-${crm}.duckdb`);
+  try {
+    const rs = await pull(db, { crm, source: crm, entities: entities.map(([e]) => e), env: envFor(crm, em.url, 'k3y'), rate });
+    expect(rs.map((r) => r.loaded)).toEqual(entities.map(() => 5));
+    return { log: em.log, gaps: at.slice(1).map((t, i) => Math.round(t - at[i])) };
+  } finally {
+    db.close();
+    await em.close();
+  }
+}
 
 describe('pacing across entities', () => {
   it('Bitrix24 at its documented 2 requests/s: every request, across three entities, at least 500 ms after the one before', async () => {
-    const store = createStore({ leads: { kind: 'person', n: 5 }, contacts: { kind: 'person', n: 5 }, companies: { kind: 'company', n: 5 } });
-    const at: number[] = [];
-    const em = await startCrm('bitrix24', { token: 'k3y', store, onRequest: () => at.push(performance.now()) });
-    const db = await openDb(`${tmp()}/pace.duckdb`);
-    try {
-      const rs = await pull(db, { crm: 'bitrix24', source: 'b24', entities: ['leads', 'contacts', 'companies'], env: envFor('bitrix24', em.url, 'k3y') });
-      expect(rs.map((r) => r.loaded)).toEqual([5, 5, 5]);
-      expect(at).toHaveLength(3);
-      const gaps = at.slice(1).map((t, i) => Math.round(t - at[i]));
-      expect(Math.min(...gaps), `gaps ${gaps.join(', ')} ms`).toBeGreaterThanOrEqual(490);
-    } finally {
-      db.close();
-      await em.close();
-    }
+    const { gaps } = await arrivals('bitrix24', [['leads', 'person'], ['contacts', 'person'], ['companies', 'company']]);
+    expect(gaps).toHaveLength(2);
+    expect(Math.min(...gaps), `gaps ${gaps.join(', ')} ms`).toBeGreaterThanOrEqual(490);
+  });
+
+  it.each([
+    ['salesforce', 'Contact', 'Account', /describe$/],
+    ['zoho', 'Contacts', 'Accounts', /settings\/fields/],
+  ])('%s: the field-list requests (describe, field metadata) keep the pace too, and come once per object', async (crm, people, companies, setup) => {
+    const { log, gaps } = await arrivals(crm, [[people, 'person'], [companies, 'company']], 4);
+    // Per object: its field list, one page, the deletion listing.
+    expect(log.filter((l) => setup.test(l))).toHaveLength(2);
+    expect(gaps).toHaveLength(5);
+    // 250 ms apart, less the jitter of arrival on a busy machine (an unpaced request comes within a few ms).
+    expect(Math.min(...gaps), `gaps ${gaps.join(', ')} ms`).toBeGreaterThanOrEqual(225);
+  });
+
+  it('a timer that fires late (a busy machine) moves the next request back: spacing counts from the real send', async () => {
+    // Clock readings: take 1 at 0 (goes at once); take 2 at 50 (waits until 100, but its timer fires late: 180);
+    // take 3 at 185 must wait until 280, 100 ms after the real send, not until 200.
+    const readings = [0, 0, 50, 180, 185, 280];
+    const throttle = createThrottle(10, () => readings.shift() ?? 280);
+    expect(await throttle.take()).toBe(0);
+    expect(await throttle.take()).toBe(130);
+    expect(await throttle.take()).toBe(95);
   });
 });

@@ -43,11 +43,12 @@ describe('rate-limit signals in each CRM dialect', () => {
   });
 
   it('Salesforce: 403 REQUEST_LIMIT_EXCEEDED stops without retrying', async () => {
-    const s = await setup('salesforce', 'Contact', 60, { faults: [{ kind: 'rate-limit', at: 3, times: Infinity }] });
+    // Request 1 is the describe; 2–4 are pages 1–3.
+    const s = await setup('salesforce', 'Contact', 60, { faults: [{ kind: 'rate-limit', at: 4, times: Infinity }] });
     try {
       const err = (await s.run().catch((e: Error) => e)) as Error;
       expect(err.message).toMatch(/Salesforce .*page 3: the org's 24-hour API request limit is used up \(REQUEST_LIMIT_EXCEEDED/);
-      expect(s.em.requests).toBe(3);
+      expect(s.em.requests).toBe(4);
       expect(await total(s.db)).toBe(40);
     } finally {
       await s.close();
@@ -55,8 +56,8 @@ describe('rate-limit signals in each CRM dialect', () => {
   });
 
   it('Salesforce: stops by itself at 90% of the daily allowance read from Sforce-Limit-Info', async () => {
-    // 896 of 1,000 used before the pull: the 4th request's answer reports 900 (90%).
-    const s = await setup('salesforce', 'Contact', 200, { state: { dailyLimit: 1000, usedBefore: 896 } });
+    // 895 of 1,000 used before the pull: the 5th request's answer (the describe, then pages 1–4) reports 900 (90%).
+    const s = await setup('salesforce', 'Contact', 200, { state: { dailyLimit: 1000, usedBefore: 895 } });
     try {
       const err = (await s.run().catch((e: Error) => e)) as Error;
       expect(err.message).toMatch(/stopped at 900 of the org's 1000 daily API requests \(Sforce-Limit-Info\)/);

@@ -2,7 +2,11 @@ import { definePreset } from './preset.js';
 
 // HubSpot UI exports use property labels ("First Name"); API and import files use internal names ("firstname").
 const owner = { 'contact owner': 'owner', 'company owner': 'owner', 'deal owner': 'owner', hubspot_owner_id: 'owner', 'activity assigned to': 'owner' };
-const times = { 'create date': 'created_at', createdate: 'created_at', hs_createdate: 'created_at', 'last modified date': 'updated_at', lastmodifieddate: 'updated_at', hs_lastmodifieddate: 'updated_at' };
+// The object's own createdAt/updatedAt (every API object has them) stand in when the properties do not come.
+const times = {
+  'create date': 'created_at', createdate: 'created_at', hs_createdate: 'created_at', 'last modified date': 'updated_at', lastmodifieddate: 'updated_at', hs_lastmodifieddate: 'updated_at',
+  createdat: 'created_at', updatedat: 'updated_at',
+};
 const id = ['Record ID', 'hs_object_id', 'id'];
 /** Association kinds → the link field the first associated record fills (every id stays in `associations.<kind>`). */
 const LINKS: Record<string, string> = { contacts: 'associated_contact_id', companies: 'associated_company_id', deals: 'associated_deal_id' };
