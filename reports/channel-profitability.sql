@@ -1,7 +1,7 @@
 -- Channel profitability by attribution model
 -- Run by hand: `crmq report channel-profitability --sql` prints the setup (period variables, macros, stage and channel maps) and this query.
-WITH won AS (  -- deals won in the period, in the report currency, that have touches before the win
-  SELECT d.source, d.source_id, d.amount, d.created_at, d.closed_at FROM deals d
+WITH won AS (  -- deals won in the period (as of the as-of date), in the report currency, that have touches before the win
+  SELECT d.source, d.source_id, d.amount, d.created_at, d.closed_at FROM crmq_deals_as_of d
   WHERE d.status = 'won' AND in_period(d.closed_at) AND d.currency = report_currency() AND d.amount > 0
     AND EXISTS (SELECT 1 FROM touches t WHERE t.source = d.source AND t.deal_id = d.source_id AND t.touched_at <= d.closed_at)),
 t AS (
@@ -32,7 +32,7 @@ weights AS (
     CASE WHEN others = 0 THEN key_w / key_total
          WHEN key_w > 0 THEN key_w / key_total * 0.9 ELSE 0.1 / others END FROM w),
 rev AS (SELECT model, channel, sum(amount * wt) AS revenue, sum(wt) AS customers FROM weights GROUP BY ALL),
-spend AS (SELECT coalesce(m.value, a.channel, '(none)') AS channel, sum(a.amount) AS spend FROM ad_spend a
+spend AS (SELECT coalesce(m.value, a.channel, '(none)') AS channel, sum(a.amount) AS spend FROM crmq_ad_spend a
           LEFT JOIN crmq_channel_map m ON m.source = a.source AND m.raw = a.channel
           WHERE in_period(a.date) AND a.currency = report_currency() GROUP BY ALL),
 models(model, ord) AS (VALUES ('first touch', 1), ('last touch', 2), ('linear', 3), ('time decay (7-day half-life)', 4), ('position-based 40/20/40', 5), ('W-shaped 30/30/30/10', 6)),

@@ -1,6 +1,7 @@
 -- Manager ranking
 -- Run by hand: `crmq report manager-ranking --sql` prints the setup (period variables, macros, stage and channel maps) and this query.
-WITH d AS (SELECT * FROM deals WHERE currency = report_currency()),
+-- Deals as of the as-of date in one currency (report_currency()); the currency check says what is left out.
+WITH d AS (SELECT * FROM crmq_deals_as_of WHERE currency = report_currency()),
 owners AS (
   SELECT owner FROM d WHERE in_period(created_at) OR (status IN ('won', 'lost') AND in_period(closed_at))
   UNION SELECT owner FROM leads WHERE in_period(created_at))

@@ -10,4 +10,4 @@ FROM leads l
 LEFT JOIN crmq_channel_map m ON m.source = l.source AND m.raw = l.channel
 LEFT JOIN crmq_lead_status s ON s.source = l.source AND s.raw = l.status
 WHERE in_period(l.created_at)
-GROUP BY ALL ORDER BY leads DESC
+GROUP BY ALL ORDER BY leads DESC, channel

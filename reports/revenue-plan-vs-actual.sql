@@ -1,8 +1,9 @@
 -- Revenue: plan vs actual
 -- Run by hand: `crmq report revenue-plan-vs-actual --sql` prints the setup (period variables, macros, stage and channel maps) and this query.
+-- Deals as of the as-of date (crmq_deals_as_of): a deal won after it is not actual yet.
 WITH d AS (
   SELECT d.*, coalesce(d.probability, CASE d.status WHEN 'won' THEN 100 WHEN 'lost' THEN 0 END, m.probability) AS p
-  FROM deals d LEFT JOIN crmq_stage_map m ON m.source = d.source AND m.stage = d.stage
+  FROM crmq_deals_as_of d LEFT JOIN crmq_stage_map m ON m.source = d.source AND m.stage = d.stage
   WHERE d.currency IS NOT NULL)
 SELECT currency,
   count(*) FILTER (WHERE in_period(coalesce(expected_close_at, closed_at))) AS deals_due,

@@ -1,6 +1,7 @@
 -- Sales velocity
 -- Run by hand: `crmq report sales-velocity --sql` prints the setup (period variables, macros, stage and channel maps) and this query.
-WITH d AS (SELECT * FROM deals WHERE currency IS NOT NULL),
+-- Per currency, deals as of the as-of date (crmq_deals_as_of).
+WITH d AS (SELECT * FROM crmq_deals_as_of WHERE currency IS NOT NULL),
 by_cur AS (
   SELECT currency,
     count(*) FILTER (WHERE in_period(created_at)) AS opportunities,

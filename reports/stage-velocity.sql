@@ -1,5 +1,6 @@
 -- Stage velocity
 -- Run by hand: `crmq report stage-velocity --sql` prints the setup (period variables, macros, stage and channel maps) and this query.
+-- Stage visits up to the as-of date, of the deals there are (crmq_stage_visits): a visit still open on that date has not left.
 WITH v AS (SELECT * FROM crmq_stage_visits)
 SELECT stage, any_value(ord) AS ord, count(*) AS visits,
   count(left_at) AS completed,

@@ -1,10 +1,13 @@
-// What every report can rely on besides the canonical tables: the period as DuckDB variables, the semantic
-// standard as temp tables (crmq_stage_map, crmq_channel_map, crmq_lead_status, crmq_stage_visits) so SQL can speak in
-// canonical stages and channels, and owners by name (crmq_owner_names).
+// What every report can rely on besides the canonical tables: the period as DuckDB variables; the semantic standard as
+// temp tables (crmq_stage_map, crmq_channel_map, crmq_lead_status) so SQL can speak in canonical stages and channels;
+// owners by name (crmq_owner_names); deals as of the as-of date (crmq_deals_as_of) and their stage visits
+// (crmq_stage_visits); the base tables with outlier amounts left out (crmq_<table>) and one row per record
+// (crmq_base_<table>, for independent queries).
 import type { Db } from '../db/database.js';
 import { ident, lit } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
 import { mapLabel, type Semantics } from '../rules/semantics.js';
+import { baseViewsSql, keptViewsSql, outliersSql } from './base-rows.js';
 
 export interface Period {
   start: string;
@@ -33,8 +36,11 @@ export function resolvePeriod(opts: { from?: string; to?: string; asOf?: string 
 /** Macros every report SQL may use. */
 const MACROS = `
 CREATE OR REPLACE TEMP MACRO in_period(t) AS CAST(t AS DATE) BETWEEN getvariable('period_start') AND getvariable('period_end');
-CREATE OR REPLACE TEMP MACRO report_currency() AS coalesce(CAST(getvariable('currency') AS VARCHAR),
-  (SELECT mode(currency) FROM deals WHERE status = 'won' AND in_period(closed_at)), (SELECT mode(currency) FROM deals), 'RUB');
+-- The currency of a one-currency report: --param currency (any case), else the most frequent among the period's wins, else among all deals (ties: alphabetical).
+SET VARIABLE crmq_report_currency = coalesce(upper(trim(CAST(getvariable('currency') AS VARCHAR))),
+  (SELECT currency FROM deals WHERE status = 'won' AND in_period(closed_at) AND currency IS NOT NULL GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1),
+  (SELECT currency FROM deals WHERE currency IS NOT NULL GROUP BY currency ORDER BY count(*) DESC, currency LIMIT 1), 'RUB');
+CREATE OR REPLACE TEMP MACRO report_currency() AS CAST(getvariable('crmq_report_currency') AS VARCHAR);
 -- Minutes between a and b that fall on Monday–Friday, 9:00–18:00: the partial first and last days, plus 540 a weekday between.
 CREATE OR REPLACE TEMP MACRO crmq_weekdays_before(d) AS (date_diff('day', DATE '2001-01-01', d) // 7) * 5 + least(date_diff('day', DATE '2001-01-01', d) % 7, 5);
 CREATE OR REPLACE TEMP MACRO crmq_day_minutes(d, x, y) AS CASE WHEN isodow(d) <= 5
@@ -47,15 +53,61 @@ CREATE OR REPLACE TEMP MACRO business_minutes(a, b) AS CASE
 `;
 
 /**
- * Every visit of a deal to a canonical stage: stage history mapped through the standard, repeated same-stage rows
- * collapsed, with the next stage and when the deal left. Funnel, stage velocity and lost revenue read it.
+ * Each deal as it stood at the end of the as-of date: the point-in-time definition every report reads (never `deals`).
+ * Only deals created by then. Stage, status and close date come from the current values when nothing recorded after
+ * the as-of date contradicts them (no stage history entered later, not closed later); otherwise from the last stage
+ * history entry on or before the date (`won`/`lost` through the semantic standard, any other stage = open), and for a
+ * deal closed later with no earlier history, open in an unknown stage. The deal's own probability, forecast category
+ * and loss reason only where its stage is the one it had then. The amount is the current one (crmq keeps no amount
+ * history), left out (NULL) when it is an error-severity outlier. `as_of_basis` says which: current, history, close date.
  */
-const STAGE_VISITS = `CREATE OR REPLACE TEMP VIEW crmq_stage_visits AS
+const DEALS_AS_OF = `CREATE OR REPLACE TEMP TABLE crmq_deals_as_of AS
+WITH h AS (
+  SELECT source, deal_id, stage, entered_at, CAST(entered_at AS DATE) > getvariable('as_of') AS later,
+    row_number() OVER (PARTITION BY source, deal_id, CAST(entered_at AS DATE) > getvariable('as_of') ORDER BY entered_at DESC, source_id DESC) AS rn
+  FROM deal_stage_history),
+hist AS (
+  SELECT source, deal_id AS source_id, bool_or(later) AS changed_later,
+    any_value(stage) FILTER (WHERE NOT later AND rn = 1) AS h_stage, any_value(entered_at) FILTER (WHERE NOT later AND rn = 1) AS h_at
+  FROM h GROUP BY ALL),
+d AS (
+  SELECT d.*, hist.h_stage, hist.h_at, m.value AS h_value,
+    coalesce(hist.changed_later, FALSE) OR coalesce(CAST(d.closed_at AS DATE) > getvariable('as_of'), FALSE) AS later
+  FROM deals d LEFT JOIN hist USING (source, source_id) LEFT JOIN crmq_stage_map m ON m.source = d.source AND m.stage = hist.h_stage
+  WHERE CAST(d.created_at AS DATE) <= getvariable('as_of')),
+s AS (
+  SELECT *,
+    CASE WHEN NOT later THEN status
+         WHEN h_value IN ('won', 'lost') THEN h_value
+         WHEN h_value IS NOT NULL THEN 'open'
+         WHEN closed_at IS NULL OR CAST(closed_at AS DATE) > getvariable('as_of') THEN 'open'
+         ELSE status END AS status_at,
+    CASE WHEN NOT later THEN stage ELSE h_stage END AS stage_at
+  FROM d)
+SELECT * EXCLUDE (h_stage, h_at, h_value, later, status_at, stage_at) REPLACE (
+    stage_at AS stage,
+    status_at AS status,
+    CASE WHEN status_at IN ('won', 'lost') THEN CASE WHEN CAST(closed_at AS DATE) <= getvariable('as_of') THEN closed_at ELSE h_at END END AS closed_at,
+    CASE WHEN stage_at IS NOT DISTINCT FROM stage THEN probability END AS probability,
+    CASE WHEN stage_at IS NOT DISTINCT FROM stage THEN forecast_category END AS forecast_category,
+    CASE WHEN status_at = 'lost' THEN lost_reason END AS lost_reason,
+    CASE WHEN crmq_left_out('deals', source, source_id) THEN NULL ELSE amount END AS amount),
+  CASE WHEN NOT later THEN 'current' WHEN h_value IS NOT NULL OR h_stage IS NOT NULL THEN 'history' ELSE 'close date' END AS as_of_basis
+FROM s;`;
+
+/**
+ * Every visit of a deal to a canonical stage up to the as-of date: stage history of the deals in crmq_deals_as_of
+ * (history of a deal that is not there is left out, and coverage says so) mapped through the standard, repeated
+ * same-stage rows collapsed, with the next stage and when the deal left. Funnel, stage velocity and lost revenue read it.
+ */
+const STAGE_VISITS = `CREATE OR REPLACE TEMP TABLE crmq_stage_visits AS
 WITH h AS (
   SELECT * FROM (
     SELECT h.source, h.deal_id, m.value AS stage, m.ord, h.entered_at,
       lag(m.value) OVER (PARTITION BY h.source, h.deal_id ORDER BY h.entered_at, h.source_id) AS prev
-    FROM deal_stage_history h JOIN crmq_stage_map m ON m.source = h.source AND m.stage = h.stage)
+    FROM deal_stage_history h JOIN crmq_stage_map m ON m.source = h.source AND m.stage = h.stage
+    WHERE CAST(h.entered_at AS DATE) <= getvariable('as_of')
+      AND EXISTS (SELECT 1 FROM crmq_deals_as_of d WHERE d.source = h.source AND d.source_id = h.deal_id))
   WHERE prev IS DISTINCT FROM stage)
 SELECT source, deal_id, stage, ord, entered_at, lead(stage) OVER w AS next_stage, lead(ord) OVER w AS next_ord, lead(entered_at) OVER w AS left_at
 FROM h WINDOW w AS (PARTITION BY source, deal_id ORDER BY entered_at);`;
@@ -83,14 +135,15 @@ ${views.join('\n')}`;
 }
 
 /**
- * The setup a report's SQL runs after, as one script: variables, macros, and the semantic standard as temp tables
- * (crmq_stage_map, crmq_channel_map, crmq_lead_status, crmq_stage_visits). `crmq report <id> --sql` prints it with the query, to run by hand.
+ * The setup a report's SQL runs after, as one script: variables, macros, the semantic standard as temp tables and the
+ * views above. `crmq report <id> --sql` prints it with the query, to run by hand.
  */
 export async function reportSetupSql(db: Db, period: Period, params: Record<string, unknown>, semantics: Semantics): Promise<string> {
   const out = [
     `SET VARIABLE period_start = DATE ${lit(period.start)};`,
     `SET VARIABLE period_end = DATE ${lit(period.end)};`,
     `SET VARIABLE as_of = DATE ${lit(period.asOf)};`,
+    "SET VARIABLE outliers = 'exclude';",
   ];
   for (const [k, v] of Object.entries(params)) {
     if (!/^[a-z_][a-z0-9_]*$/.test(k)) throw new CrmqError(`report parameter "${k}": use lower-case letters, digits and _`);
@@ -129,9 +182,10 @@ export async function reportSetupSql(db: Db, period: Period, params: Record<stri
      UNION SELECT DISTINCT source, channel FROM touches WHERE channel IS NOT NULL UNION SELECT DISTINCT source, channel FROM ad_spend WHERE channel IS NOT NULL ORDER BY 1, 2`,
   );
   await labelMap('crmq_lead_status', 'lead_status', 'SELECT DISTINCT source, status AS raw FROM leads WHERE status IS NOT NULL ORDER BY 1, 2');
-  out.push(STAGE_VISITS);
+  // Owner names first: the owned tables' views they create are what the as-of, outlier and base views read.
   const [{ catalog }] = await db.all<{ catalog: string }>('SELECT current_database() AS catalog');
   out.push(ownerNamesSql(catalog));
+  out.push(outliersSql(), keptViewsSql(), baseViewsSql(), DEALS_AS_OF, STAGE_VISITS);
   return out.join('\n');
 }
 

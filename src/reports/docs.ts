@@ -34,7 +34,8 @@ export function reportsMarkdown(defs: ReportDef[]): string {
     for (const d of defs.filter((x) => x.category === cat)) {
       const checks = [
         ...d.validations.reconcile.map(() => 'reconcile'), ...d.validations.parts.map(() => 'parts'), 'grain', ...d.validations.fanout.map(() => 'fan-out'),
-        ...(['coverage', 'window', 'currency', 'attribution'] as const).filter((k) => d.validations[k]),
+        ...(Object.keys(d.scope).length ? ['coverage', 'duplicates', 'window'] : []),
+        ...(d.validations.currency.length ? ['currency'] : []),
       ];
       lines.push(
         `### \`${d.id}\`: ${d.title.en} (${d.title.ru})`, '', d.description.en, '',

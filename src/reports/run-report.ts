@@ -1,15 +1,31 @@
-// Runs one report: its SQL over the canonical model, then every validation it declares.
+// Runs one report: its SQL over the canonical model, then every validation it declares and every one its inputs'
+// scopes imply (coverage, duplicates, outliers, dominance, time window per input; missing inputs).
 import type { Db, Row } from '../db/database.js';
 import { CrmqError } from '../errors.js';
 import type { ReportDef } from './report-def.js';
 import type { Period } from './context.js';
-import { attribution } from './validations/attribution.js';
+import { spreadNote } from './spread.js';
+import { totalRows } from './totals.js';
 import { coverage } from './validations/coverage.js';
 import { currencyCheck } from './validations/currency.js';
+import { dominance } from './validations/dominance.js';
+import { findingsCheck } from './validations/findings.js';
+import { duplicates } from './validations/duplicates.js';
 import { grain } from './validations/grain.js';
+import { inputsResult, missingInputs } from './validations/inputs.js';
+import { outliers } from './validations/outliers.js';
 import { parts, reconcile } from './validations/reconcile.js';
 import { windowCheck } from './validations/window.js';
 import { worst, type Status, type ValidationContext, type ValidationResult } from './validation.js';
+
+export interface ReportColumnResult {
+  name: string;
+  en: string;
+  ru: string;
+  type: string;
+  sum?: boolean;
+  from?: string;
+}
 
 export interface ReportResult {
   id: string;
@@ -19,9 +35,16 @@ export interface ReportResult {
   formula: { en: string; ru: string };
   period: Period;
   params: Record<string, unknown>;
-  columns: { name: string; en: string; ru: string; type: string }[];
+  columns: ReportColumnResult[];
   rows: Row[];
+  /** Total rows: per currency (and `total_by`), only the columns that sum. */
+  totals: Row[];
+  totalBy: string[];
+  /** Columns whose input has no data for the period: their cells are "no data", not 0. */
+  noData: string[];
   validations: ValidationResult[];
+  /** Statements that are not checks (how much a figure depends on the attribution model). */
+  notes: { en: string; ru: string }[];
   status: Status;
   chart?: ReportDef['chart'];
   seconds: number;
@@ -35,28 +58,41 @@ export async function runReport(db: Db, def: ReportDef, period: Period, params: 
   } catch (err) {
     throw new CrmqError(`${def.file.replace(/\.ya?ml$/, '.sql')}: report ${def.id} failed in SQL: ${(err as Error).message.split('\n')[0]}`);
   }
-  const ctx: ValidationContext = { db, report: def, rows };
+  const ctx: ValidationContext = { db, report: def, rows, period };
   const v = def.validations;
   const results: ValidationResult[] = [];
-  const guard = async (name: string, fn: () => Promise<ValidationResult> | ValidationResult) => {
+  const guard = async (name: string, fn: () => Promise<ValidationResult | undefined> | ValidationResult | undefined) => {
     try {
-      results.push(await fn());
+      const r = await fn();
+      if (r) results.push(r);
     } catch (err) {
       if (err instanceof CrmqError) throw err;
-      throw new CrmqError(`${def.file}: validations.${name} failed in SQL: ${(err as Error).message.split('\n')[0]}`);
+      throw new CrmqError(`${def.file}: ${name} failed in SQL: ${(err as Error).message.split('\n')[0]}`);
     }
   };
-  for (const r of v.reconcile) await guard('reconcile', () => reconcile(ctx, r));
-  for (const p of v.parts) await guard('parts', () => parts(ctx, p));
+  const missing = await missingInputs(ctx);
+  const noData = Object.entries(def.columns).filter(([, c]) => c.from && missing.some((m) => m.entity === c.from)).map(([name]) => name);
+  for (const row of rows) for (const c of noData) row[c] = null;
+  await guard('inputs', () => inputsResult(ctx, missing));
+  for (const r of v.reconcile) await guard('validations.reconcile', () => reconcile(ctx, r));
+  for (const p of v.parts) await guard('validations.parts', () => parts(ctx, p));
   await guard('grain', () => grain(ctx));
-  for (const f of v.fanout) await guard('fanout', () => reconcile(ctx, { ...f, label: `${f.column} (one per base row)` }, 'grain'));
-  if (v.coverage) await guard('coverage', () => coverage(ctx, v.coverage!));
-  if (v.window) await guard('window', () => windowCheck(ctx, v.window!));
-  if (v.currency) await guard('currency', () => currencyCheck(ctx, v.currency!));
-  if (v.attribution) await guard('attribution', () => attribution(ctx, v.attribution!));
+  for (const f of v.fanout) await guard('validations.fanout', () => reconcile(ctx, { ...f, label: `${f.column} (one per base row)` }, 'grain'));
+  for (const [entity, scope] of Object.entries(def.scope)) {
+    if (missing.some((m) => m.entity === entity && m.why === 'empty')) continue;
+    await guard(`scope.${entity} (coverage)`, () => coverage(ctx, entity, scope));
+    await guard(`scope.${entity} (duplicates)`, () => duplicates(ctx, entity, scope));
+    await guard(`scope.${entity} (outliers)`, () => outliers(ctx, entity, scope));
+    await guard(`scope.${entity} (dominance)`, () => dominance(ctx, entity, scope));
+    await guard(`scope.${entity} (window)`, () => windowCheck(ctx, entity, scope));
+  }
+  for (const c of v.currency) await guard('validations.currency', () => currencyCheck(ctx, c));
+  if (v.findings ?? Object.keys(def.scope).length > 0) await guard('findings', () => findingsCheck(ctx));
+  const columns = Object.entries(def.columns).map(([name, c]) => ({ name, ...c }));
+  const note = def.spread ? spreadNote(rows, def.spread) : undefined;
   return {
     id: def.id, category: def.category, title: def.title, description: def.description, formula: def.formula, period, params,
-    columns: Object.entries(def.columns).map(([name, c]) => ({ name, ...c })), rows, validations: results,
-    status: worst(results.map((x) => x.status)), chart: def.chart, seconds: (performance.now() - t) / 1000,
+    columns, rows, totals: totalRows({ columns, rows, totalBy: def.total_by, noData }), totalBy: def.total_by, noData,
+    validations: results, notes: note ? [note] : [], status: worst(results.map((x) => x.status)), chart: def.chart, seconds: (performance.now() - t) / 1000,
   };
 }

@@ -1,42 +1,67 @@
-// coverage: how many input rows carry error-level findings or were excluded, and how much of the total they carry.
+// coverage: of the rows of one input the report reads, how many carry error-level findings of the latest `crmq check`
+// or are left out, each reason with its count and rule id, every row counted once; their share of the rows and, per
+// currency, of the amount (rows of other currencies are the currency check's; whether the findings are current, the
+// findings check's).
 import { lit } from '../../db/sql.js';
-import { fmt, type ValidationContext, type ValidationResult } from '../validation.js';
+import type { InputScope } from '../report-def.js';
+import { fmt, fmtRu, pct, pctRu, type ValidationContext, type ValidationResult } from '../validation.js';
+import { currencyOf, nounOf, relationOf } from './scope.js';
 
-export async function coverage(
-  ctx: ValidationContext,
-  spec: { entity: string; where: string; amount?: string; excluded?: string; max_share: number },
-): Promise<ValidationResult> {
-  const [{ runs }] = await ctx.db.all<{ runs: number }>(`SELECT count(*) AS runs FROM check_runs`);
-  const amount = spec.amount ?? '0';
-  const flagged = runs
-    ? `EXISTS (SELECT 1 FROM latest_findings f WHERE f.severity = 'error' AND f.entity = ${lit(spec.entity)} AND f.source = t.source AND f.source_id = t.source_id)`
+export async function coverage(ctx: ValidationContext, entity: string, scope: InputScope): Promise<ValidationResult> {
+  const { db } = ctx;
+  const [run] = await db.all<{ runs: number; started: string | null }>(`SELECT count(*) AS runs, strftime(max(started_at), '%Y-%m-%d %H:%M') AS started FROM check_runs`);
+  const flagged = run.runs
+    ? `EXISTS (SELECT 1 FROM latest_findings f WHERE f.severity = 'error' AND f.entity = ${lit(entity)} AND f.source = t.source AND f.source_id = t.source_id)`
     : 'FALSE';
-  const excluded = spec.excluded ? `coalesce((${spec.excluded}), FALSE)` : 'FALSE';
-  const [r] = await ctx.db.all<{ n: number; flagged: number; excluded: number; total: number | null; affected: number | null }>(
-    `SELECT count(*) AS n, count(*) FILTER (WHERE ${flagged}) AS flagged, count(*) FILTER (WHERE ${excluded}) AS excluded,
-       CAST(sum(abs(coalesce(${amount}, 0))) AS DOUBLE) AS total,
-       CAST(sum(abs(coalesce(${amount}, 0))) FILTER (WHERE ${flagged} OR ${excluded}) AS DOUBLE) AS affected
-     FROM ${spec.entity} t WHERE ${spec.where}`,
+  const data = scope.exclude;
+  const cond = (when: string) => `coalesce((${when}), FALSE)`;
+  const affected = [flagged, ...data.map((e) => cond(e.when))].join(' OR ');
+  const amount = scope.amount ? `abs(coalesce(CAST(${scope.amount} AS DOUBLE), 0))` : '0';
+  const where = `(${scope.where})`;
+  const rel = `${relationOf(entity)} t WHERE ${where}`;
+  const [r] = await db.all<{ n: number; flagged: number; affected: number }>(
+    `SELECT count(*) AS n, count(*) FILTER (WHERE ${flagged}) AS flagged, count(*) FILTER (WHERE ${affected}) AS affected FROM ${rel}`,
   );
-  const affected = r.flagged + r.excluded;
-  const share = r.n ? affected / r.n : 0;
-  const amountShare = r.total ? (r.affected ?? 0) / r.total : 0;
-  const figures = { rows_in_scope: r.n, rows_with_error_findings: r.flagged, rows_excluded: r.excluded, share_of_rows: share, share_of_amount: spec.amount ? amountShare : null };
-  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  const amountText = spec.amount ? `, ${pct(amountShare)} of the amount` : '';
-  const amountTextRu = spec.amount ? `, ${pct(amountShare)} суммы` : '';
-  if (!runs) {
-    return { name: 'coverage', status: 'warning', figures, message: { en: `no data-quality check has been run: run \`crmq check\` to know how many of the ${fmt(r.n)} input rows have errors`, ru: `проверка качества данных не запускалась: выполните \`crmq check\`, чтобы узнать, сколько из ${fmt(r.n)} строк содержат ошибки` } };
+  const byCurrency = scope.amount
+    ? await db.all<{ currency: string | null; total: number; affected: number }>(
+        `SELECT ${currencyOf(entity)} AS currency, sum(${amount}) AS total, coalesce(sum(${amount}) FILTER (WHERE ${affected}), 0) AS affected
+         FROM ${rel} GROUP BY 1 ORDER BY 1 NULLS LAST`)
+    : [];
+  const reasons: ((typeof data)[number] & { n: number })[] = [];
+  for (const e of data) {
+    const [x] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${rel} AND ${cond(e.when)}`);
+    reasons.push({ ...e, n: x.n });
   }
-  if (affected === 0) {
-    return { name: 'coverage', status: 'valid', figures, message: { en: `none of the ${fmt(r.n)} input rows has an error-level finding or was excluded`, ru: `ни одна из ${fmt(r.n)} исходных строк не содержит ошибок и не исключена` } };
-  }
-  const status = Math.max(share, amountShare) > spec.max_share ? 'invalid' : 'warning';
-  return {
-    name: 'coverage', status, figures,
-    message: {
-      en: `${fmt(r.flagged)} of ${fmt(r.n)} input rows have error-level findings${r.excluded ? ` and ${fmt(r.excluded)} were excluded` : ''} (${pct(share)} of rows${amountText})`,
-      ru: `${fmt(r.flagged)} из ${fmt(r.n)} исходных строк содержат ошибки${r.excluded ? `, ${fmt(r.excluded)} исключены` : ''} (${pct(share)} строк${amountTextRu})`,
-    },
+  const rules = run.runs
+    ? await db.all<{ rule: string; n: number }>(
+        `SELECT f.rule, count(DISTINCT (s.source, s.source_id)) AS n FROM (SELECT * FROM ${rel}) s
+         JOIN latest_findings f ON f.severity = 'error' AND f.entity = ${lit(entity)} AND f.source = s.source AND f.source_id = s.source_id
+         GROUP BY 1 ORDER BY 2 DESC, 1`)
+    : [];
+
+  const share = r.n ? r.affected / r.n : 0;
+  const shares = byCurrency.filter((c) => c.total > 0).map((c) => ({ currency: c.currency, share: c.affected / c.total }));
+  const worstShare = Math.max(share, ...shares.map((s) => s.share));
+  const noun = nounOf(entity, r.n);
+  const figures: ValidationResult['figures'] = {
+    rows_in_scope: r.n, rows_with_error_findings: r.flagged, rows_left_out: reasons.reduce((a, x) => a + x.n, 0), rows_affected: r.affected,
+    share_of_rows: share, share_of_amount: shares.length ? Math.max(...shares.map((s) => s.share)) : null,
   };
+  const en: string[] = [];
+  const ru: string[] = [];
+  if (r.affected === 0) {
+    en.push(`none of the ${fmt(r.n)} ${noun} has an error-level finding${run.runs ? '' : ' (no check has run)'} or was left out`);
+    ru.push(`ни одна из ${fmtRu(r.n)} строк (${entity}) не содержит ошибок и не исключена`);
+  } else {
+    const ruleList = rules.map((x) => `${x.rule} ${fmt(x.n)}`).join(', ');
+    const reasonEn = reasons.filter((x) => x.n).map((x) => `${x.en}${x.rule ? ` [${x.rule}]` : ''} ${fmt(x.n)}`).join('; ');
+    const reasonRu = reasons.filter((x) => x.n).map((x) => `${x.ru}${x.rule ? ` [${x.rule}]` : ''} ${fmtRu(x.n)}`).join('; ');
+    const amountEn = shares.length ? `; of the amount: ${shares.map((s) => `${s.currency ?? '(no currency)'} ${pct(s.share)}`).join(', ')}` : '';
+    const amountRu = shares.length ? `; суммы: ${shares.map((s) => `${s.currency ?? '(без валюты)'} ${pctRu(s.share)}`).join(', ')}` : '';
+    en.push(`${fmt(r.affected)} of ${fmt(r.n)} ${noun} (${pct(share)}${amountEn}) are in doubt or left out:${r.flagged ? ` ${fmt(r.flagged)} with error findings (${ruleList})` : ''}${r.flagged && reasonEn ? ';' : ''}${reasonEn ? ` left out: ${reasonEn}` : ''}`);
+    ru.push(`${fmtRu(r.affected)} из ${fmtRu(r.n)} строк (${entity}) (${pctRu(share)}${amountRu}) с ошибками или исключены:${r.flagged ? ` ${fmtRu(r.flagged)} с ошибками (${ruleList})` : ''}${r.flagged && reasonRu ? ';' : ''}${reasonRu ? ` исключены: ${reasonRu}` : ''}`);
+  }
+  const status = r.affected === 0 ? 'valid'
+    : worstShare > ctx.report.validations.max_share ? 'invalid' : 'warning';
+  return { name: 'coverage', input: entity, status, figures, message: { en: en.join('; '), ru: ru.join('; ') } };
 }

@@ -1,17 +1,41 @@
-// currency: no sum mixes currencies (the report groups by currency, or the data has one), and rows without one are counted.
-import type { ValidationContext, ValidationResult } from '../validation.js';
+// currency: no sum mixes currencies. grouped: the report keeps amounts apart per currency, and rows without one are
+// counted. single: the report sums one currency (its currency column says which); rows of other currencies, or of
+// none, are left out and said so with their amounts; a currency the scope does not have is invalid.
+import { fmt, fmtRu, money, type ValidationContext, type ValidationResult } from '../validation.js';
+import { relationOf } from './scope.js';
 
 export async function currencyCheck(ctx: ValidationContext, spec: { entity: string; where: string; grouped: boolean }): Promise<ValidationResult> {
-  const [r] = await ctx.db.all<{ currencies: string | null; n: number; missing: number }>(
-    `SELECT string_agg(DISTINCT currency, ', ' ORDER BY currency) AS currencies, count(DISTINCT currency) AS n, count(*) FILTER (WHERE currency IS NULL) AS missing
-     FROM ${spec.entity} t WHERE ${spec.where}`,
-  );
-  const figures = { currencies: r.currencies, rows_without_currency: r.missing };
-  if (!spec.grouped && r.n > 1) {
-    return { name: 'currency', status: 'invalid', figures, message: { en: `sums mix currencies (${r.currencies}) with no conversion`, ru: `суммы смешивают валюты (${r.currencies}) без пересчёта` } };
+  const amount = ctx.report.scope[spec.entity]?.amount;
+  const rows = await ctx.db.all<{ currency: string | null; n: number; amount: number }>(
+    `SELECT currency, count(*) AS n, ${amount ? `coalesce(sum(CAST(${amount} AS DOUBLE)), 0)` : '0'} AS amount FROM ${relationOf(spec.entity)} t WHERE ${spec.where} GROUP BY 1 ORDER BY 1 NULLS LAST`);
+  const named = rows.filter((r) => r.currency !== null);
+  const missing = rows.find((r) => r.currency === null)?.n ?? 0;
+  const list = named.map((r) => r.currency).join(', ');
+  const figures: ValidationResult['figures'] = { currencies: list || null, rows_without_currency: missing };
+  const v = (status: ValidationResult['status'], en: string, ru: string): ValidationResult => ({ name: 'currency', input: spec.entity, status, figures, message: { en, ru } });
+  if (spec.grouped) {
+    if (missing) return v('warning', `${fmt(missing)} ${spec.entity} have no currency and are left out of the sums`, `${fmtRu(missing)} строк (${spec.entity}) без валюты не вошли в суммы`);
+    return named.length > 1 ? v('valid', `amounts kept apart by currency (${list}); no total adds them up`, `суммы разделены по валютам (${list}); итоги их не складывают`)
+      : v('valid', `one currency${list ? ` (${list})` : ''}`, `одна валюта${list ? ` (${list})` : ''}`);
   }
-  if (r.missing > 0) {
-    return { name: 'currency', status: 'warning', figures, message: { en: `${r.missing} rows have no currency and are left out of the sums`, ru: `${r.missing} строк без валюты не вошли в суммы` } };
+  const [{ rc }] = await ctx.db.all<{ rc: string }>('SELECT report_currency() AS rc');
+  const col = Object.entries(ctx.report.columns).find(([, c]) => c.type === 'currency')?.[0];
+  const shown = new Set(ctx.rows.map((r) => (col ? r[col] : undefined)).filter((x) => x !== null && x !== undefined));
+  figures.report_currency = rc;
+  if (!col || [...shown].some((c) => c !== rc)) {
+    if (named.length > 1) return v('invalid', `sums mix currencies (${list}) with no conversion`, `суммы смешивают валюты (${list}) без пересчёта`);
   }
-  return { name: 'currency', status: 'valid', figures, message: { en: r.n > 1 ? `amounts kept apart by currency (${r.currencies})` : `one currency${r.currencies ? ` (${r.currencies})` : ''}`, ru: r.n > 1 ? `суммы разделены по валютам (${r.currencies})` : `одна валюта${r.currencies ? ` (${r.currencies})` : ''}` } };
+  const other = rows.filter((r) => r.currency !== rc);
+  figures.rows_left_out = other.reduce((a, r) => a + r.n, 0);
+  if (rows.length && !rows.some((r) => r.currency === rc)) {
+    return v('invalid', `no ${spec.entity} in ${rc}: the report is empty (the data has ${list || 'no currency'}; --param currency=… chooses)`, `нет данных (${spec.entity}) в ${rc}: отчёт пуст (в данных ${list || 'нет валют'}; выберите --param currency=…)`);
+  }
+  if (other.length) {
+    const n = other.reduce((a, r) => a + r.n, 0);
+    const amounts = amount ? ` (${money(other, 'en')})` : '';
+    const amountsRu = amount ? ` (${money(other, 'ru')})` : '';
+    return v('warning', `sums in ${rc} only: ${fmt(n)} ${spec.entity} in ${other.map((r) => r.currency ?? 'no currency').join(', ')} left out${amounts}; --param currency=… reports another`,
+      `суммы только в ${rc}: ${fmtRu(n)} строк (${spec.entity}) в ${other.map((r) => r.currency ?? 'без валюты').join(', ')} не вошли${amountsRu}; --param currency=… — отчёт в другой валюте`);
+  }
+  return v('valid', `one currency (${rc})`, `одна валюта (${rc})`);
 }

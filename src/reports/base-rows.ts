@@ -1,0 +1,124 @@
+// The base rows reports read, declared once: what makes two rows of a table the same record (within a source, and
+// across sources after a CRM migration), which amount an implausible typo hides in, and the SQL views built from that.
+// Validations (duplicates, outliers, dominance) and the independent queries of reconcile and fan-out use these views.
+
+export interface BaseTable {
+  /** Within one source, rows equal in all of these are one record loaded twice, whatever their ids. */
+  same: string[];
+  /**
+   * Whether equal `same` fields prove it (they include a time to the minute: two calls by one owner at the same minute
+   * are one call); otherwise two equal rows may be two real lines (two identical items on a deal, two equal payments on
+   * a day) and are only likely twins.
+   */
+  conclusive: boolean;
+  /** Across sources: the same amount, date and counterpart (the expressions; rows where one is NULL are not compared). */
+  across?: { amount: string; date: string; counterpart: string };
+  /** The money of a row: outliers are judged on it, and left out of sums by nulling these columns. */
+  amount?: { expr: string; columns: string[] };
+  /** How a row is named in messages. */
+  noun: { one: string; many: string; ru: string };
+}
+
+const lower = (x: string) => `nullif(lower(trim(${x})), '')`;
+
+export const BASE_TABLES: Record<string, BaseTable> = {
+  deals: {
+    conclusive: true,
+    same: ['title', 'amount', 'currency', 'owner', 'created_at', 'closed_at', 'contact_id', 'company_id', 'contact_name', 'company_name', 'pipeline', 'channel'],
+    across: { amount: 'amount', date: 'CAST(coalesce(closed_at, created_at) AS DATE)', counterpart: lower('coalesce(company_name, contact_name)') },
+    amount: { expr: 'amount', columns: ['amount'] },
+    noun: { one: 'deal', many: 'deals', ru: 'сделки' },
+  },
+  deal_items: {
+    conclusive: false,
+    same: ['deal_id', 'product_id', 'product_name', 'quantity', 'price', 'amount', 'currency'],
+    amount: { expr: 'coalesce(amount, price * coalesce(quantity, 1))', columns: ['amount', 'price'] },
+    noun: { one: 'deal item', many: 'deal items', ru: 'позиции сделок' },
+  },
+  invoices: {
+    conclusive: false,
+    same: ['number', 'deal_id', 'company_id', 'contact_id', 'issued_at', 'due_at', 'amount', 'currency'],
+    across: { amount: 'amount', date: 'issued_at', counterpart: lower('number') },
+    amount: { expr: 'amount', columns: ['amount'] },
+    noun: { one: 'invoice', many: 'invoices', ru: 'счета' },
+  },
+  payments: {
+    conclusive: false,
+    same: ['invoice_id', 'paid_at', 'amount', 'currency', 'method'],
+    amount: { expr: 'amount', columns: ['amount'] },
+    noun: { one: 'payment', many: 'payments', ru: 'платежи' },
+  },
+  activities: {
+    conclusive: true,
+    same: ['type', 'direction', 'status', 'subject', 'owner', 'created_at', 'done_at', 'duration_sec', 'contact_id', 'deal_id', 'lead_id', 'channel'],
+    noun: { one: 'activity', many: 'activities', ru: 'активности' },
+  },
+  leads: {
+    conclusive: true,
+    same: ['title', 'full_name', 'email', 'phone', 'company_name', 'channel', 'owner', 'created_at', 'amount'],
+    amount: { expr: 'amount', columns: ['amount'] },
+    noun: { one: 'lead', many: 'leads', ru: 'лиды' },
+  },
+  deal_stage_history: { conclusive: true, same: ['deal_id', 'stage', 'entered_at'], noun: { one: 'stage history row', many: 'stage history rows', ru: 'история этапов' } },
+  touches: { conclusive: true, same: ['contact_id', 'lead_id', 'deal_id', 'touched_at', 'channel', 'campaign'], noun: { one: 'touch', many: 'touches', ru: 'касания' } },
+  ad_spend: {
+    conclusive: false,
+    same: ['date', 'channel', 'campaign', 'amount', 'currency'],
+    amount: { expr: 'amount', columns: ['amount'] },
+    noun: { one: 'ad spend row', many: 'ad spend rows', ru: 'рекламные расходы' },
+  },
+  transactions: {
+    conclusive: false,
+    same: ['date', 'direction', 'category', 'amount', 'currency', 'description', 'deal_id'],
+    across: { amount: 'amount', date: 'date', counterpart: lower('description') },
+    amount: { expr: 'amount', columns: ['amount'] },
+    noun: { one: 'transaction', many: 'transactions', ru: 'операции' },
+  },
+  products: { conclusive: false, same: ['name', 'sku', 'type', 'price'], noun: { one: 'product', many: 'products', ru: 'товары' } },
+};
+
+/** An amount this many times its table's median in the same currency is a typo (six extra zeros), not a sale. */
+export const OUTLIER_RATIO = 1000;
+/** Fewer positive amounts than this in a currency and no median is trusted. */
+export const OUTLIER_MIN_ROWS = 5;
+
+const withCurrency = (t: string) => ['deals', 'deal_items', 'invoices', 'payments', 'leads', 'ad_spend', 'transactions'].includes(t);
+
+/**
+ * crmq_outliers: every row whose amount is at least OUTLIER_RATIO times the median of the positive amounts of its
+ * table and currency. Reports leave these amounts out (the row still counts) unless `outliers = 'include'`.
+ */
+export function outliersSql(): string {
+  const parts = Object.entries(BASE_TABLES).filter(([, b]) => b.amount).map(([t, b]) => `
+    SELECT '${t}' AS entity, source, source_id, ${withCurrency(t) ? 'currency' : 'NULL'} AS currency, CAST(${b.amount!.expr} AS DOUBLE) AS amount,
+      median(CAST(${b.amount!.expr} AS DOUBLE)) FILTER (WHERE ${b.amount!.expr} > 0) OVER (PARTITION BY ${withCurrency(t) ? 'currency' : 'NULL'}) AS median,
+      count(*) FILTER (WHERE ${b.amount!.expr} > 0) OVER (PARTITION BY ${withCurrency(t) ? 'currency' : 'NULL'}) AS n
+    FROM ${t}`);
+  return `CREATE OR REPLACE TEMP TABLE crmq_outliers AS
+SELECT entity, source, source_id, currency, amount, median, amount / median AS ratio FROM (${parts.join('\n    UNION ALL')})
+WHERE n >= ${OUTLIER_MIN_ROWS} AND median > 0 AND abs(amount) >= ${OUTLIER_RATIO} * median;
+CREATE OR REPLACE TEMP MACRO crmq_left_out(e, s, id) AS getvariable('outliers') IS DISTINCT FROM 'include'
+  AND EXISTS (SELECT 1 FROM crmq_outliers o WHERE o.entity = e AND o.source = s AND o.source_id = id);`;
+}
+
+/** `crmq_<table>`: the table with outlier amounts nulled (the rows the reports read), for every table that has an amount. */
+export function keptViewsSql(): string {
+  return Object.entries(BASE_TABLES).filter(([t, b]) => b.amount && t !== 'deals').map(([t, b]) =>
+    `CREATE OR REPLACE TEMP VIEW crmq_${t} AS SELECT * REPLACE (${b.amount!.columns.map((c) => `CASE WHEN crmq_left_out('${t}', source, source_id) THEN NULL ELSE ${c} END AS ${c}`).join(', ')}) FROM ${t};`,
+  ).join('\n');
+}
+
+/**
+ * `crmq_base_<table>`: one row per record: a (source, source_id) loaded twice counts once, and so do rows of one source
+ * equal in every field of `same` where that is conclusive. The independent queries of reconcile and fan-out read
+ * these, so a duplicated base row makes the report and its check disagree. Outlier amounts are nulled as in the
+ * report's views.
+ */
+export function baseViewsSql(): string {
+  return Object.entries(BASE_TABLES).map(([t, b]) => {
+    const same = ['source', ...b.same].join(', ');
+    const kept = b.amount ? ` REPLACE (${b.amount.columns.map((c) => `CASE WHEN crmq_left_out('${t}', source, source_id) THEN NULL ELSE ${c} END AS ${c}`).join(', ')})` : '';
+    const ids = `SELECT DISTINCT ON (source, source_id) * FROM ${t} ORDER BY source, source_id, import_id DESC`;
+    return `CREATE OR REPLACE TEMP VIEW crmq_base_${t} AS SELECT *${kept} FROM (${b.conclusive ? `SELECT DISTINCT ON (${same}) * FROM (${ids}) ORDER BY ${same}, source_id` : ids});`;
+  }).join('\n');
+}

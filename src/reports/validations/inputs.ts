@@ -1,0 +1,35 @@
+// inputs: an input with no rows at all, or (for inputs counted by a date) none dated in the period, is missing: the
+// columns that come from it say "no data" instead of 0, and the report says which input is missing.
+import type { ValidationContext, ValidationResult } from '../validation.js';
+import { relationOf } from './scope.js';
+
+export interface MissingInput { entity: string; why: 'empty' | 'period' }
+
+export async function missingInputs(ctx: ValidationContext): Promise<MissingInput[]> {
+  const out: MissingInput[] = [];
+  for (const entity of ctx.report.inputs) {
+    const field = ctx.report.scope[entity]?.period;
+    const [r] = await ctx.db.all<{ n: number; dated: number }>(
+      `SELECT count(*) AS n, ${field ? `count(*) FILTER (WHERE in_period(${field}))` : 'count(*)'} AS dated FROM ${relationOf(entity)} t`);
+    if (!r.n) out.push({ entity, why: 'empty' });
+    else if (!r.dated) out.push({ entity, why: 'period' });
+  }
+  return out;
+}
+
+export function inputsResult(ctx: ValidationContext, missing: MissingInput[]): ValidationResult {
+  const cols = (entity: string, lang: 'en' | 'ru') => Object.entries(ctx.report.columns).filter(([, c]) => c.from === entity).map(([, c]) => c[lang]);
+  const figures = { missing_inputs: missing.map((m) => m.entity).join(', ') || null };
+  if (!missing.length) return { name: 'inputs', status: 'valid', figures, message: { en: `every input has data (${ctx.report.inputs.join(', ')})`, ru: `по всем входным данным есть строки (${ctx.report.inputs.join(', ')})` } };
+  const en = missing.map((m) => {
+    const c = cols(m.entity, 'en');
+    const field = ctx.report.scope[m.entity]?.period;
+    return `${m.why === 'empty' ? `no ${m.entity} imported` : `no ${m.entity} dated (${field}) in the period`}${c.length ? `: ${c.join(', ')} shown as no data` : ''}`;
+  });
+  const ru = missing.map((m) => {
+    const c = cols(m.entity, 'ru');
+    const field = ctx.report.scope[m.entity]?.period;
+    return `${m.why === 'empty' ? `не загружены ${m.entity}` : `нет ${m.entity} с датой (${field}) в периоде`}${c.length ? `: ${c.join(', ')} — нет данных` : ''}`;
+  });
+  return { name: 'inputs', input: missing.map((m) => m.entity).join(', '), status: 'warning', figures, message: { en: en.join('; '), ru: ru.join('; ') } };
+}
