@@ -1,10 +1,11 @@
-// The report mail: an HTML body with each report's status, caveats and a summary table, its chart as an inline
-// PNG (mail clients block SVG), and the report files attached.
+// The report mail: an HTML body with each report's status, caveats and a summary table (its first rows, then the
+// Total rows: only what sums, per currency), its chart as an inline PNG (mail clients block SVG), and the report files
+// attached.
 import { Resvg } from '@resvg/resvg-js';
 import { basename } from 'node:path';
 import type { SendMailOptions } from 'nodemailer';
 import { chartSvg } from '../reports/render/chart.js';
-import { formatCell, NUMERIC } from '../reports/render/format.js';
+import { NUMERIC, showCell, showTotalCell } from '../reports/render/format.js';
 import { VALIDATION_NAMES, WORDS, type Lang } from '../reports/render/i18n.js';
 import type { ReportResult } from '../reports/run-report.js';
 
@@ -42,15 +43,18 @@ export async function composeReportMail(input: ComposeInput): Promise<SendMailOp
       img = `<p><img src="cid:${cid}" alt="${esc(r.title[input.lang])}" width="640"></p>`;
     }
     const rows = r.rows.slice(0, input.rowsInBody ?? 10);
+    const td = (text: string, c: { type: string }, bold = false) => `<td align="${NUMERIC.has(c.type) ? 'right' : 'left'}"${bold ? ' style="font-weight:bold;border-top:1px solid #ccc"' : ''}>${esc(text)}</td>`;
     const table = rows.length
       ? `<table cellpadding="4" style="border-collapse:collapse;font-size:13px"><tr>${r.columns.map((c) => `<th align="${NUMERIC.has(c.type) ? 'right' : 'left'}" style="border-bottom:1px solid #ccc">${esc(c[input.lang])}</th>`).join('')}</tr>${rows
-          .map((row) => `<tr>${r.columns.map((c) => `<td align="${NUMERIC.has(c.type) ? 'right' : 'left'}">${esc(formatCell(row[c.name], c.type, input.lang))}</td>`).join('')}</tr>`)
-          .join('')}</table>${r.rows.length > rows.length ? `<p style="color:#555">… ${r.rows.length - rows.length} more rows in the attachment</p>` : ''}`
+          .map((row) => `<tr>${r.columns.map((c) => td(showCell(r, row, c, input.lang), c)).join('')}</tr>`)
+          .join('')}${r.rows.length > rows.length ? `<tr><td colspan="${r.columns.length}" style="color:#555">… ${r.rows.length - rows.length} ${input.lang === 'ru' ? 'строк ещё во вложении' : 'more rows in the attachment'}</td></tr>` : ''}${r.totals
+          .map((t) => `<tr>${r.columns.map((c) => td(showTotalCell(r, t, c, input.lang), c, true)).join('')}</tr>`)
+          .join('')}</table>`
       : `<p>${esc(w.noRows)}</p>`;
     const caveats = r.validations.filter((v) => v.status !== 'valid');
     blocks.push(`<h2 style="font-size:17px;margin-top:24px">${esc(r.title[input.lang])}</h2>
 <p style="background:${COLOURS[r.status]};padding:6px 10px"><b>${esc(w.status)}: ${esc(w[r.status])}</b> · ${esc(r.period.start)} – ${esc(r.period.end)}</p>
-${caveats.length ? `<ul>${caveats.map((v) => `<li><b>${esc(VALIDATION_NAMES[v.name][input.lang])}</b>: ${esc(v.message[input.lang])}</li>`).join('')}</ul>` : ''}
+${caveats.length || r.notes.length ? `<ul>${caveats.map((v) => `<li><b>${esc(VALIDATION_NAMES[v.name][input.lang])}</b>: ${esc(v.message[input.lang])}</li>`).join('')}${r.notes.map((n) => `<li><b>${esc(w.note)}</b>: ${esc(n[input.lang])}</li>`).join('')}</ul>` : ''}
 ${img}${table}`);
   }
   const html = `<!doctype html><html><body style="font-family:Arial,sans-serif;color:#1d232a">
@@ -59,10 +63,21 @@ ${blocks.join('\n')}
 <p style="color:#777;font-size:12px">${esc(w.generated)}</p></body></html>`;
   const text = [
     input.intro, input.checkLine,
-    ...input.reports.map((r) => `${r.title[input.lang]}: ${w[r.status]}${r.validations.filter((v) => v.status !== 'valid').map((v) => `\n  - ${v.message[input.lang]}`).join('')}`),
+    ...input.reports.map((r) => `${r.title[input.lang]}: ${w[r.status]}${r.validations.filter((v) => v.status !== 'valid').map((v) => `\n  - ${v.message[input.lang]}`).join('')}${r.notes.map((n) => `\n  - ${n[input.lang]}`).join('')}${totalsText(r, input.lang)}`),
   ].filter(Boolean).join('\n\n');
   return {
     from: input.from, to: input.to, cc: input.cc, subject: input.subject, html, text,
     attachments: [...inline, ...input.attachments.map((path) => ({ filename: basename(path), path }))],
   };
+}
+
+/** The Total rows as text lines: "Total (RUB): Won amount 4,432,004.03; Won deals 8", only columns that sum. */
+function totalsText(r: ReportResult, lang: Lang): string {
+  const keys = r.columns.filter((c) => c.type === 'currency' || r.totalBy.includes(c.name)).map((c) => c.name);
+  return r.totals.map((t) => {
+    const label = keys.map((k) => t[k]).filter((x) => x !== null && x !== undefined).join(', ');
+    const cells = r.columns.filter((c) => !keys.includes(c.name) && (r.noData.includes(c.name) || (t[c.name] !== null && t[c.name] !== undefined)))
+      .map((c) => `${c[lang]} ${showTotalCell(r, t, c, lang)}`);
+    return cells.length ? `\n  ${WORDS[lang].total}${label ? ` (${label})` : ''}: ${cells.join('; ')}` : '';
+  }).join('');
 }

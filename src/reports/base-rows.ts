@@ -98,7 +98,7 @@ export function outliersSql(): string {
 SELECT entity, source, source_id, currency, amount, median, amount / median AS ratio FROM (${parts.join('\n    UNION ALL')})
 WHERE n >= ${OUTLIER_MIN_ROWS} AND median > 0 AND abs(amount) >= ${OUTLIER_RATIO} * median;
 CREATE OR REPLACE TEMP MACRO crmq_left_out(e, s, id) AS getvariable('outliers') IS DISTINCT FROM 'include'
-  AND EXISTS (SELECT 1 FROM crmq_outliers o WHERE o.entity = e AND o.source = s AND o.source_id = id);`;
+  AND coalesce(s || chr(31) || id IN (SELECT o.source || chr(31) || o.source_id FROM crmq_outliers o WHERE o.entity = e), FALSE);`;
 }
 
 /** `crmq_<table>`: the table with outlier amounts nulled (the rows the reports read), for every table that has an amount. */

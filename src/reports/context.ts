@@ -139,56 +139,79 @@ ${views.join('\n')}`;
  * views above. `crmq report <id> --sql` prints it with the query, to run by hand.
  */
 export async function reportSetupSql(db: Db, period: Period, params: Record<string, unknown>, semantics: Semantics): Promise<string> {
+  const { light, heavy } = await setupParts(db, period, params, semantics);
+  return `${light}\n${await heavy()}`;
+}
+
+/**
+ * The setup in two parts: variables and macros (cheap, per report), and the tables built from the data (the semantic
+ * maps, outliers, deals as of the date, stage visits), which depend only on the as-of date and the outliers choice.
+ */
+async function setupParts(db: Db, period: Period, params: Record<string, unknown>, semantics: Semantics) {
   const out = [
     `SET VARIABLE period_start = DATE ${lit(period.start)};`,
     `SET VARIABLE period_end = DATE ${lit(period.end)};`,
     `SET VARIABLE as_of = DATE ${lit(period.asOf)};`,
     "SET VARIABLE outliers = 'exclude';",
+    'SET VARIABLE currency = NULL;',
   ];
   for (const [k, v] of Object.entries(params)) {
     if (!/^[a-z_][a-z0-9_]*$/.test(k)) throw new CrmqError(`report parameter "${k}": use lower-case letters, digits and _`);
     out.push(`SET VARIABLE ${k} = ${v === null ? 'NULL' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : lit(String(v))};`);
   }
+  if (params.outliers !== undefined && !['include', 'exclude'].includes(String(params.outliers))) throw new CrmqError(`--param outliers: "${String(params.outliers)}" is not include or exclude`);
   out.push(MACROS.trim());
-  out.push('CREATE OR REPLACE TEMP TABLE crmq_stage_map (source VARCHAR, stage VARCHAR, value VARCHAR, ord INTEGER, probability DOUBLE);');
-  const stages = semantics.standards.deal_stage;
-  if (stages) {
-    const raw = await db.all<{ source: string; stage: string }>(
-      'SELECT DISTINCT source, stage FROM deals WHERE stage IS NOT NULL UNION SELECT DISTINCT source, stage FROM deal_stage_history WHERE stage IS NOT NULL ORDER BY 1, 2',
+  const key = JSON.stringify([period.asOf, params.outliers === 'include']);
+  const heavy = async () => {
+    const h: string[] = [];
+    h.push('CREATE OR REPLACE TEMP TABLE crmq_stage_map (source VARCHAR, stage VARCHAR, value VARCHAR, ord INTEGER, probability DOUBLE);');
+    const stages = semantics.standards.deal_stage;
+    if (stages) {
+      const raw = await db.all<{ source: string; stage: string }>(
+        'SELECT DISTINCT source, stage FROM deals WHERE stage IS NOT NULL UNION SELECT DISTINCT source, stage FROM deal_stage_history WHERE stage IS NOT NULL ORDER BY 1, 2',
+      );
+      const rows = raw.flatMap((r) => {
+        const v = mapLabel(stages, r.source, r.stage);
+        if (!v) return [];
+        const def = stages.values[v];
+        return [`(${lit(r.source)}, ${lit(r.stage)}, ${lit(v)}, ${def.order ?? 'NULL'}, ${def.probability ?? 'NULL'})`];
+      });
+      if (rows.length) h.push(`INSERT INTO crmq_stage_map VALUES ${rows.join(', ')};`);
+    }
+    const labelMap = async (table: string, standard: string, query: string) => {
+      h.push(`CREATE OR REPLACE TEMP TABLE ${table} (source VARCHAR, raw VARCHAR, value VARCHAR);`);
+      const std = semantics.standards[standard];
+      if (!std) return;
+      const raw = await db.all<{ source: string; raw: string }>(query);
+      const rows = raw.flatMap((r) => {
+        const v = mapLabel(std, r.source, r.raw);
+        return v ? [`(${lit(r.source)}, ${lit(r.raw)}, ${lit(v)})`] : [];
+      });
+      if (rows.length) h.push(`INSERT INTO ${table} VALUES ${rows.join(', ')};`);
+    };
+    await labelMap(
+      'crmq_channel_map',
+      'channel',
+      `SELECT DISTINCT source, channel AS raw FROM leads WHERE channel IS NOT NULL UNION SELECT DISTINCT source, channel FROM deals WHERE channel IS NOT NULL
+       UNION SELECT DISTINCT source, channel FROM touches WHERE channel IS NOT NULL UNION SELECT DISTINCT source, channel FROM ad_spend WHERE channel IS NOT NULL ORDER BY 1, 2`,
     );
-    const rows = raw.flatMap((r) => {
-      const v = mapLabel(stages, r.source, r.stage);
-      if (!v) return [];
-      const def = stages.values[v];
-      return [`(${lit(r.source)}, ${lit(r.stage)}, ${lit(v)}, ${def.order ?? 'NULL'}, ${def.probability ?? 'NULL'})`];
-    });
-    if (rows.length) out.push(`INSERT INTO crmq_stage_map VALUES ${rows.join(', ')};`);
-  }
-  const labelMap = async (table: string, standard: string, query: string) => {
-    out.push(`CREATE OR REPLACE TEMP TABLE ${table} (source VARCHAR, raw VARCHAR, value VARCHAR);`);
-    const std = semantics.standards[standard];
-    if (!std) return;
-    const raw = await db.all<{ source: string; raw: string }>(query);
-    const rows = raw.flatMap((r) => {
-      const v = mapLabel(std, r.source, r.raw);
-      return v ? [`(${lit(r.source)}, ${lit(r.raw)}, ${lit(v)})`] : [];
-    });
-    if (rows.length) out.push(`INSERT INTO ${table} VALUES ${rows.join(', ')};`);
+    await labelMap('crmq_lead_status', 'lead_status', 'SELECT DISTINCT source, status AS raw FROM leads WHERE status IS NOT NULL ORDER BY 1, 2');
+    // Owner names first: the owned tables' views they create are what the as-of, outlier and base views read.
+    const [{ catalog }] = await db.all<{ catalog: string }>('SELECT current_database() AS catalog');
+    h.push(ownerNamesSql(catalog), outliersSql(), keptViewsSql(), baseViewsSql(), DEALS_AS_OF, STAGE_VISITS);
+    return h.join('\n');
   };
-  await labelMap(
-    'crmq_channel_map',
-    'channel',
-    `SELECT DISTINCT source, channel AS raw FROM leads WHERE channel IS NOT NULL UNION SELECT DISTINCT source, channel FROM deals WHERE channel IS NOT NULL
-     UNION SELECT DISTINCT source, channel FROM touches WHERE channel IS NOT NULL UNION SELECT DISTINCT source, channel FROM ad_spend WHERE channel IS NOT NULL ORDER BY 1, 2`,
-  );
-  await labelMap('crmq_lead_status', 'lead_status', 'SELECT DISTINCT source, status AS raw FROM leads WHERE status IS NOT NULL ORDER BY 1, 2');
-  // Owner names first: the owned tables' views they create are what the as-of, outlier and base views read.
-  const [{ catalog }] = await db.all<{ catalog: string }>('SELECT current_database() AS catalog');
-  out.push(ownerNamesSql(catalog));
-  out.push(outliersSql(), keptViewsSql(), baseViewsSql(), DEALS_AS_OF, STAGE_VISITS);
-  return out.join('\n');
+  return { light: out.join('\n'), heavy, key };
 }
 
+/** The tables built from the data are rebuilt only when the as-of date or the outliers choice changes (or the semantics). */
+const built = new WeakMap<Db, { key: string; semantics: Semantics }>();
+
 export async function prepareReportContext(db: Db, period: Period, params: Record<string, unknown>, semantics: Semantics): Promise<void> {
-  await db.run(await reportSetupSql(db, period, params, semantics));
+  const { light, heavy, key } = await setupParts(db, period, params, semantics);
+  await db.run(light);
+  const last = built.get(db);
+  if (last?.key === key && last.semantics === semantics) return;
+  await db.run(await heavy());
+  built.set(db, { key, semantics });
 }

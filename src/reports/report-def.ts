@@ -56,6 +56,8 @@ const Scope = z
   })
   .strict();
 
+const CurrencySpec = z.object({ entity, where: z.string().default('TRUE'), grouped: z.boolean() }).strict();
+
 export const ReportYamlSchema = z
   .object({
     category: z.enum(CATEGORIES),
@@ -82,7 +84,7 @@ export const ReportYamlSchema = z
         /** Share of a currency's total one record (or three) may carry before the report says so. */
         dominance: z.number().min(0).max(1).default(0.5),
         /** grouped: amounts kept apart per currency (a currency column in the key); single: one currency, the rest left out and said so. */
-        currency: z.array(z.object({ entity, where: z.string().default('TRUE'), grouped: z.boolean() }).strict()).default([]),
+        currency: z.union([CurrencySpec, z.array(CurrencySpec)]).transform((x) => (Array.isArray(x) ? x : [x])).default([]),
         /** Whether the findings of the latest `crmq check` are older than the last import of an input (on by default for reports with a scope). */
         findings: z.boolean().optional(),
       })

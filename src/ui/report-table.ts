@@ -1,8 +1,8 @@
-// A report in the terminal: the status and what made it so (the failing checks first), then the rows, numbers
-// right-aligned by column type, fitted to the terminal's width.
+// A report in the terminal: the status and what made it so (the failing checks first) and its notes, then the rows
+// and the Total rows, numbers right-aligned by column type, fitted to the terminal's width.
 import chalk from 'chalk';
 import type { ReportResult } from '../reports/run-report.js';
-import { formatCell, NUMERIC } from '../reports/render/format.js';
+import { NUMERIC, showCell, showTotalCell } from '../reports/render/format.js';
 import { VALIDATION_NAMES, WORDS, type Lang } from '../reports/render/i18n.js';
 import { STATUS_RANK } from '../reports/validation.js';
 import { renderTable } from './table.js';
@@ -17,8 +17,12 @@ export function reportTable(r: ReportResult, lang: Lang, width?: number): string
   ];
   const notValid = r.validations.filter((x) => x.status !== 'valid').sort((a, b) => STATUS_RANK[b.status] - STATUS_RANK[a.status]);
   for (const v of notValid) lines.push(COLOUR[v.status](`  ${w[v.status]}: ${VALIDATION_NAMES[v.name][lang]}: ${v.message[lang]}`));
+  for (const n of r.notes) lines.push(`  ${w.note}: ${n[lang]}`);
   const labels = r.columns.map((c) => c[lang]);
-  const rows = r.rows.map((row) => Object.fromEntries(r.columns.map((c) => [c[lang], formatCell(row[c.name], c.type, lang)])));
+  const rows = [
+    ...r.rows.map((row) => Object.fromEntries(r.columns.map((c) => [c[lang], showCell(r, row, c, lang)]))),
+    ...r.totals.map((t) => Object.fromEntries(r.columns.map((c) => [c[lang], showTotalCell(r, t, c, lang)]))),
+  ];
   const right = r.columns.filter((c) => NUMERIC.has(c.type)).map((c) => c[lang]);
   lines.push(r.rows.length ? renderTable(rows, labels, { right, width }) : w.noRows, '');
   return lines.join('\n');

@@ -1,28 +1,61 @@
 // Charts as SVG: the report's chart spec → Vega-Lite → Vega, rendered headless (no canvas, no network).
+// Money is never drawn across currencies: with more than one currency the chart has a panel per currency, each on its
+// own axis titled with its currency; bars add up (stack, aggregate) only a column that sums.
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { sums } from '../report-def.js';
 import type { ReportResult } from '../run-report.js';
 import type { Lang } from './i18n.js';
 
-export async function chartSvg(r: ReportResult, lang: Lang): Promise<string | undefined> {
+/** The Vega-Lite spec of a report's chart, or undefined when it has none to draw. */
+export function chartSpec(r: ReportResult, lang: Lang): TopLevelSpec | undefined {
   const c = r.chart;
-  if (!c || r.rows.length === 0) return undefined;
+  if (!c || r.rows.length === 0 || r.noData.includes(c.y)) return undefined;
   const col = (n: string) => r.columns.find((x) => x.name === n)!;
   const numeric = (n: string) => ['int', 'money', 'number', 'percent', 'days'].includes(col(n).type);
+  const currency = r.columns.find((x) => x.type === 'currency')?.name;
+  const money = col(c.y).type === 'money' && currency !== undefined;
+  const currencies = money ? [...new Set(r.rows.map((row) => row[currency!] ?? null))] : [];
+  const facet = money && currencies.length > 1 && c.x !== currency;
   const values = r.rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
-  const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: 560, height: 220, background: 'white',
-    title: c.title?.[lang] ?? `${col(c.y)[lang]} — ${col(c.x)[lang]}`,
-    data: { values },
+  const yTitle = money && !facet ? `${col(c.y)[lang]}, ${currencies[0] ?? '?'}` : col(c.y)[lang];
+  const title = c.title?.[lang] ?? `${col(c.y)[lang]} — ${col(c.x)[lang]}`;
+  const aggregate = c.type !== 'line' && sums(col(c.y)) ? { aggregate: 'sum' } : {};
+  const xType = col(c.x).type === 'year' ? 'ordinal' : c.type === 'line' && col(c.x).type === 'date' ? 'temporal' : numeric(c.x) ? 'quantitative' : 'nominal';
+  const layer = {
     mark: c.type === 'line' ? { type: 'line', point: true } : { type: 'bar' },
     encoding: {
-      x: { field: c.x, type: c.type === 'line' && col(c.x).type === 'date' ? 'temporal' : numeric(c.x) ? 'quantitative' : 'nominal', title: col(c.x)[lang], sort: null },
-      y: { field: c.y, type: 'quantitative', title: col(c.y)[lang], ...(c.type === 'line' ? {} : { aggregate: 'sum' }), ...(col(c.y).type === 'percent' ? { axis: { format: '%' } } : {}) },
+      x: { field: c.x, type: xType, title: col(c.x)[lang], sort: null },
+      y: { field: c.y, type: 'quantitative', title: yTitle, ...aggregate, ...(col(c.y).type === 'percent' ? { axis: { format: '%' } } : {}) },
       ...(c.color ? { color: { field: c.color, type: 'nominal', title: col(c.color)[lang] } } : {}),
       ...(c.color && c.type === 'bar' ? { xOffset: { field: c.color } } : {}),
     },
-  } as unknown as TopLevelSpec;
+  };
+  // Bars side by side per currency on one axis would compare roubles with euros: a panel (and axis) per currency.
+  if (money && c.x === currency && currencies.length > 1) {
+    return {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json', background: 'white', title: `${title} (${lang === 'ru' ? 'каждая валюта на своей оси' : 'each currency on its own axis'})`,
+      data: { values },
+      facet: { column: { field: currency, type: 'nominal', title: col(currency!)[lang] } },
+      spec: { width: Math.max(80, Math.floor(520 / currencies.length)), height: 220, ...layer, encoding: { ...layer.encoding, x: { ...layer.encoding.x, axis: null } } },
+      resolve: { scale: { y: 'independent', x: 'independent' } },
+    } as unknown as TopLevelSpec;
+  }
+  if (facet) {
+    return {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json', background: 'white', title: `${title} (${lang === 'ru' ? 'по валютам, каждая на своей оси' : 'per currency, each on its own axis'})`,
+      data: { values },
+      facet: { row: { field: currency, type: 'nominal', title: col(currency!)[lang] } },
+      spec: { width: 560, height: 160, ...layer },
+      resolve: { scale: { y: 'independent' } },
+    } as unknown as TopLevelSpec;
+  }
+  return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 560, height: 220, background: 'white', title, data: { values }, ...layer } as unknown as TopLevelSpec;
+}
+
+export async function chartSvg(r: ReportResult, lang: Lang): Promise<string | undefined> {
+  const spec = chartSpec(r, lang);
+  if (!spec) return undefined;
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();

@@ -1,5 +1,6 @@
-// Display formatting of report cells by column type, for the terminal, markdown and HTML.
-import type { Lang } from './i18n.js';
+// Display formatting of report cells by column type, for the terminal, markdown, HTML and mail.
+import type { Row } from '../../db/database.js';
+import { WORDS, type Lang } from './i18n.js';
 
 export function formatCell(v: unknown, type: string, lang: Lang): string {
   if (v === null || v === undefined) return '';
@@ -15,9 +16,25 @@ export function formatCell(v: unknown, type: string, lang: Lang): string {
       return Number.isFinite(n) ? n.toLocaleString(locale, { maximumFractionDigits: 2 }) : String(v);
     case 'int':
       return Number.isFinite(n) ? n.toLocaleString(locale) : String(v);
+    case 'year':
+      // A year is a label, not a quantity: 2026, never 2,026 or 2 026.
+      return Number.isFinite(n) ? String(Math.trunc(n)) : String(v);
     default:
       return String(v);
   }
 }
 
-export const NUMERIC = new Set(['int', 'money', 'number', 'percent', 'days']);
+/** A cell as shown: "no data" where the column's input has none for the period (never 0 or blank). */
+export function showCell(r: { noData: string[] }, row: Row, col: { name: string; type: string }, lang: Lang): string {
+  if (r.noData.includes(col.name)) return WORDS[lang].noData;
+  return formatCell(row[col.name], col.type, lang);
+}
+
+/** The cells of a Total row: the label in the first column, keys (currency, model) as they are, sums formatted, the rest blank. */
+export function showTotalCell(r: { noData: string[]; columns: { name: string }[] }, total: Row, col: { name: string; type: string }, lang: Lang): string {
+  if (col.name === r.columns[0].name) return total[col.name] === null || total[col.name] === undefined ? WORDS[lang].total : `${WORDS[lang].total}: ${formatCell(total[col.name], col.type, lang)}`;
+  if (r.noData.includes(col.name)) return WORDS[lang].noData;
+  return formatCell(total[col.name], col.type, lang);
+}
+
+export const NUMERIC = new Set(['int', 'money', 'number', 'percent', 'days', 'year']);

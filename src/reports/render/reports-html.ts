@@ -2,7 +2,7 @@
 // report, a table of contents, print-friendly CSS.
 import type { ReportResult } from '../run-report.js';
 import { chartSvg } from './chart.js';
-import { formatCell, NUMERIC } from './format.js';
+import { NUMERIC, showCell, showTotalCell } from './format.js';
 import { VALIDATION_NAMES, WORDS, type Lang } from './i18n.js';
 
 const esc = (s: unknown) => String(s ?? '').replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
@@ -11,7 +11,7 @@ const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;color:#1d232a}
 h1{font-size:1.6rem}h2{margin-top:2.5rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}
 table{border-collapse:collapse;width:100%;margin:.8rem 0}th,td{border-bottom:1px solid #e5e5e5;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f6f7f9}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f6f7f9}tr.total td{font-weight:600;border-top:2px solid #ccc}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .banner{padding:.5rem .8rem;border-radius:4px;margin:.6rem 0}.valid{background:#d9f2d9}.warning{background:#fff2cc}.invalid{background:#f8d7da}
 .caveats{margin:.4rem 0 .8rem 1.2rem}.badge{font-size:.8em;padding:0 .4em;border-radius:3px;margin-left:.4em;white-space:nowrap}nav li{margin:.15rem 0}.formula,.meta{color:#555;font-size:.92em}.chart svg{max-width:100%;height:auto}
 nav ol{columns:2}details summary{cursor:pointer;color:#555}
@@ -23,15 +23,16 @@ export async function reportsHtml(results: ReportResult[], lang: Lang, title: st
   for (const r of results) {
     const svg = await chartSvg(r, lang);
     const caveats = r.validations.filter((v) => v.status !== 'valid');
+    const td = (text: string, c: { type: string }) => `<td class="${NUMERIC.has(c.type) ? 'n' : ''}">${esc(text)}</td>`;
     const table = r.rows.length
       ? `<table><thead><tr>${r.columns.map((c) => `<th class="${NUMERIC.has(c.type) ? 'n' : ''}">${esc(c[lang])}</th>`).join('')}</tr></thead><tbody>${r.rows
-          .map((row) => `<tr>${r.columns.map((c) => `<td class="${NUMERIC.has(c.type) ? 'n' : ''}">${esc(formatCell(row[c.name], c.type, lang))}</td>`).join('')}</tr>`)
-          .join('')}</tbody></table>`
+          .map((row) => `<tr>${r.columns.map((c) => td(showCell(r, row, c, lang), c)).join('')}</tr>`)
+          .join('')}</tbody>${r.totals.length ? `<tfoot>${r.totals.map((t) => `<tr class="total">${r.columns.map((c) => td(showTotalCell(r, t, c, lang), c)).join('')}</tr>`).join('')}</tfoot>` : ''}</table>`
       : `<p>${esc(w.noRows)}</p>`;
     sections.push(`<section id="${esc(r.id)}">
 <h2>${esc(r.title[lang])}</h2>
 <div class="banner ${r.status}" role="status"><strong>${esc(w.status)}: ${esc(w[r.status])}</strong> · ${esc(w.period)}: ${esc(r.period.start)} – ${esc(r.period.end)} (${esc(w.asOf)} ${esc(r.period.asOf)})</div>
-${caveats.length ? `<ul class="caveats">${caveats.map((v) => `<li><strong>${esc(VALIDATION_NAMES[v.name][lang])}</strong>: ${esc(v.message[lang])}</li>`).join('')}</ul>` : ''}
+${caveats.length || r.notes.length ? `<ul class="caveats">${caveats.map((v) => `<li><strong>${esc(VALIDATION_NAMES[v.name][lang])}</strong>: ${esc(v.message[lang])}</li>`).join('')}${r.notes.map((n) => `<li><strong>${esc(w.note)}</strong>: ${esc(n[lang])}</li>`).join('')}</ul>` : ''}
 <p>${esc(r.description[lang])}</p>
 ${svg ? `<div class="chart">${svg}</div>` : ''}
 ${table}

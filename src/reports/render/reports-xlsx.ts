@@ -1,12 +1,13 @@
-// Reports as one XLSX workbook (exceljs): a sheet per report whose first rows carry the status and caveats,
-// typed cells with number, currency and date formats, a frozen header, an autofilter, a totals row whose SUM
-// formulas carry their cached values; then a Validation sheet and a Data quality sheet.
+// Reports as one XLSX workbook (exceljs): a sheet per report whose first rows carry the status, caveats and notes,
+// typed cells with number, currency and date formats, "no data" where an input has none, a frozen header, an
+// autofilter, Total rows (values) that add up only what sums, per currency and `total_by`; then a Validation sheet
+// and a Data quality sheet.
 import ExcelJS from 'exceljs';
 import type { Row } from '../../db/database.js';
 import type { ReportResult } from '../run-report.js';
 import { VALIDATION_NAMES, WORDS, type Lang } from './i18n.js';
 
-const NUMFMT: Record<string, string> = { money: '#,##0.00', percent: '0.0%', int: '#,##0', number: '#,##0.##', days: '0.0', date: 'yyyy-mm-dd' };
+const NUMFMT: Record<string, string> = { money: '#,##0.00', percent: '0.0%', int: '#,##0', number: '#,##0.##', days: '0.0', date: 'yyyy-mm-dd', year: '0' };
 const FILL = { valid: 'FFD9F2D9', warning: 'FFFFF2CC', invalid: 'FFF8D7DA' } as const;
 
 function sheetName(title: string, used: Set<string>): string {
@@ -20,7 +21,7 @@ function sheetName(title: string, used: Set<string>): string {
 function typed(v: unknown, type: string): ExcelJS.CellValue {
   if (v === null || v === undefined) return null;
   if (type === 'date' && typeof v === 'string') return new Date(`${v.slice(0, 10)}T00:00:00Z`);
-  if (['money', 'percent', 'int', 'number', 'days'].includes(type)) return typeof v === 'number' ? v : Number(v);
+  if (['money', 'percent', 'int', 'number', 'days', 'year'].includes(type)) return typeof v === 'number' ? v : Number(v);
   return typeof v === 'object' ? JSON.stringify(v) : (v as string | number | boolean);
 }
 
@@ -37,24 +38,25 @@ export async function reportsXlsx(results: ReportResult[], path: string, lang: L
     status.getCell(1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: FILL[r.status] } };
     status.font = { bold: true };
     for (const v of r.validations.filter((x) => x.status !== 'valid')) ws.addRow([`${VALIDATION_NAMES[v.name][lang]}: ${w[v.status]}`, v.message[lang]]);
+    for (const n of r.notes) ws.addRow([w.note, n[lang]]);
     ws.addRow([]);
     const headerRow = ws.addRow(r.columns.map((c) => c[lang]));
     headerRow.font = { bold: true };
     const first = headerRow.number + 1;
-    for (const row of r.rows) ws.addRow(r.columns.map((c) => typed(row[c.name], c.type)));
+    const cell = (row: Row, c: (typeof r.columns)[number]) => (r.noData.includes(c.name) ? w.noData : typed(row[c.name], c.type));
+    for (const row of r.rows) ws.addRow(r.columns.map((c) => cell(row, c)));
     const last = first + r.rows.length - 1;
     r.columns.forEach((c, i) => {
       const col = ws.getColumn(i + 1);
       if (NUMFMT[c.type]) for (let n = first; n <= last; n++) ws.getCell(n, i + 1).numFmt = NUMFMT[c.type];
       col.width = Math.min(40, Math.max(i === 0 ? 24 : 12, c[lang].length + 2));
     });
-    if (r.rows.length) {
+    // Total rows as plain values: one per currency (and total_by), only the columns that sum; the rest left blank.
+    for (const t of r.totals) {
       const totals = ws.addRow(r.columns.map((c, i) => {
-        if (i === 0) return w.total;
-        if (c.type !== 'money' && c.type !== 'int') return null;
-        const letter = ws.getColumn(i + 1).letter;
-        const result = r.rows.reduce((a, row) => a + Number(row[c.name] ?? 0), 0);
-        return { formula: `SUM(${letter}${first}:${letter}${last})`, result };
+        if (i === 0) return t[c.name] === null || t[c.name] === undefined ? w.total : `${w.total}: ${t[c.name]}`;
+        if (r.noData.includes(c.name)) return w.noData;
+        return typed(t[c.name], c.type);
       }));
       totals.font = { bold: true };
       r.columns.forEach((c, i) => {

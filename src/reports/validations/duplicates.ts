@@ -16,13 +16,16 @@ export async function duplicates(ctx: ValidationContext, entity: string, scope: 
   const s = `(SELECT t.*, ${amount} AS crmq_amount, ${currencyOf(entity)} AS crmq_currency FROM ${relationOf(entity)} t WHERE ${scope.where})`;
   const key = scope.duplicates === 'ids' ? ['source_id'] : base.same;
   const ids = `list(DISTINCT source || '/' || source_id ORDER BY source || '/' || source_id)`;
+  const k = key.join(', ');
   // Rows of one source equal in the key (or twice the same id with different contents: two versions of one record).
+  // Window counts first, so only the few twins are aggregated.
   const twins = await ctx.db.all<Group>(`
+    WITH c AS (SELECT *, count(*) OVER (PARTITION BY source, ${k}, crmq_currency) AS n_same, count(*) OVER (PARTITION BY source, source_id) AS n_id FROM ${s})
     SELECT ${ids} AS ids, count(*) AS copies, any_value(crmq_currency) AS currency, sum(crmq_amount) - max(crmq_amount) AS extra
-    FROM ${s} GROUP BY source, ${key.join(', ')}, crmq_currency HAVING count(*) > 1
+    FROM c WHERE n_same > 1 GROUP BY source, ${k}, crmq_currency
     UNION ALL
     SELECT ${ids}, count(*), any_value(crmq_currency), sum(crmq_amount) - arg_max(crmq_amount, import_id)
-    FROM ${s} GROUP BY source, source_id HAVING count(*) > 1 AND count(DISTINCT (${key.join(', ')})) > 1
+    FROM c WHERE n_id > 1 GROUP BY source, source_id HAVING count(DISTINCT (${k})) > 1
     ORDER BY extra DESC, ids`);
   const across = base.across && scope.duplicates !== 'ids'
     ? await ctx.db.all<Group>(`
