@@ -15,4 +15,4 @@ SELECT f.rule, f.severity, f.entity, f.source, coalesce(o.owner, '(none)') AS ow
 FROM f LEFT JOIN owners o ON o.entity = f.entity AND o.source = f.source AND o.source_id = f.source_id
 LEFT JOIN sizes s ON s.entity = f.entity AND s.source = f.source
 GROUP BY f.rule, f.severity, f.entity, f.source, coalesce(o.owner, '(none)')
-ORDER BY findings DESC, f.rule, f.source
+ORDER BY findings DESC, f.rule, f.source, owner, f.severity, f.entity

@@ -8,6 +8,7 @@ import { ident, lit } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
 import { mapLabel, type Semantics } from '../rules/semantics.js';
 import { baseViewsSql, keptViewsSql, outliersSql } from './base-rows.js';
+import { setSetupKey } from './query-cache.js';
 
 export interface Period {
   start: string;
@@ -95,6 +96,9 @@ SELECT * EXCLUDE (h_stage, h_at, h_value, later, status_at, stage_at) REPLACE (
   CASE WHEN NOT later THEN 'current' WHEN h_value IS NOT NULL OR h_stage IS NOT NULL THEN 'history' ELSE 'close date' END AS as_of_basis
 FROM s;`;
 
+/** The error-level findings of the latest check, which coverage counts, once per report run. */
+const ERROR_FINDINGS = `CREATE OR REPLACE TEMP TABLE crmq_error_findings AS SELECT DISTINCT entity, source, source_id, rule FROM latest_findings WHERE severity = 'error';`;
+
 /**
  * Every visit of a deal to a canonical stage up to the as-of date: stage history of the deals in crmq_deals_as_of
  * (history of a deal that is not there is left out, and coverage says so) mapped through the standard, repeated
@@ -148,17 +152,18 @@ export async function reportSetupSql(db: Db, period: Period, params: Record<stri
  * maps, outliers, deals as of the date, stage visits), which depend only on the as-of date and the outliers choice.
  */
 async function setupParts(db: Db, period: Period, params: Record<string, unknown>, semantics: Semantics) {
+  // Every variable once, defaults first, sorted: reports whose settings are the same get the same setup text (and share answers).
+  const vars: Record<string, unknown> = { currency: null, outliers: 'exclude', ...params };
+  for (const k of Object.keys(params)) if (!/^[a-z_][a-z0-9_]*$/.test(k)) throw new CrmqError(`report parameter "${k}": use lower-case letters, digits and _`);
   const out = [
     `SET VARIABLE period_start = DATE ${lit(period.start)};`,
     `SET VARIABLE period_end = DATE ${lit(period.end)};`,
     `SET VARIABLE as_of = DATE ${lit(period.asOf)};`,
-    "SET VARIABLE outliers = 'exclude';",
-    'SET VARIABLE currency = NULL;',
+    ...Object.keys(vars).sort().map((k) => {
+      const v = vars[k];
+      return `SET VARIABLE ${k} = ${v === null ? 'NULL' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : lit(String(v))};`;
+    }),
   ];
-  for (const [k, v] of Object.entries(params)) {
-    if (!/^[a-z_][a-z0-9_]*$/.test(k)) throw new CrmqError(`report parameter "${k}": use lower-case letters, digits and _`);
-    out.push(`SET VARIABLE ${k} = ${v === null ? 'NULL' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : lit(String(v))};`);
-  }
   if (params.outliers !== undefined && !['include', 'exclude'].includes(String(params.outliers))) throw new CrmqError(`--param outliers: "${String(params.outliers)}" is not include or exclude`);
   out.push(MACROS.trim());
   const key = JSON.stringify([period.asOf, params.outliers === 'include']);
@@ -198,20 +203,22 @@ async function setupParts(db: Db, period: Period, params: Record<string, unknown
     await labelMap('crmq_lead_status', 'lead_status', 'SELECT DISTINCT source, status AS raw FROM leads WHERE status IS NOT NULL ORDER BY 1, 2');
     // Owner names first: the owned tables' views they create are what the as-of, outlier and base views read.
     const [{ catalog }] = await db.all<{ catalog: string }>('SELECT current_database() AS catalog');
-    h.push(ownerNamesSql(catalog), outliersSql(), keptViewsSql(), baseViewsSql(), DEALS_AS_OF, STAGE_VISITS);
+    h.push(ownerNamesSql(catalog), outliersSql(), keptViewsSql(), baseViewsSql(), DEALS_AS_OF, STAGE_VISITS, ERROR_FINDINGS);
     return h.join('\n');
   };
   return { light: out.join('\n'), heavy, key };
 }
 
 /** The tables built from the data are rebuilt only when the as-of date or the outliers choice changes (or the semantics). */
-const built = new WeakMap<Db, { key: string; semantics: Semantics }>();
+const built = new WeakMap<Db, { key: string; semantics: Semantics; n: number }>();
 
 export async function prepareReportContext(db: Db, period: Period, params: Record<string, unknown>, semantics: Semantics): Promise<void> {
   const { light, heavy, key } = await setupParts(db, period, params, semantics);
   await db.run(light);
   const last = built.get(db);
-  if (last?.key === key && last.semantics === semantics) return;
-  await db.run(await heavy());
-  built.set(db, { key, semantics });
+  if (last?.key !== key || last.semantics !== semantics) {
+    await db.run(await heavy());
+    built.set(db, { key, semantics, n: (last?.n ?? 0) + 1 });
+  }
+  setSetupKey(db, `${built.get(db)!.n}\n${light}`);
 }

@@ -53,6 +53,8 @@ const Scope = z
     exclude: z.array(Exclusion).default([]),
     /** How twins are told: same fields within a source (content), only the same id (ids, for catalogues), or collapsed by the report itself. */
     duplicates: z.enum(['content', 'ids', 'collapsed']).default('content'),
+    /** The checks judged on these rows (all by default; the data-quality report, whose figures are the findings, skips coverage). */
+    checks: z.array(z.enum(['coverage', 'duplicates', 'outliers', 'dominance', 'window'])).default(['coverage', 'duplicates', 'outliers', 'dominance', 'window']),
   })
   .strict();
 
@@ -90,6 +92,8 @@ export const ReportYamlSchema = z
       })
       .strict()
       .default({ reconcile: [], fanout: [], parts: [], max_share: 0.1, dominance: 0.5, currency: [] }),
+    /** What this report's validations cannot notice, beyond the limits of each kind of check (docs/reports.md). */
+    blind_spots: z.array(Text).default([]),
     /** Not a check: a statement of how much a figure depends on the attribution model, shown beside the caveats. */
     spread: z.object({ value: z.string(), model: z.string(), group: z.string() }).strict().optional(),
     chart: z

@@ -4,6 +4,7 @@ import type { Db, Row } from '../db/database.js';
 import { CrmqError } from '../errors.js';
 import type { ReportDef } from './report-def.js';
 import type { Period } from './context.js';
+import { cachedDb } from './query-cache.js';
 import { spreadNote } from './spread.js';
 import { totalRows } from './totals.js';
 import { coverage } from './validations/coverage.js';
@@ -58,7 +59,7 @@ export async function runReport(db: Db, def: ReportDef, period: Period, params: 
   } catch (err) {
     throw new CrmqError(`${def.file.replace(/\.ya?ml$/, '.sql')}: report ${def.id} failed in SQL: ${(err as Error).message.split('\n')[0]}`);
   }
-  const ctx: ValidationContext = { db, report: def, rows, period };
+  const ctx: ValidationContext = { db: cachedDb(db), report: def, rows, period, params };
   const v = def.validations;
   const results: ValidationResult[] = [];
   const guard = async (name: string, fn: () => Promise<ValidationResult | undefined> | ValidationResult | undefined) => {
@@ -80,11 +81,8 @@ export async function runReport(db: Db, def: ReportDef, period: Period, params: 
   for (const f of v.fanout) await guard('validations.fanout', () => reconcile(ctx, { ...f, label: `${f.column} (one per base row)` }, 'grain'));
   for (const [entity, scope] of Object.entries(def.scope)) {
     if (missing.some((m) => m.entity === entity && m.why === 'empty')) continue;
-    await guard(`scope.${entity} (coverage)`, () => coverage(ctx, entity, scope));
-    await guard(`scope.${entity} (duplicates)`, () => duplicates(ctx, entity, scope));
-    await guard(`scope.${entity} (outliers)`, () => outliers(ctx, entity, scope));
-    await guard(`scope.${entity} (dominance)`, () => dominance(ctx, entity, scope));
-    await guard(`scope.${entity} (window)`, () => windowCheck(ctx, entity, scope));
+    const checks = { coverage, duplicates, outliers, dominance, window: windowCheck };
+    for (const name of scope.checks) await guard(`scope.${entity} (${name})`, () => checks[name](ctx, entity, scope));
   }
   for (const c of v.currency) await guard('validations.currency', () => currencyCheck(ctx, c));
   if (v.findings ?? Object.keys(def.scope).length > 0) await guard('findings', () => findingsCheck(ctx));

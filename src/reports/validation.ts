@@ -23,6 +23,7 @@ export interface ValidationContext {
   report: ReportDef;
   rows: Row[];
   period: Period;
+  params: Record<string, unknown>;
 }
 
 export const worst = (xs: Status[]): Status => xs.reduce<Status>((a, b) => (STATUS_RANK[b] > STATUS_RANK[a] ? b : a), 'valid');

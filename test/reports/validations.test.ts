@@ -106,6 +106,39 @@ describe('report definitions and flags', () => {
     expect((await cli('report', 'broken', '--reports', bad, '--db', db)).stderr).toMatch(/broken\.yaml: chart: "nope" is not one of the columns/);
   });
 
+  it('every number column says whether it sums; money sums only per currency; a stacked chart only what sums', async () => {
+    const bad = join(dir, 'bad-sums');
+    write(bad, 'nosum.sql', 'SELECT 1 AS x');
+    write(bad, 'nosum.yaml', yaml('', 'owner: { en: Owner, ru: Менеджер, type: text }\n  deals: { en: Deals, ru: Сделки, type: int }'));
+    expect((await cli('report', 'nosum', '--reports', bad, '--db', db)).stderr).toMatch(/nosum\.yaml: columns\.deals: say whether a Total adds it up/);
+    write(bad, 'nosum.yaml', yaml('', 'owner: { en: Owner, ru: Менеджер, type: text }\n  rate: { en: Rate, ru: Доля, type: percent, sum: true }'));
+    expect((await cli('report', 'nosum', '--reports', bad, '--db', db)).stderr).toMatch(/columns\.rate: a percent column never sums/);
+    write(bad, 'nosum.yaml', yaml('', 'owner: { en: Owner, ru: Менеджер, type: text }\n  amount: { en: Amount, ru: Сумма, type: money, sum: true }'));
+    expect((await cli('report', 'nosum', '--reports', bad, '--db', db)).stderr).toMatch(/columns\.amount: money sums only per currency/);
+    write(bad, 'nosum.yaml', yaml('chart: { type: stacked-bar, x: owner, y: avg }', 'owner: { en: Owner, ru: Менеджер, type: text }\n  avg: { en: Average, ru: Среднее, type: number, sum: false }'));
+    expect((await cli('report', 'nosum', '--reports', bad, '--db', db)).stderr).toMatch(/chart: a stacked bar adds up "avg", which does not sum/);
+  });
+
+  it('a year is a label: 2026, never 2,026, and never in a Total', async () => {
+    const custom2 = join(dir, 'years');
+    write(custom2, 'by-year.sql', "SELECT year(created_at) AS year, count(*) AS deals FROM deals WHERE source = 's' GROUP BY 1 ORDER BY 1");
+    write(custom2, 'by-year.yaml', yaml('', 'year: { en: Year, ru: Год, type: year }\n  deals: { en: Deals, ru: Сделки, type: int, sum: true }').replace('key: [owner]', 'key: [year]'));
+    const base = ['--reports', custom2, '--db', db, '--from', '2026-01-01', '--to', '2026-12-31', '--as-of', PERIOD.asOf];
+    const json = JSON.parse((await cli('report', 'by-year', ...base, '--format', 'json')).stdout);
+    expect(json.totals).toEqual([{ year: null, deals: 6 }]);
+    const text = (await cli('report', 'by-year', ...base, '--lang', 'ru')).stdout;
+    expect(text).toMatch(/^2026\s+6$/m);
+    expect(text).toMatch(/^Итого\s+6$/m);
+    const out = join(dir, 'years-xlsx');
+    await cli('report', 'by-year', ...base, '--format', 'xlsx', '--out', out);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(join(out, 'by-year.xlsx'));
+    const ws = wb.worksheets[0];
+    const header = ws.getRows(1, ws.rowCount)!.find((row) => row.getCell(1).value === 'Year')!;
+    expect(ws.getCell(header.number + 1, 1)).toMatchObject({ value: 2026, numFmt: '0' });
+    expect([ws.getCell(header.number + 2, 1).value, ws.getCell(header.number + 2, 2).value]).toEqual(['Total', 6]);
+  });
+
   it('a SQL error in a report names its .sql file', async () => {
     const bad = join(dir, 'bad-sql');
     write(bad, 'oops.sql', 'SELECT nope FROM deals');

@@ -10,32 +10,27 @@ import { currencyOf, nounOf, relationOf } from './scope.js';
 export async function coverage(ctx: ValidationContext, entity: string, scope: InputScope): Promise<ValidationResult> {
   const { db } = ctx;
   const [run] = await db.all<{ runs: number; started: string | null }>(`SELECT count(*) AS runs, strftime(max(started_at), '%Y-%m-%d %H:%M') AS started FROM check_runs`);
-  const flagged = run.runs
-    ? `EXISTS (SELECT 1 FROM latest_findings f WHERE f.severity = 'error' AND f.entity = ${lit(entity)} AND f.source = t.source AND f.source_id = t.source_id)`
-    : 'FALSE';
+  const flagged = run.runs ? `coalesce(t.source || chr(31) || t.source_id IN (SELECT source || chr(31) || source_id FROM crmq_error_findings WHERE entity = ${lit(entity)}), FALSE)` : 'FALSE';
   const data = scope.exclude;
   const cond = (when: string) => `coalesce((${when}), FALSE)`;
   const affected = [flagged, ...data.map((e) => cond(e.when))].join(' OR ');
   const amount = scope.amount ? `abs(coalesce(CAST(${scope.amount} AS DOUBLE), 0))` : '0';
   const where = `(${scope.where})`;
   const rel = `${relationOf(entity)} t WHERE ${where}`;
-  const [r] = await db.all<{ n: number; flagged: number; affected: number }>(
-    `SELECT count(*) AS n, count(*) FILTER (WHERE ${flagged}) AS flagged, count(*) FILTER (WHERE ${affected}) AS affected FROM ${rel}`,
-  );
-  const byCurrency = scope.amount
-    ? await db.all<{ currency: string | null; total: number; affected: number }>(
-        `SELECT ${currencyOf(entity)} AS currency, sum(${amount}) AS total, coalesce(sum(${amount}) FILTER (WHERE ${affected}), 0) AS affected
-         FROM ${rel} GROUP BY 1 ORDER BY 1 NULLS LAST`)
-    : [];
-  const reasons: ((typeof data)[number] & { n: number })[] = [];
-  for (const e of data) {
-    const [x] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${rel} AND ${cond(e.when)}`);
-    reasons.push({ ...e, n: x.n });
-  }
-  const rules = run.runs
+  // One pass: per currency, the rows, the flagged, the affected (each row once), each reason's rows and the amounts.
+  const groups = await db.all<{ currency: string | null; n: number; flagged: number; affected: number; total: number; affected_amount: number } & Record<string, number>>(
+    `SELECT ${currencyOf(entity)} AS currency, count(*) AS n, count(*) FILTER (WHERE ${flagged}) AS flagged, count(*) FILTER (WHERE ${affected}) AS affected,
+       sum(${amount}) AS total, coalesce(sum(${amount}) FILTER (WHERE ${affected}), 0) AS affected_amount
+       ${data.map((e, i) => `, count(*) FILTER (WHERE ${cond(e.when)}) AS reason_${i}`).join('')}
+     FROM ${rel} GROUP BY 1 ORDER BY 1 NULLS LAST`);
+  const add = (k: string) => groups.reduce((a, g) => a + Number(g[k] ?? 0), 0);
+  const r = { n: add('n'), flagged: add('flagged'), affected: add('affected') };
+  const byCurrency = scope.amount ? groups.map((g) => ({ currency: g.currency, total: g.total, affected: g.affected_amount })) : [];
+  const reasons = data.map((e, i) => ({ ...e, n: add(`reason_${i}`) }));
+  const rules = run.runs && r.flagged
     ? await db.all<{ rule: string; n: number }>(
         `SELECT f.rule, count(DISTINCT (s.source, s.source_id)) AS n FROM (SELECT * FROM ${rel}) s
-         JOIN latest_findings f ON f.severity = 'error' AND f.entity = ${lit(entity)} AND f.source = s.source AND f.source_id = s.source_id
+         JOIN crmq_error_findings f ON f.entity = ${lit(entity)} AND f.source = s.source AND f.source_id = s.source_id
          GROUP BY 1 ORDER BY 2 DESC, 1`)
     : [];
 
@@ -45,7 +40,7 @@ export async function coverage(ctx: ValidationContext, entity: string, scope: In
   const noun = nounOf(entity, r.n);
   const figures: ValidationResult['figures'] = {
     rows_in_scope: r.n, rows_with_error_findings: r.flagged, rows_left_out: reasons.reduce((a, x) => a + x.n, 0), rows_affected: r.affected,
-    share_of_rows: share, share_of_amount: shares.length ? Math.max(...shares.map((s) => s.share)) : null,
+    share_of_rows: round6(share), share_of_amount: shares.length ? round6(Math.max(...shares.map((s) => s.share))) : null,
   };
   const en: string[] = [];
   const ru: string[] = [];
@@ -65,3 +60,6 @@ export async function coverage(ctx: ValidationContext, entity: string, scope: In
     : worstShare > ctx.report.validations.max_share ? 'invalid' : 'warning';
   return { name: 'coverage', input: entity, status, figures, message: { en: en.join('; '), ru: ru.join('; ') } };
 }
+
+/** Shares to 6 decimals: parallel sums of doubles differ in the last bits, and outputs must be byte-identical. */
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;

@@ -13,33 +13,38 @@ export async function duplicates(ctx: ValidationContext, entity: string, scope: 
   const base = BASE_TABLES[entity];
   if (!base) return undefined;
   const amount = scope.amount ? `coalesce(CAST(${scope.amount} AS DOUBLE), 0)` : '0';
-  const s = `(SELECT t.*, ${amount} AS crmq_amount, ${currencyOf(entity)} AS crmq_currency FROM ${relationOf(entity)} t WHERE ${scope.where})`;
   const key = scope.duplicates === 'ids' ? ['source_id'] : base.same;
+  const across = base.across && scope.duplicates !== 'ids' ? base.across : undefined;
+  // Only the columns the comparison needs: the scope's rows are many, their twins few.
+  const cols = [...new Set(['source', 'source_id', 'import_id', ...key])].map((c) => `t.${c}`).join(', ');
+  const acrossCols = across ? `, CAST(${across.amount} AS DOUBLE) AS crmq_x, ${across.date} AS crmq_d, ${across.counterpart} AS crmq_who` : '';
+  const s = `(SELECT ${cols}, ${amount} AS crmq_amount, ${currencyOf(entity)} AS crmq_currency${acrossCols} FROM ${relationOf(entity)} t WHERE ${scope.where})`;
   const ids = `list(DISTINCT source || '/' || source_id ORDER BY source || '/' || source_id)`;
   const k = key.join(', ');
-  // Rows of one source equal in the key (or twice the same id with different contents: two versions of one record).
-  // Window counts first, so only the few twins are aggregated.
-  const twins = await ctx.db.all<Group>(`
-    WITH c AS (SELECT *, count(*) OVER (PARTITION BY source, ${k}, crmq_currency) AS n_same, count(*) OVER (PARTITION BY source, source_id) AS n_id FROM ${s})
-    SELECT ${ids} AS ids, count(*) AS copies, any_value(crmq_currency) AS currency, sum(crmq_amount) - max(crmq_amount) AS extra
-    FROM c WHERE n_same > 1 GROUP BY source, ${k}, crmq_currency
+  // One pass: rows of one source equal in the key (or twice the same id with different contents: two versions of one
+  // record), and rows of different sources with the same amount, date and counterpart. Window counts first, so only
+  // the few twins are aggregated.
+  const found = await ctx.db.all<Group & { kind: 'twin' | 'across' }>(`
+    WITH h AS (SELECT *, hash(source, ${k}, crmq_currency) AS crmq_same, hash(source, source_id) AS crmq_id${across ? ', hash(crmq_x, crmq_currency, crmq_d, crmq_who) AS crmq_look' : ''} FROM ${s}),
+    c AS (SELECT *, count(*) OVER (PARTITION BY crmq_same) AS n_same, count(*) OVER (PARTITION BY crmq_id) AS n_id
+      ${across ? ', min(source) OVER (PARTITION BY crmq_look) <> max(source) OVER (PARTITION BY crmq_look) AND crmq_x IS NOT NULL AND crmq_d IS NOT NULL AND crmq_who IS NOT NULL AS two' : ', FALSE AS two'} FROM h)
+    SELECT 'twin' AS kind, ${ids} AS ids, count(*) AS copies, any_value(crmq_currency) AS currency, sum(crmq_amount) - max(crmq_amount) AS extra
+    FROM c WHERE n_same > 1 GROUP BY source, ${k}, crmq_currency HAVING count(*) > 1
     UNION ALL
-    SELECT ${ids}, count(*), any_value(crmq_currency), sum(crmq_amount) - arg_max(crmq_amount, import_id)
+    SELECT 'twin', ${ids}, count(*), any_value(crmq_currency), sum(crmq_amount) - arg_max(crmq_amount, import_id)
     FROM c WHERE n_id > 1 GROUP BY source, source_id HAVING count(DISTINCT (${k})) > 1
-    ORDER BY extra DESC, ids`);
-  const across = base.across && scope.duplicates !== 'ids'
-    ? await ctx.db.all<Group>(`
-        SELECT ${ids} AS ids, count(*) AS copies, currency, sum(amount) - max(amount) AS extra FROM (
-          SELECT source, source_id, crmq_currency AS currency, CAST(${base.across.amount} AS DOUBLE) AS amount, ${base.across.date} AS d, ${base.across.counterpart} AS who FROM ${s})
-        WHERE amount IS NOT NULL AND d IS NOT NULL AND who IS NOT NULL
-        GROUP BY amount, currency, d, who HAVING count(DISTINCT source) > 1 ORDER BY extra DESC, ids`)
-    : [];
-  const totals = await ctx.db.all<{ currency: string | null; amount: number }>(`SELECT crmq_currency AS currency, sum(crmq_amount) AS amount FROM ${s} GROUP BY 1 ORDER BY 1 NULLS LAST`);
+    ${across ? `UNION ALL
+    SELECT 'across', ${ids}, count(*), crmq_currency, sum(crmq_x) - max(crmq_x) FROM c WHERE two
+    GROUP BY crmq_x, crmq_currency, crmq_d, crmq_who HAVING count(DISTINCT source) > 1` : ''}
+    ORDER BY kind, extra DESC, ids`);
+  const twins = found.filter((g) => g.kind === 'twin');
+  const acrossGroups = found.filter((g) => g.kind === 'across');
   const extra = twins.reduce((a, g) => a + g.copies - 1, 0);
-  const figures: ValidationResult['figures'] = { duplicate_rows: extra, duplicate_groups: twins.length, cross_source_groups: across.length };
-  if (!twins.length && !across.length) {
+  const figures: ValidationResult['figures'] = { duplicate_rows: extra, duplicate_groups: twins.length, cross_source_groups: acrossGroups.length };
+  if (!twins.length && !acrossGroups.length) {
     return { name: 'duplicates', input: entity, status: 'valid', figures, message: { en: `no ${base.noun.one} appears twice`, ru: `нет повторов (${base.noun.ru})` } };
   }
+  const totals = await ctx.db.all<{ currency: string | null; amount: number }>(`SELECT crmq_currency AS currency, sum(crmq_amount) AS amount FROM ${s} GROUP BY 1 ORDER BY 1 NULLS LAST`);
   const weight = (groups: Group[], lang: 'en' | 'ru') => {
     if (!scope.amount) return '';
     const by = new Map<string | null, number>();
@@ -65,12 +70,12 @@ export async function duplicates(ctx: ValidationContext, entity: string, scope: 
     en.push(`${fmt(extra)} ${nounOf(entity, extra)}${likely} loaded twice within a source${how}: ${list(twins)}${how ? '' : weight(twins, 'en')}`);
     ru.push(`${fmtRu(extra)} повторов (${base.noun.ru})${likelyRu} в одном источнике${howRu}: ${list(twins)}${howRu ? '' : weight(twins, 'ru')}`);
   }
-  if (across.length) {
-    en.push(`${fmt(across.length)} possibly the same ${base.noun.one} in two sources (same amount, date and counterpart, e.g. after a CRM migration): ${list(across)}${weight(across, 'en')}`);
-    ru.push(`${fmtRu(across.length)} возможно одних и тех же (${base.noun.ru}) в двух источниках (та же сумма, дата и контрагент, например после переезда CRM): ${list(across)}${weight(across, 'ru')}`);
+  if (acrossGroups.length) {
+    en.push(`${fmt(acrossGroups.length)} possibly the same ${base.noun.one} in two sources (same amount, date and counterpart, e.g. after a CRM migration): ${list(acrossGroups)}${weight(acrossGroups, 'en')}`);
+    ru.push(`${fmtRu(acrossGroups.length)} возможно одних и тех же (${base.noun.ru}) в двух источниках (та же сумма, дата и контрагент, например после переезда CRM): ${list(acrossGroups)}${weight(acrossGroups, 'ru')}`);
   }
   // Twins are certain when they share an id or the table's fields prove it; otherwise likely (two equal lines may be two lines).
   const certain = twins.some((g) => g.ids.length < g.copies) || (base.conclusive && scope.duplicates === 'content');
-  const status = !twins.length || scope.duplicates === 'collapsed' ? (across.length ? 'warning' : 'valid') : certain ? 'invalid' : 'warning';
+  const status = !twins.length || scope.duplicates === 'collapsed' ? (acrossGroups.length ? 'warning' : 'valid') : certain ? 'invalid' : 'warning';
   return { name: 'duplicates', input: entity, status, figures, message: { en: en.join('; '), ru: ru.join('; ') } };
 }

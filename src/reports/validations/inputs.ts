@@ -7,10 +7,12 @@ export interface MissingInput { entity: string; why: 'empty' | 'period' }
 
 export async function missingInputs(ctx: ValidationContext): Promise<MissingInput[]> {
   const out: MissingInput[] = [];
-  for (const entity of ctx.report.inputs) {
+  const counts = await ctx.db.all<{ entity: string; n: number; dated: number }>(ctx.report.inputs.map((entity) => {
     const field = ctx.report.scope[entity]?.period;
-    const [r] = await ctx.db.all<{ n: number; dated: number }>(
-      `SELECT count(*) AS n, ${field ? `count(*) FILTER (WHERE in_period(${field}))` : 'count(*)'} AS dated FROM ${relationOf(entity)} t`);
+    return `SELECT '${entity}' AS entity, count(*) AS n, ${field ? `count(*) FILTER (WHERE in_period(${field}))` : 'count(*)'} AS dated FROM ${relationOf(entity)} t`;
+  }).join(' UNION ALL '));
+  for (const entity of ctx.report.inputs) {
+    const r = counts.find((c) => c.entity === entity)!;
     if (!r.n) out.push({ entity, why: 'empty' });
     else if (!r.dated) out.push({ entity, why: 'period' });
   }

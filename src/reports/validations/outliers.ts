@@ -10,17 +10,17 @@ import { lit } from '../../db/sql.js';
 
 export async function outliers(ctx: ValidationContext, entity: string, scope: InputScope): Promise<ValidationResult | undefined> {
   if (!scope.amount) return undefined;
-  const [{ include }] = await ctx.db.all<{ include: boolean }>(`SELECT getvariable('outliers') = 'include' AS include`);
+  const include = ctx.params.outliers === 'include';
   const rows = await ctx.db.all<{ id: string; currency: string | null; amount: number; median: number; ratio: number }>(`
     SELECT s.source || '/' || s.source_id AS id, o.currency, o.amount, o.median, o.ratio FROM (SELECT * FROM ${relationOf(entity)} t WHERE ${scope.where}) s
     JOIN crmq_outliers o ON o.entity = ${lit(entity)} AND o.source = s.source AND o.source_id = s.source_id ORDER BY abs(o.amount) DESC, id`);
-  const totals = await ctx.db.all<{ currency: string | null; amount: number }>(
-    `SELECT ${currencyOf(entity)} AS currency, coalesce(sum(CAST(${scope.amount} AS DOUBLE)), 0) AS amount FROM ${relationOf(entity)} t WHERE ${scope.where} GROUP BY 1 ORDER BY 1 NULLS LAST`);
   const figures: ValidationResult['figures'] = { outliers: rows.length, included: include ? 1 : 0 };
   if (!rows.length) return { name: 'outliers', input: entity, status: 'valid', figures, message: { en: `no ${nounOf(entity, 1)} amount is ${fmt(OUTLIER_RATIO)}× its currency's median or more`, ru: `нет сумм (${entity}) в ${fmtRu(OUTLIER_RATIO)} раз больше медианы своей валюты` } };
   const list = rows.slice(0, 3).map((r) => `${r.id} ${money([r], 'en')} (${fmt(Math.round(r.ratio))}× the median ${fmt(r.median)})`).join(', ') + (rows.length > 3 ? ', …' : '');
   const listRu = rows.slice(0, 3).map((r) => `${r.id} ${money([r], 'ru')} (в ${fmtRu(Math.round(r.ratio))} раз больше медианы ${fmtRu(r.median)})`).join(', ') + (rows.length > 3 ? ', …' : '');
   // The scope's totals as the report has them; the other figure adds (or takes away) the outliers.
+  const totals = await ctx.db.all<{ currency: string | null; amount: number }>(
+    `SELECT ${currencyOf(entity)} AS currency, coalesce(sum(CAST(${scope.amount} AS DOUBLE)), 0) AS amount FROM ${relationOf(entity)} t WHERE ${scope.where} GROUP BY 1 ORDER BY 1 NULLS LAST`);
   const by = new Map<string | null, number>();
   for (const r of rows) by.set(r.currency, (by.get(r.currency) ?? 0) + r.amount);
   const other = [...by].map(([currency, v]) => ({ currency, amount: (totals.find((t) => t.currency === currency)?.amount ?? 0) + (include ? -v : v) }));

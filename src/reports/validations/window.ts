@@ -1,6 +1,7 @@
 // window: the period is fully covered by the imported data of one input, for each date field the report counts by:
 // no source dense enough to have data every month (or day) is missing one, and no source's data stops before the
-// period ends.
+// period ends. A source is judged when a typical month (day) with data has at least 5 rows: a gap in it then means
+// missing data, not a quiet month.
 import type { InputScope } from '../report-def.js';
 import type { ValidationContext, ValidationResult } from '../validation.js';
 import { relationOf } from './scope.js';
@@ -8,25 +9,28 @@ import { relationOf } from './scope.js';
 export async function windowCheck(ctx: ValidationContext, entity: string, scope: InputScope): Promise<ValidationResult | undefined> {
   if (!scope.dates.length) return undefined;
   const grain = scope.grain;
+  const label = (d: InputScope['dates'][number]) => (typeof d === 'string' ? d : `${d.field} where ${d.where}`);
   const gaps: { source: string; field: string; missing: string }[] = [];
   const short: { source: string; field: string; last: string }[] = [];
   for (const d of scope.dates) {
     const f = typeof d === 'string' ? d : d.field;
     const rel = `(SELECT * FROM ${relationOf(entity)} t WHERE ${f} IS NOT NULL${typeof d === 'string' ? '' : ` AND (${d.where})`})`;
-    gaps.push(...(await ctx.db.all<{ source: string; missing: string }>(`
-      WITH bounds AS (SELECT source, min(${f})::DATE AS first, max(${f})::DATE AS last, count(*) AS n FROM ${rel} GROUP BY source),
-      -- Only sources dense enough that an empty ${grain} is improbable (at least 5 rows per ${grain} on average, P(0) < 1%).
-      dense AS (SELECT * FROM bounds WHERE n / greatest(1, date_diff('${grain}', first, last) + 1) >= 5),
+    // One query: the periods each dense source is missing, and the sources whose data stops short of the period's end.
+    const found = await ctx.db.all<{ kind: 'gap' | 'short'; source: string; at: string }>(`
+      WITH seen AS (SELECT source, date_trunc('${grain}', ${f})::DATE AS period, count(*) AS n FROM ${rel} GROUP BY ALL),
+      bounds AS (SELECT source, min(period) AS first, max(period) AS last, median(n) AS typical FROM seen GROUP BY source),
+      -- Only sources dense enough that an empty ${grain} is improbable: a typical ${grain} with data has at least 5 rows (P(0) < 1%).
       periods AS (
-        SELECT b.source, p::DATE AS period FROM dense b,
+        SELECT b.source, p::DATE AS period FROM bounds b,
           generate_series(date_trunc('${grain}', getvariable('period_start')), date_trunc('${grain}', getvariable('period_end')), INTERVAL 1 ${grain}) t(p)
-        WHERE p::DATE BETWEEN date_trunc('${grain}', b.first) AND b.last),
-      seen AS (SELECT DISTINCT source, date_trunc('${grain}', ${f})::DATE AS period FROM ${rel})
-      SELECT p.source, strftime(p.period, '${grain === 'month' ? '%Y-%m' : '%Y-%m-%d'}') AS missing FROM periods p ANTI JOIN seen s USING (source, period) ORDER BY 1, 2`)).map((g) => ({ ...g, field: f })));
-    short.push(...(await ctx.db.all<{ source: string; last: string }>(`
-      SELECT source, strftime(max(${f}), '%Y-%m-%d') AS last FROM ${rel} GROUP BY source
+        WHERE b.typical >= 5 AND p::DATE BETWEEN b.first AND b.last)
+      SELECT 'gap' AS kind, p.source, strftime(p.period, '${grain === 'month' ? '%Y-%m' : '%Y-%m-%d'}') AS at FROM periods p ANTI JOIN seen s USING (source, period)
+      UNION ALL
+      SELECT 'short', source, strftime(max(${f}), '%Y-%m-%d') FROM ${rel} GROUP BY source
       HAVING max(${f})::DATE < least(getvariable('period_end'), getvariable('as_of')) - INTERVAL ${grain === 'month' ? 7 : 1} DAY AND max(${f})::DATE >= getvariable('period_start') - INTERVAL 62 DAY
-      ORDER BY 1`)).map((s) => ({ ...s, field: f })));
+      ORDER BY 1, 2, 3`);
+    gaps.push(...found.filter((x) => x.kind === 'gap').map((g) => ({ source: g.source, missing: g.at, field: label(d) })));
+    short.push(...found.filter((x) => x.kind === 'short').map((g) => ({ source: g.source, last: g.at, field: label(d) })));
   }
   const figures = { missing_periods: gaps.length, sources_ending_early: short.length };
   const fields = scope.dates.length > 1;
