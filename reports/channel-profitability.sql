@@ -31,7 +31,7 @@ weights AS (
   UNION ALL SELECT source, deal_id, amount, channel, 'W-shaped 30/30/30/10',
     CASE WHEN others = 0 THEN key_w / key_total
          WHEN key_w > 0 THEN key_w / key_total * 0.9 ELSE 0.1 / others END FROM w),
-rev AS (SELECT model, channel, round(sum(amount * wt), 2) AS revenue, round(sum(wt), 4) AS customers FROM weights GROUP BY ALL),
+rev AS (SELECT model, channel, round(sum(amount * wt), 6) AS revenue, round(sum(wt), 6) AS customers FROM weights GROUP BY ALL),  -- rounded past the cent: parallel sums of doubles differ in the last bits
 spend AS (SELECT coalesce(m.value, a.channel, '(none)') AS channel, sum(a.amount) AS spend FROM crmq_ad_spend a
           LEFT JOIN crmq_channel_map m ON m.source = a.source AND m.raw = a.channel
           WHERE in_period(a.date) AND a.currency = report_currency() GROUP BY ALL),

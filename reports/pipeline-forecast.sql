@@ -7,6 +7,6 @@ WITH open AS (
   WHERE d.status = 'open')
 SELECT coalesce(strftime(due, '%Y-%m'), '(no date)') AS close_month,
   coalesce(forecast_category, CASE WHEN p >= 80 THEN 'commit' WHEN p >= 40 THEN 'best case' WHEN p IS NOT NULL THEN 'pipeline' END, '(unknown stage)') AS forecast_category,
-  currency, count(*) AS deals, coalesce(sum(amount), 0) AS amount, coalesce(sum(amount * p / 100), 0) AS weighted,
+  currency, count(*) AS deals, coalesce(sum(amount), 0) AS amount, coalesce(round(sum(amount * p / 100), 2), 0) AS weighted,
   count(*) FILTER (WHERE CAST(due AS DATE) < getvariable('as_of')) AS pushed_or_overdue
 FROM open GROUP BY ALL ORDER BY close_month, forecast_category, currency

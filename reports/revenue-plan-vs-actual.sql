@@ -7,7 +7,8 @@ WITH d AS (
   WHERE d.currency IS NOT NULL)
 SELECT currency,
   count(*) FILTER (WHERE in_period(coalesce(expected_close_at, closed_at))) AS deals_due,
-  coalesce(sum(amount * p / 100) FILTER (WHERE in_period(coalesce(expected_close_at, closed_at))), 0) AS expected,
+  -- amount × probability is a double: rounded to the cent, so the same data gives the same figures (parallel sums differ in the last bits)
+  coalesce(round(sum(amount * p / 100) FILTER (WHERE in_period(coalesce(expected_close_at, closed_at))), 2), 0) AS expected,
   coalesce(sum(amount) FILTER (WHERE status = 'won' AND in_period(closed_at)), 0) AS actual,
   actual - expected AS difference,
   actual / nullif(expected, 0) AS attainment

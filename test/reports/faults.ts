@@ -42,6 +42,8 @@ export const FAULTS: Fault[] = [
   ...(Object.keys(DATE) as EntityName[]).map((t): Fault => ({ id: `missing month ${t}`, table: t, sql: [`DELETE FROM ${t} WHERE strftime(${DATE[t]}, '%Y-%m') = '2026-09'`], caughtBy: ['window'] })),
   // A typo with six extra zeros.
   ...(Object.keys(AMOUNT) as EntityName[]).map((t): Fault => ({ id: `amount ×10^6 ${t}`, table: t, sql: [`UPDATE ${t} SET ${AMOUNT[t]} = ${AMOUNT[t]} * 1000000 WHERE ${row(t)}`], caughtBy: ['outliers'] })),
+  // Two extra zeros: below the outlier ratio, so the amount stays in, and one invoice now carries most of the total.
+  { id: 'amount ×100 invoices', table: 'invoices', sql: [`UPDATE invoices SET amount = amount * 100 WHERE ${row('invoices')}`], caughtBy: ['dominance'] },
   { id: 'closed before created deals', table: 'deals', sql: [`UPDATE deals SET created_at = closed_at + INTERVAL 2 DAY WHERE ${row('deals')}`], caughtBy: ['coverage'] },
   {
     id: 'orphan deal_stage_history', table: 'deal_stage_history', caughtBy: ['coverage'],
@@ -52,11 +54,11 @@ export const FAULTS: Fault[] = [
   ...TABLES.map((t): Fault => ({ id: `missing input ${t}`, table: t, sql: [`DELETE FROM ${t}`], caughtBy: ['inputs'] })),
 ];
 
-/** Every table imported again after the latest check: its findings may no longer describe the rows. */
+/** Leads imported again after the latest check: its findings may no longer describe them (the same check guards every input). */
 export const STALE: Fault = {
-  id: 'stale findings', table: 'deals', caughtBy: ['findings'], recheck: false,
-  sql: TABLES.map((t, i) => `INSERT INTO imports (import_id, source, entity, file, sha256, preset, rows_read, rows_loaded, rows_rejected, started_at, finished_at)
-    SELECT ${1000 + i}, 'crm', '${t}', '${t}.csv', 'sha', 'canonical', 1, 1, 0, max(started_at) + INTERVAL 1 MINUTE, max(started_at) + INTERVAL 1 MINUTE FROM check_runs`),
+  id: 'stale findings leads', table: 'leads', caughtBy: ['findings'], recheck: false,
+  sql: [`INSERT INTO imports (import_id, source, entity, file, sha256, preset, rows_read, rows_loaded, rows_rejected, started_at, finished_at)
+    SELECT 1000, 'crm', 'leads', 'leads.csv', 'sha', 'canonical', 1, 1, 0, max(started_at) + INTERVAL 1 MINUTE, max(started_at) + INTERVAL 1 MINUTE FROM check_runs`],
 };
 
 export const FAULT_TABLES = TABLES;

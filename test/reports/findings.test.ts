@@ -16,6 +16,7 @@ import { cli, query, tmp, write } from '../helpers.js';
 
 const dir = tmp();
 const demo = join(dir, 'demo.duckdb');
+const defs = loadReports([SHIPPED_REPORTS]);
 const YEAR = ['--from', '2026-01-01', '--to', '2026-10-31', '--as-of', '2026-11-20'];
 const OCTOBER = ['--as-of', '2026-11-20']; // the default period: October 2026
 
@@ -25,7 +26,7 @@ interface Json { id: string; status: string; rows: Row[]; totals: Row[]; no_data
 beforeAll(async () => {
   const r = await cli('demo', '--out', dir, '--db', demo);
   expect(r.code, r.stderr).toBe(0);
-});
+}, 300_000);
 
 /** A copy of the demo database with the audit's one change applied. */
 async function variant(name: string, ...sql: string[]): Promise<string> {
@@ -255,8 +256,9 @@ describe('small ones', () => {
     // Before: lost-revenue stacked 2,245,002.61 RUB and 201,000 EUR in one bar.
     for (const id of ['lost-revenue', 'pipeline-forecast', 'revenue-plan-vs-actual', 'receivables-aging', 'new-deals-by-budget', 'sales-velocity']) {
       const r = await report(demo, id, ...YEAR);
-      const spec = chartSpec({ ...(r as unknown as ReportResult), noData: r.no_data }, 'en') as unknown as { facet?: Record<string, { field: string }>; resolve?: { scale: { y: string } } };
-      const y = r.columns.find((c) => c.name === r.chart!.y)!;
+      const spec = chartSpec({ ...(r as unknown as ReportResult), noData: r.no_data, chart: defs.find((d) => d.id === id)!.chart }, 'en') as unknown as { facet?: Record<string, { field: string }>; resolve?: { scale: { y: string } } };
+      const chart = defs.find((d) => d.id === id)!.chart!;
+      const y = r.columns.find((c) => c.name === chart.y)!;
       const currencies = new Set(r.rows.map((x) => x.currency));
       if (y.type === 'money' && currencies.size > 1) {
         expect(Object.values(spec.facet ?? {})[0]?.field, id).toBe('currency');
@@ -272,7 +274,6 @@ describe('the demo\'s outputs add up only what adds up', () => {
     // stage orders, income + expense + margin; Funnel "Moved back" read back as NaN.
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(dir, 'reports.xlsx'));
-    const defs = loadReports([SHIPPED_REPORTS]);
     const totalsOf: Record<string, Row[]> = {};
     defs.forEach((def, i) => {
       const ws = wb.worksheets[i];
@@ -296,7 +297,7 @@ describe('the demo\'s outputs add up only what adds up', () => {
         });
       }
     });
-    expect(totalsOf['revenue-plan-vs-actual'].map((t) => t.currency)).toEqual(['EUR', 'RUB']);
+    expect(totalsOf['revenue-plan-vs-actual'].map((t) => t.currency)).toEqual(['Total: EUR', 'Total: RUB']); // the currency is its first column
     const spend = await one<{ spend: number }>(demo, `SELECT sum(amount) AS spend FROM ad_spend WHERE currency = 'RUB' AND date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'`);
     expect(spend.spend).toBe(2_621_368);
     expect(totalsOf['channel-profitability'].map((t) => t.spend)).toEqual(Array(6).fill(spend.spend));
@@ -315,7 +316,8 @@ describe('the demo\'s outputs add up only what adds up', () => {
     const run = await reportCommand({ db: demo, ids: ['manager-ranking'], from: '2026-01-01', to: '2026-10-31', asOf: '2026-11-20', lang: 'ru' });
     const mail = await composeReportMail({ from: 'a@example.ru', to: ['b@example.ru'], subject: 's', lang: 'ru', reports: run.results, attachments: [] });
     const total = String(mail.text).split('\n').find((l) => l.includes('Итого (RUB)'))!;
-    expect(total).toMatch(/Лиды \d+; Новые сделки \d+; Выиграно \d+; Сумма выигранных [\d  ]+,\d\d$/);
+    const n = '\\d[\\d\\s\\u00a0\\u202f]*';
+    expect(total).toMatch(new RegExp(`Лиды ${n}; Новые сделки ${n}; Выиграно ${n}; Сумма выигранных ${n},\\d\\d$`));
     expect(total).not.toMatch(/Средний чек|Доля выигранных/);
   });
 });

@@ -80,12 +80,31 @@ describe('strategic', () => {
       { currency: 'EUR', deals_due: 1, expected: 200, actual: 200, difference: 0 },
       { currency: 'RUB', deals_due: 4, expected: 5200, actual: 4000, difference: -1200 },
     ]);
+    // One Total row per currency, of the money and counts only: never EUR + RUB, never an attainment summed.
+    expect(r.totals).toEqual([
+      { currency: 'EUR', deals_due: 1, expected: 200, actual: 200, difference: 0, attainment: null },
+      { currency: 'RUB', deals_due: 4, expected: 5200, actual: 4000, difference: -1200, attainment: null },
+    ]);
   });
 
   it('lost-revenue: by loss reason and the stage where the deal was lost', async () => {
     // d2 lost for "цена"; its last stage before the loss was new (it moved back there on 10-08).
     const r = await report('lost-revenue');
     expect(pick(r.rows, ['lost_reason', 'lost_at_stage', 'currency', 'deals', 'amount'])).toEqual([{ lost_reason: 'цена', lost_at_stage: 'new', currency: 'RUB', deals: 1, amount: 500 }]);
+  });
+
+  it('pipeline-forecast as of an earlier date: deals open then, in the stage their history had then', async () => {
+    // As of 10-10: d1 (won 10-12) was in В работе since 10-05 → negotiation 60%: 1000 → 600; d2 (lost 10-20) back in
+    // Новая since 10-08 → new 10%: 500 → 50; d3 (won 10-25) entered В работе on 10-10 → 60%: 3000 → 1800; d4 negotiation,
+    // due 10-30: 2000 → 1200; d5 new, due 12-15: 100000 → 10000. d6 was won on 10-08: not open. Closed later = no close date.
+    const r = await report('pipeline-forecast', '--as-of', '2026-10-10');
+    expect(pick(r.rows, ['close_month', 'forecast_category', 'currency', 'deals', 'amount', 'weighted'])).toEqual([
+      { close_month: '(no date)', forecast_category: 'best case', currency: 'RUB', deals: 2, amount: 4000, weighted: 2400 },
+      { close_month: '(no date)', forecast_category: 'pipeline', currency: 'RUB', deals: 1, amount: 500, weighted: 50 },
+      { close_month: '2026-10', forecast_category: 'best case', currency: 'RUB', deals: 1, amount: 2000, weighted: 1200 },
+      { close_month: '2026-12', forecast_category: 'pipeline', currency: 'RUB', deals: 1, amount: 100000, weighted: 10000 },
+    ]);
+    expect(r.totals).toEqual([{ close_month: null, forecast_category: null, currency: 'RUB', deals: 5, amount: 106500, weighted: 13650, pushed_or_overdue: 0 }]);
   });
 
   it('pipeline-forecast: weighted open pipeline, pushed close dates flagged', async () => {

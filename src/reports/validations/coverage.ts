@@ -5,31 +5,20 @@
 import { lit } from '../../db/sql.js';
 import type { InputScope } from '../report-def.js';
 import { fmt, fmtRu, pct, pctRu, type ValidationContext, type ValidationResult } from '../validation.js';
-import { currencyOf, nounOf, relationOf } from './scope.js';
+import { nounOf, relationOf } from './scope.js';
+import { scopeSummary, type ScopeSummary } from './scope-summary.js';
 
 export async function coverage(ctx: ValidationContext, entity: string, scope: InputScope): Promise<ValidationResult> {
   const { db } = ctx;
-  const [run] = await db.all<{ runs: number; started: string | null }>(`SELECT count(*) AS runs, strftime(max(started_at), '%Y-%m-%d %H:%M') AS started FROM check_runs`);
-  const flagged = run.runs ? `coalesce(t.source || chr(31) || t.source_id IN (SELECT source || chr(31) || source_id FROM crmq_error_findings WHERE entity = ${lit(entity)}), FALSE)` : 'FALSE';
-  const data = scope.exclude;
-  const cond = (when: string) => `coalesce((${when}), FALSE)`;
-  const affected = [flagged, ...data.map((e) => cond(e.when))].join(' OR ');
-  const amount = scope.amount ? `abs(coalesce(CAST(${scope.amount} AS DOUBLE), 0))` : '0';
-  const where = `(${scope.where})`;
-  const rel = `${relationOf(entity)} t WHERE ${where}`;
-  // One pass: per currency, the rows, the flagged, the affected (each row once), each reason's rows and the amounts.
-  const groups = await db.all<{ currency: string | null; n: number; flagged: number; affected: number; total: number; affected_amount: number } & Record<string, number>>(
-    `SELECT ${currencyOf(entity)} AS currency, count(*) AS n, count(*) FILTER (WHERE ${flagged}) AS flagged, count(*) FILTER (WHERE ${affected}) AS affected,
-       sum(${amount}) AS total, coalesce(sum(${amount}) FILTER (WHERE ${affected}), 0) AS affected_amount
-       ${data.map((e, i) => `, count(*) FILTER (WHERE ${cond(e.when)}) AS reason_${i}`).join('')}
-     FROM ${rel} GROUP BY 1 ORDER BY 1 NULLS LAST`);
-  const add = (k: string) => groups.reduce((a, g) => a + Number(g[k] ?? 0), 0);
+  const [run] = await db.all<{ runs: number }>('SELECT count(*) AS runs FROM check_runs');
+  const groups = await scopeSummary(ctx, entity, scope);
+  const add = (k: keyof ScopeSummary) => groups.reduce((a, g) => a + Number(g[k] ?? 0), 0);
   const r = { n: add('n'), flagged: add('flagged'), affected: add('affected') };
   const byCurrency = scope.amount ? groups.map((g) => ({ currency: g.currency, total: g.total, affected: g.affected_amount })) : [];
-  const reasons = data.map((e, i) => ({ ...e, n: add(`reason_${i}`) }));
+  const reasons = scope.exclude.map((e, i) => ({ ...e, n: add(`reason_${i}`) }));
   const rules = run.runs && r.flagged
     ? await db.all<{ rule: string; n: number }>(
-        `SELECT f.rule, count(DISTINCT (s.source, s.source_id)) AS n FROM (SELECT * FROM ${rel}) s
+        `SELECT f.rule, count(DISTINCT (s.source, s.source_id)) AS n FROM (SELECT * FROM ${relationOf(entity)} t WHERE ${scope.where}) s
          JOIN crmq_error_findings f ON f.entity = ${lit(entity)} AND f.source = s.source AND f.source_id = s.source_id
          GROUP BY 1 ORDER BY 2 DESC, 1`)
     : [];

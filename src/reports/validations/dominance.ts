@@ -2,7 +2,8 @@
 // reads: the total then describes that record more than the business. Says which, and the total without it.
 import type { InputScope } from '../report-def.js';
 import { fmt, fmtRu, money, pct, pctRu, type ValidationContext, type ValidationResult } from '../validation.js';
-import { currencyOf, nounOf, relationOf } from './scope.js';
+import { nounOf } from './scope.js';
+import { scopeSummary } from './scope-summary.js';
 
 /** Below this many records a large share is ordinary (two deals: one carries half). */
 export const DOMINANCE_MIN_ROWS = 10;
@@ -11,15 +12,12 @@ const TOP3_MIN_ROWS = 20;
 export async function dominance(ctx: ValidationContext, entity: string, scope: InputScope): Promise<ValidationResult | undefined> {
   if (!scope.amount) return undefined;
   const share = ctx.report.validations.dominance;
-  const rows = await ctx.db.all<{ currency: string | null; n: number; total: number; top_ids: string[]; top1: number; top3: number; x1: number }>(`
-    WITH s AS (SELECT t.source || '/' || t.source_id AS id, ${currencyOf(entity)} AS currency, CAST(${scope.amount} AS DOUBLE) AS x FROM ${relationOf(entity)} t WHERE (${scope.where}) AND (${scope.amount}) IS NOT NULL),
-    r AS (SELECT *, row_number() OVER (PARTITION BY currency ORDER BY abs(x) DESC, id) AS rk, sum(abs(x)) OVER (PARTITION BY currency) AS total, count(*) OVER (PARTITION BY currency) AS n FROM s)
-    SELECT currency, n, total, list(id ORDER BY rk) FILTER (WHERE rk <= 3) AS top_ids, sum(abs(x)) FILTER (WHERE rk = 1) AS top1,
-      sum(abs(x)) FILTER (WHERE rk <= 3) AS top3, sum(x) FILTER (WHERE rk = 1) AS x1, sum(x) AS signed
-    FROM r GROUP BY currency, n, total ORDER BY currency NULLS LAST`);
+  const rows = (await scopeSummary(ctx, entity, scope)).filter((g) => g.n_amount).map((g) => ({
+    currency: g.currency, n: g.n_amount, total: g.total, top_ids: g.top_ids ?? [], top1: g.top?.[0] ?? 0, top3: (g.top ?? []).reduce((a, b) => a + b, 0),
+  }));
   const top3Share = Math.min(0.95, share + 0.3);
   const hits = rows.filter((r) => r.total > 0 && r.n >= DOMINANCE_MIN_ROWS && (r.top1 / r.total > share || (r.n >= TOP3_MIN_ROWS && r.top3 / r.total > top3Share)));
-  const figures: ValidationResult['figures'] = { currencies_dominated: hits.length, largest_share: rows.length ? Math.max(...rows.map((r) => (r.total ? r.top1 / r.total : 0))) : null };
+  const figures: ValidationResult['figures'] = { currencies_dominated: hits.length, largest_share: rows.length ? Math.round(Math.max(...rows.map((r) => (r.total ? r.top1 / r.total : 0))) * 1e6) / 1e6 : null };
   if (!hits.length) {
     return { name: 'dominance', input: entity, status: 'valid', figures, message: { en: `no ${nounOf(entity, 1)} carries more than ${pct(share)} of its currency's total`, ru: `ни одна строка (${entity}) не несёт больше ${pctRu(share)} итога своей валюты` } };
   }
