@@ -35,5 +35,6 @@ export function totalRows(r: TotalsInput): Row[] {
       t[c.name] = Math.round(((t[c.name] as number | null) ?? 0) * 100 + Number(v) * 100) / 100;
     }
   }
-  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
+  // In the order the rows first show each currency (model, direction): the rows' order is deterministic, so is this.
+  return [...groups.values()];
 }

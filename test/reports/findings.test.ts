@@ -299,7 +299,7 @@ describe('the demo\'s outputs add up only what adds up', () => {
     });
     expect(totalsOf['revenue-plan-vs-actual'].map((t) => t.currency)).toEqual(['Total: EUR', 'Total: RUB']); // the currency is its first column
     const spend = await one<{ spend: number }>(demo, `SELECT sum(amount) AS spend FROM ad_spend WHERE currency = 'RUB' AND date BETWEEN DATE '2026-01-01' AND DATE '2026-10-31'`);
-    expect(spend.spend).toBe(2_621_368);
+    expect(Math.round(spend.spend)).toBe(2_621_368); // before: 15,728,208 (six models added up)
     expect(totalsOf['channel-profitability'].map((t) => t.spend)).toEqual(Array(6).fill(spend.spend));
     expect(totalsOf.funnel[0]).toMatchObject({ ord: null, moved_back: 0 });
     expect(totalsOf['income-expense'].map((t) => `${t.currency} ${t.direction}`).sort()).toEqual(['RUB expense', 'RUB income', 'RUB margin']);

@@ -196,7 +196,7 @@ describe('advertising', () => {
     expect(r.validations.filter((v) => v.name === 'reconcile').map((v) => v.status)).toEqual(['valid', 'valid']); // every model distributes all 4000 and carries all 930 of spend
     // Totals add channels up within a model, never across the six: spend 930 per model, not 5,580.
     expect(r.totals.map((t) => [t.model, t.spend, Math.round(Number(t.revenue))])).toEqual(
-      ['W-shaped 30/30/30/10', 'first touch', 'last touch', 'linear', 'position-based 40/20/40', 'time decay (7-day half-life)'].map((m) => [m, 930, 4000]));
+      ['first touch', 'last touch', 'linear', 'time decay (7-day half-life)', 'position-based 40/20/40', 'W-shaped 30/30/30/10'].map((m) => [m, 930, 4000]));
   });
 
   it('listing-boards: spend, leads, deals and their costs per board', async () => {
