@@ -19,6 +19,8 @@ export interface BaseTable {
   noun: { one: string; many: string; ru: string };
 }
 
+/** The usual money of a row: its `amount` column. */
+const AMOUNT = { expr: 'amount', columns: ['amount'] };
 const lower = (x: string) => `nullif(lower(trim(${x})), '')`;
 
 export const BASE_TABLES: Record<string, BaseTable> = {
@@ -26,7 +28,7 @@ export const BASE_TABLES: Record<string, BaseTable> = {
     conclusive: true,
     same: ['title', 'amount', 'currency', 'owner', 'created_at', 'closed_at', 'contact_id', 'company_id', 'contact_name', 'company_name', 'pipeline', 'channel'],
     across: { amount: 'amount', date: 'CAST(coalesce(closed_at, created_at) AS DATE)', counterpart: lower('coalesce(company_name, contact_name)') },
-    amount: { expr: 'amount', columns: ['amount'] },
+    amount: AMOUNT,
     noun: { one: 'deal', many: 'deals', ru: 'сделки' },
   },
   deal_items: {
@@ -39,13 +41,13 @@ export const BASE_TABLES: Record<string, BaseTable> = {
     conclusive: false,
     same: ['number', 'deal_id', 'company_id', 'contact_id', 'issued_at', 'due_at', 'amount', 'currency'],
     across: { amount: 'amount', date: 'issued_at', counterpart: lower('number') },
-    amount: { expr: 'amount', columns: ['amount'] },
+    amount: AMOUNT,
     noun: { one: 'invoice', many: 'invoices', ru: 'счета' },
   },
   payments: {
     conclusive: false,
     same: ['invoice_id', 'paid_at', 'amount', 'currency', 'method'],
-    amount: { expr: 'amount', columns: ['amount'] },
+    amount: AMOUNT,
     noun: { one: 'payment', many: 'payments', ru: 'платежи' },
   },
   activities: {
@@ -56,7 +58,7 @@ export const BASE_TABLES: Record<string, BaseTable> = {
   leads: {
     conclusive: true,
     same: ['title', 'full_name', 'email', 'phone', 'company_name', 'channel', 'owner', 'created_at', 'amount'],
-    amount: { expr: 'amount', columns: ['amount'] },
+    amount: AMOUNT,
     noun: { one: 'lead', many: 'leads', ru: 'лиды' },
   },
   deal_stage_history: { conclusive: true, same: ['deal_id', 'stage', 'entered_at'], noun: { one: 'stage history row', many: 'stage history rows', ru: 'история этапов' } },
@@ -64,14 +66,14 @@ export const BASE_TABLES: Record<string, BaseTable> = {
   ad_spend: {
     conclusive: false,
     same: ['date', 'channel', 'campaign', 'amount', 'currency'],
-    amount: { expr: 'amount', columns: ['amount'] },
+    amount: AMOUNT,
     noun: { one: 'ad spend row', many: 'ad spend rows', ru: 'рекламные расходы' },
   },
   transactions: {
     conclusive: false,
     same: ['date', 'direction', 'category', 'amount', 'currency', 'description', 'deal_id'],
     across: { amount: 'amount', date: 'date', counterpart: lower('description') },
-    amount: { expr: 'amount', columns: ['amount'] },
+    amount: AMOUNT,
     noun: { one: 'transaction', many: 'transactions', ru: 'операции' },
   },
   products: { conclusive: false, same: ['name', 'sku', 'type', 'price'], noun: { one: 'product', many: 'products', ru: 'товары' } },

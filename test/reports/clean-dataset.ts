@@ -39,13 +39,11 @@ const FIRST = ['Иван', 'Мария', 'Пётр', 'Ольга', 'Сергей
 const LAST_NAMES = ['Смирнов', 'Кузнецова', 'Попов', 'Васильева', 'Соколов', 'Морозова', 'Волков', 'Лебедева', 'Козлов', 'Новикова', 'Орлов', 'Зайцева', 'Павлов'];
 const phone = (i: number) => `+7 916 ${String(200 + ((i * 37) % 700)).padStart(3, '0')}-${String(10 + ((i * 53) % 89)).padStart(2, '0')}-${String(10 + ((i * 71) % 89)).padStart(2, '0')}`;
 
-export interface CleanData {
-  deals: Rec[]; history: Rec[]; items: Rec[]; products: Rec[]; leads: Rec[]; activities: Rec[]; invoices: Rec[]; payments: Rec[];
-  adSpend: Rec[]; touches: Rec[]; transactions: Rec[]; contacts: Rec[]; companies: Rec[];
-}
+/** The rows of each table, in the order they load (what a row refers to loads first). */
+export type CleanData = Record<'products' | 'contacts' | 'companies' | 'deals' | 'deal_stage_history' | 'deal_items' | 'touches' | 'invoices' | 'payments' | 'leads' | 'activities' | 'transactions' | 'ad_spend', Rec[]>;
 
 export function cleanData(): CleanData {
-  const d: CleanData = { deals: [], history: [], items: [], products: [], leads: [], activities: [], invoices: [], payments: [], adSpend: [], touches: [], transactions: [], contacts: [], companies: [] };
+  const d: CleanData = { products: [], contacts: [], companies: [], deals: [], deal_stage_history: [], deal_items: [], touches: [], invoices: [], payments: [], leads: [], activities: [], transactions: [], ad_spend: [] };
   const catalogue: [string, string, string, number][] = [['P0', 'Монтаж', 'услуги', 5000], ['P1', 'Сервис', 'подписка', 20000], ['P2', 'Станок', 'оборудование', 150000]];
   for (const [id, name, type, price] of catalogue) d.products.push({ source_id: id, name, sku: `SKU-${id}`, type, price, currency: 'RUB' });
   for (let i = 0; i < 5; i++) {
@@ -59,7 +57,7 @@ export function cleanData(): CleanData {
     const amount = 50_000 + ((i * 37) % 100) * 1000 + i;
     let kind = ['won', 'won', 'lost', 'open', 'open'][i % 5];
     if (kind !== 'open' && created + 10 * DAY > LAST) kind = 'open';
-    const h = (stage: string, at: number, k: number) => d.history.push({ source_id: `h${i}-${k}`, deal_id: `d${i}`, stage, entered_at: ts(at), owner: OWNERS[i % 3] });
+    const h = (stage: string, at: number, k: number) => d.deal_stage_history.push({ source_id: `h${i}-${k}`, deal_id: `d${i}`, stage, entered_at: ts(at), owner: OWNERS[i % 3] });
     h('Новая', created, 0);
     let stage = 'Новая';
     let closed: number | null = null;
@@ -85,7 +83,7 @@ export function cleanData(): CleanData {
     });
     const [pid, , , price] = catalogue[i % 3];
     const q = 1 + (i % 3);
-    d.items.push({ source_id: `i${i}`, deal_id: `d${i}`, product_id: pid, quantity: q, price, amount: q * price, currency: 'RUB' });
+    d.deal_items.push({ source_id: `i${i}`, deal_id: `d${i}`, product_id: pid, quantity: q, price, amount: q * price, currency: 'RUB' });
     if (kind === 'won') {
       d.touches.push({ source_id: `t${i}a`, deal_id: `d${i}`, touched_at: ts(created - 3 * DAY), channel: CHANNELS[i % 3] });
       d.touches.push({ source_id: `t${i}b`, deal_id: `d${i}`, touched_at: ts(created + DAY), channel: CHANNELS[(i + 2) % 3] });
@@ -116,24 +114,11 @@ export function cleanData(): CleanData {
   // Ad spend: five campaigns a day through the as-of date's eve.
   const campaigns: [string, string][] = [['Авито', 'A'], ['Авито', 'B'], ['Яндекс.Директ', 'A'], ['Яндекс.Директ', 'B'], ['Google Ads', 'A']];
   for (let day = 0; START + day * DAY <= Date.UTC(2026, 10, 14); day++) {
-    campaigns.forEach(([channel, campaign], k) => d.adSpend.push({ source_id: `ad${day}-${k}`, date: date(START + day * DAY), channel, campaign, amount: 1000 + (day % 10) * 10 + k, currency: 'RUB' }));
+    campaigns.forEach(([channel, campaign], k) => d.ad_spend.push({ source_id: `ad${day}-${k}`, date: date(START + day * DAY), channel, campaign, amount: 1000 + (day % 10) * 10 + k, currency: 'RUB' }));
   }
   return d;
 }
 
 export async function loadCleanDataset(db: Db): Promise<void> {
-  const d = cleanData();
-  await bulkInsert(db, 'products', d.products);
-  await bulkInsert(db, 'contacts', d.contacts);
-  await bulkInsert(db, 'companies', d.companies);
-  await bulkInsert(db, 'deals', d.deals);
-  await bulkInsert(db, 'deal_stage_history', d.history);
-  await bulkInsert(db, 'deal_items', d.items);
-  await bulkInsert(db, 'touches', d.touches);
-  await bulkInsert(db, 'invoices', d.invoices);
-  await bulkInsert(db, 'payments', d.payments);
-  await bulkInsert(db, 'leads', d.leads);
-  await bulkInsert(db, 'activities', d.activities);
-  await bulkInsert(db, 'transactions', d.transactions);
-  await bulkInsert(db, 'ad_spend', d.adSpend);
+  for (const [table, rows] of Object.entries(cleanData())) await bulkInsert(db, table as EntityName, rows);
 }
