@@ -18,7 +18,8 @@ export function chartSpec(r: ReportResult, lang: Lang): TopLevelSpec | undefined
   const currencies = money ? [...new Set(r.rows.map((row) => row[currency!] ?? null))] : [];
   const facet = money && currencies.length > 1 && c.x !== currency;
   const values = r.rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
-  const yTitle = money && !facet ? `${col(c.y)[lang]}, ${currencies[0] ?? '?'}` : col(c.y)[lang];
+  // One currency: the axis says which; several: each panel is headed by its currency.
+  const yTitle = money && currencies.length === 1 ? `${col(c.y)[lang]}, ${currencies[0] ?? '?'}` : col(c.y)[lang];
   const title = c.title?.[lang] ?? `${col(c.y)[lang]} — ${col(c.x)[lang]}`;
   const aggregate = c.type !== 'line' && sums(col(c.y)) ? { aggregate: 'sum' } : {};
   const xType = col(c.x).type === 'year' ? 'ordinal' : c.type === 'line' && col(c.x).type === 'date' ? 'temporal' : numeric(c.x) ? 'quantitative' : 'nominal';
