@@ -106,21 +106,21 @@ CREATE OR REPLACE TEMP MACRO crmq_left_out(e, s, id) AS getvariable('outliers') 
 /** `crmq_<table>`: the table with outlier amounts nulled (the rows the reports read), for every table that has an amount; built once per run. */
 export function keptViewsSql(): string {
   return Object.entries(BASE_TABLES).filter(([t, b]) => b.amount && t !== 'deals').map(([t, b]) =>
-    `CREATE OR REPLACE TEMP TABLE crmq_${t} AS SELECT * REPLACE (${b.amount!.columns.map((c) => `CASE WHEN crmq_left_out('${t}', source, source_id) THEN NULL ELSE ${c} END AS ${c}`).join(', ')}) FROM ${t};`,
+    `CREATE OR REPLACE TEMP TABLE crmq_${t} AS SELECT * EXCLUDE (extra) REPLACE (${b.amount!.columns.map((c) => `CASE WHEN crmq_left_out('${t}', source, source_id) THEN NULL ELSE ${c} END AS ${c}`).join(', ')}) FROM ${t};`,
   ).join('\n');
 }
 
 /**
- * `crmq_base_<table>`: one row per record: a (source, source_id) loaded twice counts once, and so do rows of one source
- * equal in every field of `same` where that is conclusive. The independent queries of reconcile and fan-out read
- * these, so a duplicated base row makes the report and its check disagree. Outlier amounts are nulled as in the
- * report's views.
+ * `crmq_base_<table>`: the table (outlier amounts nulled as in the report's views) with `crmq_record`, the record a
+ * row is: its (source, source_id), or, where equal fields prove it, the hash of its source and `same` fields. The
+ * independent queries of reconcile and fan-out count `DISTINCT crmq_record`, or sum over
+ * `SELECT DISTINCT ON (crmq_record) … WHERE <their filter>`, so a duplicated base row makes the report and its check
+ * disagree, and the filter runs before the de-duplication (a view that de-duplicated first would sort whole tables).
  */
 export function baseViewsSql(): string {
   return Object.entries(BASE_TABLES).map(([t, b]) => {
-    const same = ['source', ...b.same].join(', ');
     const kept = b.amount ? ` REPLACE (${b.amount.columns.map((c) => `CASE WHEN crmq_left_out('${t}', source, source_id) THEN NULL ELSE ${c} END AS ${c}`).join(', ')})` : '';
-    const ids = `SELECT DISTINCT ON (source, source_id) * FROM ${t} ORDER BY source, source_id, import_id DESC`;
-    return `CREATE OR REPLACE TEMP VIEW crmq_base_${t} AS SELECT *${kept} FROM (${b.conclusive ? `SELECT DISTINCT ON (${same}) * FROM (${ids}) ORDER BY ${same}, source_id` : ids});`;
+    const record = b.conclusive ? `hash(source, ${b.same.join(', ')})` : 'hash(source, source_id)';
+    return `CREATE OR REPLACE TEMP VIEW crmq_base_${t} AS SELECT *${kept}, ${record} AS crmq_record FROM ${t};`;
   }).join('\n');
 }

@@ -21,20 +21,21 @@ export async function duplicates(ctx: ValidationContext, entity: string, scope: 
   const s = `(SELECT ${cols}, ${amount} AS crmq_amount, ${currencyOf(entity)} AS crmq_currency${acrossCols} FROM ${relationOf(entity)} t WHERE ${scope.where})`;
   const ids = `list(DISTINCT source || '/' || source_id ORDER BY source || '/' || source_id)`;
   const k = key.join(', ');
-  // One pass: rows of one source equal in the key (or twice the same id with different contents: two versions of one
-  // record), and rows of different sources with the same amount, date and counterpart. Window counts first, so only
-  // the few twins are aggregated.
+  // Rows of one source equal in the key (or twice the same id with different contents: two versions of one record),
+  // and rows of different sources with the same amount, date and counterpart. Hash aggregates find the few groups
+  // first; only their rows are listed.
   const found = await ctx.db.all<Group & { kind: 'twin' | 'across' }>(`
-    WITH h AS (SELECT *, hash(source, ${k}, crmq_currency) AS crmq_same, hash(source, source_id) AS crmq_id${across ? ', hash(crmq_x, crmq_currency, crmq_d, crmq_who) AS crmq_look' : ''} FROM ${s}),
-    c AS (SELECT *, count(*) OVER (PARTITION BY crmq_same) AS n_same, count(*) OVER (PARTITION BY crmq_id) AS n_id
-      ${across ? ', min(source) OVER (PARTITION BY crmq_look) <> max(source) OVER (PARTITION BY crmq_look) AND crmq_x IS NOT NULL AND crmq_d IS NOT NULL AND crmq_who IS NOT NULL AS two' : ', FALSE AS two'} FROM h)
+    WITH h AS (SELECT *, hash(source, ${k}, crmq_currency) AS crmq_same, hash(source, source_id) AS crmq_id${across ? ', CASE WHEN crmq_x IS NOT NULL AND crmq_d IS NOT NULL AND crmq_who IS NOT NULL THEN hash(crmq_x, crmq_currency, crmq_d, crmq_who) END AS crmq_look' : ''} FROM ${s}),
+    same AS (SELECT crmq_same FROM h GROUP BY 1 HAVING count(*) > 1),
+    id AS (SELECT crmq_id FROM h GROUP BY 1 HAVING count(*) > 1)
+    ${across ? ', look AS (SELECT crmq_look FROM h WHERE crmq_look IS NOT NULL GROUP BY 1 HAVING min(source) <> max(source))' : ''}
     SELECT 'twin' AS kind, ${ids} AS ids, count(*) AS copies, any_value(crmq_currency) AS currency, sum(crmq_amount) - max(crmq_amount) AS extra
-    FROM c WHERE n_same > 1 GROUP BY source, ${k}, crmq_currency HAVING count(*) > 1
+    FROM h WHERE crmq_same IN (SELECT crmq_same FROM same) GROUP BY source, ${k}, crmq_currency HAVING count(*) > 1
     UNION ALL
     SELECT 'twin', ${ids}, count(*), any_value(crmq_currency), sum(crmq_amount) - arg_max(crmq_amount, import_id)
-    FROM c WHERE n_id > 1 GROUP BY source, source_id HAVING count(DISTINCT (${k})) > 1
+    FROM h WHERE crmq_id IN (SELECT crmq_id FROM id) GROUP BY source, source_id HAVING count(DISTINCT (${k})) > 1
     ${across ? `UNION ALL
-    SELECT 'across', ${ids}, count(*), crmq_currency, sum(crmq_x) - max(crmq_x) FROM c WHERE two
+    SELECT 'across', ${ids}, count(*), crmq_currency, sum(crmq_x) - max(crmq_x) FROM h WHERE crmq_look IN (SELECT crmq_look FROM look)
     GROUP BY crmq_x, crmq_currency, crmq_d, crmq_who HAVING count(DISTINCT source) > 1` : ''}
     ORDER BY kind, extra DESC, ids`);
   const twins = found.filter((g) => g.kind === 'twin');
