@@ -308,6 +308,41 @@ describe('the demo\'s outputs add up only what adds up', () => {
     }
   });
 
+  it('charts (HTML and mail): no bar or stack adds two currencies, models or kinds, or a column that does not sum', async () => {
+    // Before: lost-revenue stacked RUB and EUR in one bar; deal-distribution stacked deals, leads and requests (its
+    // Totals are per kind). Each mark is drawn from the rows equal in x, the facet and (side by side) the colour; a
+    // stack adds its colours up. Such a group may hold several rows only of a column that sums, and never two values
+    // of a Total key (the currency of money, total_by).
+    const run = await reportCommand({ db: demo, all: true, from: '2026-01-01', to: '2026-10-31', asOf: '2026-11-20', lang: 'en' });
+    type Enc = Record<string, { field: string; aggregate?: string } | undefined>;
+    type Spec = { mark: { type: string }; encoding: Enc; spec?: { mark: { type: string }; encoding: Enc }; facet?: Record<string, { field: string }> };
+    const drawn: string[] = [];
+    for (const r of run.results) {
+      const spec = chartSpec(r, 'en') as unknown as Spec | undefined;
+      if (!spec) continue;
+      drawn.push(r.id);
+      const { mark, encoding: e } = spec.spec ?? spec;
+      const facet = Object.values(spec.facet ?? {})[0]?.field;
+      const stacked = mark.type === 'bar' && e.color !== undefined && e.xOffset === undefined;
+      const apart = [e.x!.field, facet, stacked ? undefined : e.color?.field].filter((f): f is string => f !== undefined);
+      const y = r.columns.find((c) => c.name === e.y!.field)!;
+      const currency = r.columns.find((c) => c.type === 'currency')?.name;
+      const keys = [...(y.type === 'money' && currency ? [currency] : []), ...r.totalBy];
+      const groups = new Map<string, Row[]>();
+      for (const row of r.rows) {
+        const k = JSON.stringify(apart.map((f) => row[f] ?? null));
+        groups.set(k, [...(groups.get(k) ?? []), row]);
+      }
+      for (const [k, rows] of groups) {
+        if (rows.length > 1) expect.soft(sums(y), `${r.id}: ${rows.length} rows of ${y.name} (does not sum) in one mark ${k}`).toBe(true);
+        for (const key of keys) expect.soft(new Set(rows.map((x) => x[key] ?? null)).size, `${r.id}: one mark adds up two values of ${key} (${k})`).toBe(1);
+      }
+      // A money axis (one per panel) carries one currency, or the panels are the currencies.
+      if (y.type === 'money' && currency && facet !== currency) expect.soft(new Set(r.rows.map((x) => x[currency])).size, `${r.id}: currencies on one axis`).toBe(1);
+    }
+    expect(drawn.length).toBeGreaterThanOrEqual(20);
+  });
+
   it('HTML: the same Total rows, per currency; mail: Total lines of summable columns only', async () => {
     const html = readFileSync(join(dir, 'reports.html'), 'utf8');
     const section = (id: string) => html.slice(html.indexOf(`<section id="${id}">`), html.indexOf('</section>', html.indexOf(`<section id="${id}">`)));
