@@ -308,7 +308,7 @@ describe('the demo\'s outputs add up only what adds up', () => {
     }
   });
 
-  it('charts (HTML and mail): no bar or stack adds two currencies, models or kinds, or a column that does not sum', async () => {
+  it('charts (HTML and mail): no bar or stack adds two currencies, models or kinds, or a column that does not sum; mail Total lines likewise', async () => {
     // Before: lost-revenue stacked RUB and EUR in one bar; deal-distribution stacked deals, leads and requests (its
     // Totals are per kind). Each mark is drawn from the rows equal in x, the facet and (side by side) the colour; a
     // stack adds its colours up. Such a group may hold several rows only of a column that sums, and never two values
@@ -341,6 +341,22 @@ describe('the demo\'s outputs add up only what adds up', () => {
       if (y.type === 'money' && currency && facet !== currency) expect.soft(new Set(r.rows.map((x) => x[currency])).size, `${r.id}: currencies on one axis`).toBe(1);
     }
     expect(drawn.length).toBeGreaterThanOrEqual(20);
+    // The mail of every report: a Total line per Total row, labelled with its currency (and total_by), naming only columns that sum.
+    for (const r of run.results.filter((x) => x.totals.length)) {
+      const mail = await composeReportMail({ from: 'a@example.ru', to: ['b@example.ru'], subject: 's', lang: 'en', reports: [r], attachments: [] });
+      const lines = String(mail.text).split('\n').filter((l) => l.startsWith('  Total'));
+      const shown = r.totals.filter((t) => r.columns.some((c) => sums(c) && t[c.name] !== null && t[c.name] !== undefined));
+      expect(lines.length, r.id).toBe(shown.length);
+      const currency = r.columns.find((c) => c.type === 'currency')?.name;
+      shown.forEach((t, i) => {
+        const line = lines[i];
+        for (const k of [currency, ...r.totalBy]) if (k && t[k] != null) expect(line, r.id).toContain(String(t[k]));
+        for (const cell of line.slice(line.indexOf(': ') + 2).split('; ')) {
+          const col = r.columns.filter((c) => cell.startsWith(`${c.en} `)).sort((a, b) => b.en.length - a.en.length)[0];
+          expect(col && sums(col), `${r.id}: "${cell}" in a mail Total`).toBe(true);
+        }
+      });
+    }
   });
 
   it('HTML: the same Total rows, per currency; mail: Total lines of summable columns only', async () => {
