@@ -242,13 +242,18 @@ describe('unattended behaviour', () => {
     const dir = tmp();
     const file = pipeline(dir, server.url);
     const first = spawnCli(['run', file, '--dry-run']);
+    // Read the first run's output (a full pipe would stop it) and listen for its end now: it may end before the second does.
+    let output = '';
+    first.stdout.on('data', (d) => (output += d));
+    first.stderr.on('data', (d) => (output += d));
+    const exited = new Promise((res) => first.on('close', res));
     const lock = join(dir, 'crm.duckdb.run.lock');
     for (let i = 0; i < 200 && !existsSync(lock); i++) await new Promise((res) => setTimeout(res, 25));
     const second = await cli('run', file, '--dry-run');
-    const code = await new Promise((res) => first.on('exit', res));
+    const code = await exited;
     expect(second.stderr).toMatch(/another run is in progress/);
     expect(second.code).toBe(2);
-    expect(code).toBe(1);
+    expect(code, output).toBe(1);
   });
 
   it('pipeline errors name the line', async () => {
