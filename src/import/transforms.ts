@@ -46,19 +46,41 @@ export function dateExpr(v: string, p: DateProfile): string {
   return parts.length === 1 ? parts[0] : `coalesce(${parts.join(', ')})`;
 }
 
-export function numberExpr(v: string, p: NumberProfile): string {
-  const digits = `regexp_replace(replace(${v}, '−', '-'), '[^0-9,.\\-]', '', 'g')`;
-  const normalised = p.decimal === ',' ? `replace(replace(${digits}, '.', ''), ',', '.')` : `replace(${digits}, ',', '')`;
-  return `try_cast(${normalised} AS DOUBLE)`;
+/** `body` with `name` bound to `value`, computed once per row (DuckDB has no LET: a one-element list and a lambda). */
+const let_ = (value: string, name: string, body: string): string => `list_transform([${value}], ${name} -> ${body})[1]`;
+
+/** Currency written before or after an amount: a symbol, an ISO code, or a word (lower case: matched on lower(v)). */
+const CURRENCY_TOKEN = "([$€£¥₽₸₴₹]|[a-z]{3}|руб(лей|ля|ль)?\\.?|р\\.?|тенге|грн\\.?|евро|долл\\.?)";
+/** Thousands separators: spaces (also no-break and thin), apostrophes (Swiss), and the other decimal mark. */
+const GROUP = { '.': "[ ,'’\\x{00A0}\\x{202F}\\x{2009}]", ',': "[ .'’\\x{00A0}\\x{202F}\\x{2009}]" } as const;
+
+/** The number with the column's decimal mark as plain text ("-1234.5e3"), or NULL when it is not a well-formed number. */
+export function numberText(v: string, p: NumberProfile): string {
+  const g = GROUP[p.decimal];
+  const d = p.decimal === '.' ? '\\.' : ',';
+  // Sign, currency before or after, a trailing %: "-$1,200.50", "1 234,56 руб.", "12,5%".
+  const bare =
+    `trim(regexp_replace(regexp_replace(regexp_replace(replace(lower(${v}), '−', '-'), ` +
+    `'^([+-]?)\\s*${CURRENCY_TOKEN}\\s*', '\\1'), '\\s*${CURRENCY_TOKEN}$', ''), '\\s*%$', ''))`;
+  // Groups of exactly three digits; a decimal part; an exponent. Anything else ("1,5" with a decimal point,
+  // "1e309x", "(100)") is not a number here: the raw text is kept, never read as another number.
+  const shape = `^[+-]?\\s*((\\d{1,3}(${g}\\d{3})+|\\d+)(${d}\\d*)?|${d}\\d+)(e[+-]?\\d+)?$`;
+  const digits = `replace(regexp_replace(regexp_replace(__b, ${lit(g)}, '', 'g'), '\\s', '', 'g'), ${lit(p.decimal)}, '.')`;
+  return let_(bare, '__b', `CASE WHEN regexp_full_match(__b, ${lit(shape)}) THEN ${digits} END`);
 }
 
-/** "00:05:30" or "5:30" (talk time) → seconds; otherwise a plain number. */
+/** A finite number, or NULL: "1e309" is not a number a column can hold, so it stays raw. */
+export function numberExpr(v: string, p: NumberProfile): string {
+  return let_(`try_cast(${numberText(v, p)} AS DOUBLE)`, '__x', 'CASE WHEN NOT isinf(__x) THEN __x END');
+}
+
+/** "00:05:30" or "5:30" (talk time) → seconds; otherwise a whole number ("12.5" is not one, and stays raw). */
 export function intExpr(v: string, p: NumberProfile): string {
   return (
     `CASE WHEN regexp_full_match(${v}, '\\d{1,3}:\\d{2}:\\d{2}') THEN ` +
     `CAST(split_part(${v}, ':', 1) AS BIGINT) * 3600 + CAST(split_part(${v}, ':', 2) AS BIGINT) * 60 + CAST(split_part(${v}, ':', 3) AS BIGINT) ` +
     `WHEN regexp_full_match(${v}, '\\d{1,3}:\\d{2}') THEN CAST(split_part(${v}, ':', 1) AS BIGINT) * 60 + CAST(split_part(${v}, ':', 2) AS BIGINT) ` +
-    `ELSE CAST(round(${numberExpr(v, p)}) AS BIGINT) END`
+    `ELSE ${let_(numberExpr(v, p), '__i', 'CASE WHEN __i = floor(__i) AND abs(__i) < 9e18 THEN CAST(__i AS BIGINT) END')} END`
   );
 }
 
@@ -113,7 +135,7 @@ export function valueExpr(type: FieldType, v: string, profiles: { date?: DatePro
     case 'date':
       return `CAST(${dateExpr(v, profiles.date!)} AS DATE)`;
     case 'decimal':
-      return `try_cast(${numberExpr(v, profiles.number!)} AS DECIMAL(18,2))`;
+      return `try_cast(${numberText(v, profiles.number!)} AS DECIMAL(18,2))`;
     case 'int':
       return intExpr(v, profiles.number!);
     case 'bool':
