@@ -18,6 +18,14 @@ export interface PreparedFile {
   jsonColumns?: string[];
   /** Rows the converter itself could not take (XLSX/JSON), with line and reason. */
   rejects: { line: number; reason: string; raw: string }[];
+  /** What the import should tell the user about the file (lines read another way, cells kept raw). */
+  notes?: string[];
+  /** Cell values the converter could not give (formulas without a saved value, errors): merged into each row's extra. */
+  extraCells?: { line: number; key: string; text: string }[];
+  /** The CSV's first column, `__line`, holds each record's line in the source (a spreadsheet's row number). */
+  lineColumn?: boolean;
+  /** The file ends with a DOS end-of-file mark (Ctrl-Z): not a row. */
+  dosEof?: boolean;
   cleanup(): void;
 }
 

@@ -39,7 +39,7 @@ export async function explainFile(db: Db, opts: Omit<ImportOptions, 'source'>): 
     const p = plan(pf.header, cols, pf, { ...opts, force: true });
     const stage = 'crmq_explain';
     await db.run(`CREATE OR REPLACE TEMP TABLE ${stage} AS SELECT * FROM read_csv(${lit(pf.csvPath)}, auto_detect = false, header = false, skip = 1,
-      delim = ${lit(pf.delimiter)}, quote = '"', escape = '"', columns = {${cols.map((c) => `${lit(c)}: 'VARCHAR'`).join(', ')}}, ignore_errors = true, null_padding = true)`);
+      delim = ${lit(pf.delimiter)}, quote = '"', escape = '"', columns = {${[...(pf.lineColumn ? [`'__line': 'BIGINT'`] : []), ...cols.map((c) => `${lit(c)}: 'VARCHAR'`)].join(', ')}}, ignore_errors = true, null_padding = true)`);
     const [{ n }] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${stage}`);
     const defs = fieldsOf(p.map.entity);
     const typed = (types: string[]) => [...p.fields].filter(([f]) => types.includes(defs[f].type)).flatMap(([, cs]) => cs);

@@ -2,16 +2,16 @@
 // prepare (encoding, dialect, XLSX/JSON → CSV) → stage with DuckDB's bulk reader → profile formats →
 // reject bad rows → insert canonical rows with lineage → record the import. Every row read is loaded or rejected.
 import { parse as parseCsv } from 'csv-parse/sync';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
-import { prepareCsv } from '../connectors/csv-file.js';
+import { notUtf8Error, prepareCsv } from '../connectors/csv-file.js';
 import { prepareJson } from '../connectors/json-file.js';
 import type { PreparedFile } from '../connectors/prepared-file.js';
 import type { Db } from '../db/database.js';
 import { ident, lit, sqlTimestamp } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
-import { firstInvalidUtf8Line, scanFile } from './encoding.js';
+import { fileLineCensus, scanFile, utf8Wins } from './encoding.js';
 import type { EntityName } from '../model/tables.js';
 import { buildCanonicalSelect } from './canonical-select.js';
 import { plan } from './plan.js';
@@ -66,12 +66,34 @@ export interface ImportResult {
   rejectSample: { line: number; reason: string }[];
   /** Short rows padded with empty trailing fields. */
   padded: number;
+  /** What else the user should know about the file: lines read as UTF-8 in a Windows-1251 file, formulas without a value. */
+  notes: string[];
 }
 
 export const DEFAULT_MAX_REJECT_SHARE = 0.5;
 
 /** The file turned out not to be UTF-8 past the sampled head: the caller retries as Windows-1251. */
 class NotUtf8 extends Error {}
+
+const INVALID_UTF8 = 'not valid UTF-8: a byte here is not part of any character (the rest of the file is UTF-8); fix the row or save the file again as UTF-8';
+
+/** Values the converter kept aside (a formula without a saved value) go into their row's extra, by line. */
+async function mergeExtraCells(db: Db, entity: string, importId: number, cells: NonNullable<PreparedFile['extraCells']>, stage: string): Promise<void> {
+  const byLine = new Map<number, Record<string, string>>();
+  for (const c of cells) byLine.set(c.line, { ...byLine.get(c.line), [c.key]: c.text });
+  await db.run(`CREATE TEMP TABLE ${stage}_kept (line BIGINT, j JSON)`);
+  const values = [...byLine].map(([line, o]) => `(${line}, ${lit(JSON.stringify(o))})`);
+  for (let i = 0; i < values.length; i += 1000) await db.run(`INSERT INTO ${stage}_kept VALUES ${values.slice(i, i + 1000).join(', ')}`);
+  await db.run(`UPDATE ${entity} AS e SET extra = json_merge_patch(coalesce(e.extra, '{}'), k.j) FROM ${stage}_kept k WHERE e.import_id = ${importId} AND e.source_line = k.line`);
+}
+
+/** Ctrl-Z (0x1A) at the end of a file marks the end of a DOS text file: not a row, and not part of the last value. */
+async function dropDosEof(db: Db, stage: string, cols: string[], rejTable: string): Promise<void> {
+  await db.run(`DELETE FROM ${rejTable} WHERE line = (SELECT max(line) FROM ${rejTable}) AND trim(csv_line, chr(26) || chr(13) || chr(10) || ' ') = ''`);
+  const last = `(SELECT max(ordinality) FROM ${stage})`;
+  await db.run(`DELETE FROM ${stage} WHERE ordinality = ${last} AND concat(${cols.map((c) => ident(c)).join(', ')}) = chr(26)`);
+  await db.run(`UPDATE ${stage} SET ${cols.map((c) => `${ident(c)} = rtrim(${ident(c)}, chr(26))`).join(', ')} WHERE ordinality = ${last}`);
+}
 
 export async function prepare(file: string, tmp: string, opts: Pick<ImportOptions, "sheet" | "encoding" | "delimiter">): Promise<PreparedFile> {
   const ext = extname(file).toLowerCase();
@@ -94,6 +116,7 @@ async function findRowRejects(db: Db, stage: string, cols: string[], header: str
   const idLabel = idColumn ? header[cols.indexOf(idColumn)] : '';
   const simple = [
     ...phantom.map((c) => [`nullif(trim(${ident(c)}), '') IS NOT NULL`, `'more fields than the header has columns'`]),
+    [`strpos(concat(${dataCols.map((c) => ident(c)).join(', ')}), chr(0)) > 0`, `'a NUL byte (0x00) in a value: a damaged export?'`],
     [allEmpty, `'empty row'`],
     ...(id ? [[`nullif(${id}, '') IS NULL`, lit(`empty ${idLabel}`)]] : []),
   ];
@@ -155,7 +178,7 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
     const stage = `crmq_stage_${run}`;
     const rejTable = `crmq_rej_${run}`;
     const scanTable = `crmq_scan_${run}`;
-    const columns = `{${cols.map((c) => `${lit(c)}: 'VARCHAR'`).join(', ')}}`;
+    const columns = `{${[...(f.lineColumn ? [`'__line': 'BIGINT'`] : []), ...cols.map((c) => `${lit(c)}: 'VARCHAR'`)].join(', ')}}`;
     const readCsv =
       `read_csv(${lit(f.csvPath)}, auto_detect = false, header = false, skip = 1, delim = ${lit(f.delimiter)}, quote = '"', escape = '"', ` +
       `columns = ${columns}, store_rejects = true, rejects_table = ${lit(rejTable)}, rejects_scan = ${lit(scanTable)}, max_line_size = 16777216)`;
@@ -165,29 +188,45 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
       const phase = (what: string, total?: number, unit?: string) => opts.onPhase?.(`${basename(file)}: ${what}`, total, unit);
       phase('reading', statSync(f.csvPath).size / 1e6, 'MB');
       const staged = db.run(`CREATE TEMP TABLE ${stage} AS SELECT * FROM ${readCsv} WITH ORDINALITY`);
-      const notUtf8 = async () => f.kind === 'csv' && f.encoding === 'utf-8' && !(await scan).utf8;
+      // Not UTF-8 after all (past the head)? Mostly not: read it again as Windows-1251. A few bad lines in a
+      // UTF-8 file: the reader rejects those rows, with their line, and the rest stays UTF-8.
+      let retry: Promise<boolean> | undefined;
+      const notUtf8 = () =>
+        (retry ??= (async () => {
+          if (f.kind !== 'csv' || f.encoding !== 'utf-8' || (await scan).utf8) return false;
+          const census = await fileLineCensus(file);
+          if (utf8Wins(census)) return false;
+          if (f.encodingForced) throw notUtf8Error(file, census);
+          return true;
+        })());
       await staged.catch(async (err) => {
         throw (await notUtf8()) ? new NotUtf8() : err;
       });
       const { sha256: digest } = await scan;
       if (await notUtf8()) throw new NotUtf8();
+      if (f.dosEof) await dropDosEof(db, stage, cols, rejTable);
       const [prior] = await db.all<{ import_id: number; rows_read: number; rows_loaded: number; rows_rejected: number }>(
         `SELECT import_id, rows_read, rows_loaded, rows_rejected FROM imports
          WHERE source = ${lit(opts.source)} AND entity = ${lit(entity)} AND sha256 = ${lit(digest)} ORDER BY import_id DESC LIMIT 1`,
       );
       if (prior && !opts.replace && !given) {
+        // Same file, same answer: its rejects are still rejects (a retried CI job must not turn green).
+        const rejectSample = await db.all<{ line: number; reason: string }>(`SELECT line, reason FROM rejects WHERE import_id = ${prior.import_id} ORDER BY line LIMIT 5`);
         return {
           ...base, status: 'unchanged' as const, importId: prior.import_id, rowsRead: prior.rows_read, rowsLoaded: prior.rows_loaded, rowsRejected: prior.rows_rejected,
-          rowsReplaced: 0, formats: {}, unparsed: {}, rejectSample: [], padded: 0,
+          rowsReplaced: 0, formats: {}, unparsed: {}, rejectSample, padded: 0, notes: [],
         };
       }
       const rejectedByReader = await db.all<{ line: number; reason: string; raw: string; short: boolean }>(
-        `SELECT line, string_agg(DISTINCT error_message, '; ') AS reason, first(csv_line) AS raw, bool_and(error_type = 'MISSING COLUMNS') AS short
+        `SELECT line, string_agg(DISTINCT CASE WHEN error_type = 'INVALID ENCODING' THEN ${lit(INVALID_UTF8)} ELSE error_message END, '; ') AS reason,
+           first(csv_line) AS raw, bool_and(error_type = 'MISSING COLUMNS') AS short
          FROM ${rejTable} GROUP BY line ORDER BY line`,
       );
       // Record number (header = 1) of each staged row: ordinality counts only the records the reader kept,
       // so add one for every rejected record before it. Padded short rows carry -line as their ordinality.
-      const line = rejectedByReader.length
+      const line = f.lineColumn
+        ? 's.__line'
+        : rejectedByReader.length
         ? `CASE WHEN s.ordinality < 0 THEN -s.ordinality ELSE s.ordinality + 1 + (SELECT count(*) FROM ${stage}_gaps g WHERE g.thr < s.ordinality) END`
         : 's.ordinality + 1';
       if (rejectedByReader.length) {
@@ -219,6 +258,7 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
       }
       const sel = await buildCanonicalSelect(db, stage, p, f.header, cols, { source: opts.source, sourceId, importId, line, where: kept });
       await db.run(`INSERT INTO ${entity} BY NAME ${sel.sql}`);
+      if (f.extraCells?.length) await mergeExtraCells(db, entity, importId, f.extraCells, stage);
       const unparsedFields = sel.unparsedFields;
       const [counted] = await db.all<Record<string, number>>(
         `SELECT count(*) AS __loaded ${unparsedFields.map((x) => `, count(*) FILTER (WHERE json_extract_string(extra, ${lit(`$."unparsed.${x}"`)}) IS NOT NULL) AS ${ident(x)}`).join('')}
@@ -245,19 +285,19 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
             '(check --delimiter/--encoding, or raise --max-rejects)',
         );
       }
-      const warnings = { formats: sel.formats, unparsed, unmapped: p.unmapped, padded: padded.length };
+      const warnings = { formats: sel.formats, unparsed, unmapped: p.unmapped, padded: padded.length, notes: f.notes ?? [] };
       await db.run(`INSERT INTO imports VALUES (${importId}, ${lit(opts.source)}, ${lit(entity)}, ${lit(fileLabel)}, ${lit(digest)}, ${lit(p.presetId)},
         ${lit(f.encoding)}, ${lit(f.delimiter)}, ${read}, ${loaded}, ${rejected}, ${replaced}, ${lit(JSON.stringify(warnings))}, ${lit(sqlTimestamp(started))}, ${lit(sqlTimestamp(new Date()))})`);
       const rejectSample = await db.all<{ line: number; reason: string }>(`SELECT line, reason FROM rejects WHERE import_id = ${importId} ORDER BY line LIMIT 5`);
       const result: ImportResult = {
         ...base, status: 'imported' as const, importId, rowsRead: read, rowsLoaded: loaded, rowsRejected: rejected, rowsReplaced: replaced,
-        formats: sel.formats, unparsed, rejectSample, padded: padded.length,
+        formats: sel.formats, unparsed, rejectSample, padded: padded.length, notes: f.notes ?? [],
       };
       await opts.beforeCommit?.(result);
       return result;
       });
     } finally {
-      for (const t of [stage, `${stage}_gaps`, `${stage}_rej`, rejTable, scanTable]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+      for (const t of [stage, `${stage}_gaps`, `${stage}_rej`, `${stage}_kept`, rejTable, scanTable]) await db.run(`DROP TABLE IF EXISTS ${t}`);
     }
   } finally {
     pf?.cleanup();
@@ -270,10 +310,7 @@ export async function importFile(db: Db, opts: ImportOptions): Promise<ImportRes
     return await importOnce(db, opts);
   } catch (err) {
     if (!(err instanceof NotUtf8)) throw err;
-    if (opts.encoding) {
-      throw new CrmqError(`${opts.file}:${firstInvalidUtf8Line(readFileSync(opts.file))}: not valid UTF-8 (try --encoding windows-1251, or leave --encoding out to detect it)`);
-    }
-    // The head was UTF-8 (often plain ASCII) but later bytes are not: a Windows-1251 export.
+    // Mostly not UTF-8 past a UTF-8 head: a Windows-1251 export.
     return importOnce(db, { ...opts, encoding: 'windows-1251' });
   }
 }

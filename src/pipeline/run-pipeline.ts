@@ -125,10 +125,8 @@ async function runStep(step: Step, c: StepContext): Promise<Record<string, unkno
       for (const file of files) {
         const r = await importFile(db, { file, source: s.source, preset: s.preset, entity: s.entity, mapping: s.mapping && c.at(s.mapping), encoding: s.encoding, currency: s.currency, replace: s.replace });
         c.opts.log('file_imported', { file, status: r.status, entity: r.entity, read: r.rowsRead, loaded: r.rowsLoaded, rejected: r.rowsRejected });
-        if (r.status === 'imported') {
-          loaded += r.rowsLoaded;
-          rejected += r.rowsRejected;
-        }
+        if (r.status === 'imported') loaded += r.rowsLoaded;
+        rejected += r.rowsRejected; // an unchanged file's rejects are still there: the same exit code as its first run
       }
       if (rejected) c.state.problems.push(`${rejected} rows rejected on import (source ${s.source})`);
       return { files: files.length, loaded, rejected };

@@ -136,7 +136,7 @@ describe('bad input: one clear line, exit 2, nothing changed', () => {
   it('a wrong --encoding names the line', () =>
     expectCleanFailure(
       [write(dir, 'cp.csv', iconv.encode('id;name\n1;Анна\n', 'win1251')), '--source', 's', '--encoding', 'utf-8', '--entity', 'contacts'],
-      /cp\.csv:2: not valid UTF-8 \(try --encoding windows-1251/,
+      /cp\.csv:2: not valid UTF-8 \(line 2\); try --encoding windows-1251/,
     ));
 
   it('an unbalanced quote that swallows the rest of the file fails the import', () =>
