@@ -285,13 +285,13 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
             '(check --delimiter/--encoding, or raise --max-rejects)',
         );
       }
-      const warnings = { formats: sel.formats, unparsed, unmapped: p.unmapped, padded: padded.length, notes: f.notes ?? [] };
+      const warnings = { formats: sel.formats, unparsed, unmapped: p.unmapped, padded: padded.length, notes: [...(f.notes ?? []), ...p.notes] };
       await db.run(`INSERT INTO imports VALUES (${importId}, ${lit(opts.source)}, ${lit(entity)}, ${lit(fileLabel)}, ${lit(digest)}, ${lit(p.presetId)},
         ${lit(f.encoding)}, ${lit(f.delimiter)}, ${read}, ${loaded}, ${rejected}, ${replaced}, ${lit(JSON.stringify(warnings))}, ${lit(sqlTimestamp(started))}, ${lit(sqlTimestamp(new Date()))})`);
       const rejectSample = await db.all<{ line: number; reason: string }>(`SELECT line, reason FROM rejects WHERE import_id = ${importId} ORDER BY line LIMIT 5`);
       const result: ImportResult = {
         ...base, status: 'imported' as const, importId, rowsRead: read, rowsLoaded: loaded, rowsRejected: rejected, rowsReplaced: replaced,
-        formats: sel.formats, unparsed, rejectSample, padded: padded.length, notes: f.notes ?? [],
+        formats: sel.formats, unparsed, rejectSample, padded: padded.length, notes: [...(f.notes ?? []), ...p.notes],
       };
       await opts.beforeCommit?.(result);
       return result;

@@ -1,5 +1,5 @@
 // A user's mapping file (YAML) for the generic preset, or to extend a CRM preset.
-import { readYamlFile } from '../yaml-file.js';
+import { didYouMean, readYamlDoc } from '../yaml-file.js';
 import { z } from 'zod';
 import { CrmqError } from '../errors.js';
 import { ENTITIES, fieldsOf, isEntity, type EntityName } from '../model/tables.js';
@@ -26,17 +26,26 @@ export function targetFields(entity: EntityName): Set<string> {
   return f;
 }
 
-export function loadMapping(path: string): Mapping {
-  const m = readYamlFile(path, MappingSchema, { what: 'mapping file' });
-  if (m.entity) {
-    const ok = targetFields(m.entity);
-    for (const [header, field] of Object.entries(m.columns)) {
-      if (!ok.has(field) && field !== 'ignore') {
-        throw new CrmqError(`${path}: columns."${header}": "${field}" is not a field of ${m.entity} (see docs/model.md)`);
-      }
+export type LoadedMapping = Mapping & { file: string; error: (path: (string | number)[], message: string, at?: (string | number)[]) => Error };
+
+export function loadMapping(path: string): LoadedMapping {
+  const doc = readYamlDoc(path, MappingSchema, { what: 'mapping file' });
+  const m = { ...doc.data, file: path, error: doc.error };
+  if (m.entity) checkMappingFields(m, m.entity);
+  return m;
+}
+
+/**
+ * Every column must map to a field of the entity the file is loaded into (known only at import time when the
+ * mapping names no entity): `Email: e_mail` is an error with its line, not a column silently kept in extra.
+ */
+export function checkMappingFields(m: LoadedMapping, entity: EntityName): void {
+  const ok = targetFields(entity);
+  for (const [header, field] of Object.entries(m.columns)) {
+    if (!ok.has(field) && field !== 'ignore') {
+      throw m.error(['columns', header], `"${field}" is not a field of ${entity}${didYouMean(field, [...ok])} (docs/model.md)`);
     }
   }
-  return m;
 }
 
 /** Applies a mapping on top of a preset's map (or alone): its columns win. */

@@ -4,8 +4,8 @@ import { detectPreset, norm, PRESET_IDS, rankLayouts } from '../connectors/prese
 import { assessFit, layoutName, refuse } from './guard.js';
 import type { EntityMap, Preset } from '../connectors/presets/preset.js';
 import { CrmqError } from '../errors.js';
-import { ENTITIES, fieldsOf, isEntity } from '../model/tables.js';
-import { loadMapping, mergeMapping } from './mapping.js';
+import { ENTITIES, fieldsOf, isEntity, type EntityName } from '../model/tables.js';
+import { checkMappingFields, loadMapping, mergeMapping } from './mapping.js';
 
 export interface PlanOptions {
   file: string;
@@ -30,6 +30,8 @@ export interface Plan {
   jsonColumns: Set<string>;
   defaultCurrency?: string;
   slashDefault: 'dmy' | 'mdy';
+  /** Said to the user: mapping columns that are not in the file. */
+  notes: string[];
 }
 
 export function plan(header: string[], cols: string[], pf: PreparedFile, opts: PlanOptions): Plan {
@@ -68,6 +70,7 @@ export function plan(header: string[], cols: string[], pf: PreparedFile, opts: P
     const e = entity ?? map?.entity;
     if (!e) throw new CrmqError(`${opts.mapping}: say which entity the file holds (entity: contacts) or pass --entity`);
     map = mergeMapping(map, mapping, e);
+    checkMappingFields(mapping, map.entity as EntityName);
   }
   if (!map) throw new CrmqError(`${opts.file}: cannot tell which entity this file holds; pass --entity`);
   const known = fieldsOf(map.entity);
@@ -100,12 +103,15 @@ export function plan(header: string[], cols: string[], pf: PreparedFile, opts: P
     const fit = assessFit(header, map, new Set(fields.keys()), preset?.id, apiRecords, { keyFields: !(opts.preset && opts.preset !== 'auto' && opts.entity) });
     if (fit.problem) refuse(opts.file, fit, layoutName({ preset: preset!, map }), { preset: opts.preset, entity: opts.entity });
   }
+  const headers = new Set(header.map(norm));
+  const absent = Object.keys(mapping?.columns ?? {}).filter((h) => !headers.has(norm(h)));
+  const notes = absent.length ? [`${opts.mapping}: no column ${absent.map((h) => `"${h}"`).join(', ')} in this file (mapped to nothing)`] : [];
   if (opts.currency && !/^[A-Z]{3}$/.test(opts.currency)) throw new CrmqError(`--currency: "${opts.currency}" is not a 3-letter ISO code such as RUB`);
   return {
     preset, presetId: mapping ? (preset ? `${preset.id}+mapping` : 'generic') : preset!.id, map, idColumn, fields, mapped, unmapped,
     jsonColumns: new Set(pf.jsonColumns ?? []),
     defaultCurrency: opts.currency ?? mapping?.currency ?? preset?.defaultCurrency,
-    slashDefault: mapping?.date_order ?? (preset?.defaultCurrency === 'RUB' ? 'dmy' : 'mdy'),
+    slashDefault: mapping?.date_order ?? (preset?.defaultCurrency === 'RUB' ? 'dmy' : 'mdy'), notes,
   };
 }
 

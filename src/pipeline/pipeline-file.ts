@@ -1,7 +1,7 @@
 // crmq.pipeline.yaml: what to import, which rules, which reports, who gets what. Validated with zod; errors give the line.
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { readYamlFile } from '../yaml-file.js';
+import { didYouMean, readYamlDoc } from '../yaml-file.js';
 import { ENTITIES, type EntityName } from '../model/tables.js';
 import { CATEGORIES } from '../reports/report-def.js';
 import { SEVERITIES } from '../rules/rule.js';
@@ -64,7 +64,28 @@ export const PipelineSchema = z.object({
 export type Pipeline = z.infer<typeof PipelineSchema> & { file: string; dir: string };
 export type Step = Pipeline['steps'][number];
 
+/** Keys whose values are expanded from the environment (`${VAR}`, `${VAR:-default}`) when the run uses them. */
+const EXPANDED = new Set(['db', 'out', 'lock', 'log', 'smtp', 'base_url', 'mapping', 'save_raw', 'rules', 'baseline']);
+
 export function loadPipeline(file: string): Pipeline {
-  const data = readYamlFile(file, PipelineSchema, { what: 'pipeline file', unionHint: 'each step is one of pull, import, check, report, deliver, with their own keys (docs/pipelines.md)' });
+  const doc = readYamlDoc(file, PipelineSchema, { what: 'pipeline file' });
+  const data = doc.data;
+  // Checked now, not when the run reaches them: a bad time zone or an unset variable fails before any step ran.
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: data.timezone });
+  } catch {
+    const zones = Intl.supportedValuesOf('timeZone');
+    throw doc.error(['timezone'], `"${data.timezone}" is not a time zone${didYouMean(data.timezone, zones)} (e.g. Europe/Moscow, UTC)`);
+  }
+  const visit = (v: unknown, path: (string | number)[]): void => {
+    const key = typeof path.at(-1) === 'number' ? path.at(-2) : path.at(-1);
+    if (typeof v === 'string' && EXPANDED.has(String(key))) {
+      for (const m of v.matchAll(/\$\{(\w+)(:-[^}]*)?\}/g)) {
+        if (!m[2] && !process.env[m[1]]) throw doc.error(path, `environment variable ${m[1]} is not set`);
+      }
+    } else if (Array.isArray(v)) v.forEach((x, i) => visit(x, [...path, i]));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) visit(x, [...path, k]);
+  };
+  visit(data, []);
   return { ...data, file, dir: dirname(resolve(file)) };
 }

@@ -16,13 +16,16 @@ docs: { why: because it matters a lot here, fix: fill it in from the source }
 describe('rule files: a bad one is one line naming the file and the field', () => {
   it.each([
     ['bad YAML', 'x.bad-yaml.yaml', 'entity: [contacts\n', /x\.bad-yaml\.yaml:\d+: invalid YAML/],
-    ['unknown kind', 'x.kind.yaml', base.replace('kind: required', 'kind: telepathy'), /x\.kind\.yaml: kind: unknown kind "telepathy" \(one of required, unique/],
-    ['bad threshold', 'x.threshold.yaml', base + 'fail_if: "more than a few"\n', /x\.threshold\.yaml: fail_if: "more than a few" is not a threshold/],
-    ['unknown entity', 'x.entity.yaml', base.replace('entity: contacts', 'entity: unicorns'), /x\.entity\.yaml:1: entity: Invalid option/],
-    ['bad params', 'x.params.yaml', base.replace('params: { fields: [email] }', 'params: { fields: email }'), /x\.params\.yaml: params\.fields: /],
-    ['unknown key', 'x.key.yaml', base + 'colour: red\n', /x\.key\.yaml:1: \(top level\): Unrecognized key: "colour"/],
+    ['unknown kind', 'x.kind.yaml', base.replace('kind: required', 'kind: telepathy'), /x\.kind\.yaml:2: kind: unknown kind "telepathy" \(one of required, unique/],
+    ['bad threshold', 'x.threshold.yaml', base + 'fail_if: "more than a few"\n', /x\.threshold\.yaml:8: fail_if: "more than a few" is not a threshold/],
+    ['unknown entity', 'x.entity.yaml', base.replace('entity: contacts', 'entity: unicorns'), /x\.entity\.yaml:1: entity: "unicorns" is not one of users, contacts, companies/],
+    ['bad params', 'x.params.yaml', base.replace('params: { fields: [email] }', 'params: { fields: email }'), /x\.params\.yaml:4: params\.fields: /],
+    ['unknown key', 'x.key.yaml', base + 'colour: red\n', /x\.key\.yaml:8: unknown key colour \(keys here: entity, kind/],
     ['missing docs', 'x.docs.yaml', base.replace(/docs:.*\n/, ''), /x\.docs\.yaml:1: docs: /],
     ['bad severity', 'x.sev.yaml', base.replace('severity: error', 'severity: fatal'), /x\.sev\.yaml:5: severity: /],
+    ['misspelt key', 'x.severty.yaml', base.replace('severity: error', 'severty: error'), /\/x\.severty\.yaml:5: unknown key severty \(did you mean severity\?\)$/],
+    ['misspelt kind', 'x.kind2.yaml', base.replace('kind: required', 'kind: requird'), /x\.kind2\.yaml:2: kind: unknown kind "requird" \(did you mean required\?\)/],
+    ['bad params.format', 'x.fmt.yaml', base.replace('kind: required', 'kind: format').replace('params: { fields: [email] }', 'params: { field: emails, format: emale }'), /x\.fmt\.yaml:4: params\.format: "emale" is not one of email, phone, url, inn, date_range \(did you mean email\?\)/],
   ])('%s', (_name, file, text, message) => {
     expect(() => loadRuleFile(write(dir, file, text))).toThrow(message);
   });
