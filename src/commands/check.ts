@@ -103,7 +103,8 @@ export async function checkCommand(opts: CheckOptions): Promise<CheckResult> {
         failed: judged.some((r) => r.failed),
       };
     },
-    { mustExist: true },
+    // The rules' SQL runs on a read-only connection; it becomes writable only to store the findings (run-rules.ts).
+    { mustExist: true, upgradable: true },
   );
 }
 

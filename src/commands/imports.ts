@@ -9,7 +9,7 @@ export async function importsCommand(opts: { db?: string }): Promise<Row[]> {
   return withDb(opts.db, (db) =>
     db.all(`SELECT import_id, source, entity, regexp_extract(file, '[^/]+$') AS file, preset, encoding, rows_read, rows_loaded, rows_rejected, rows_replaced,
             strftime(finished_at, '%Y-%m-%d %H:%M:%S') AS finished_at FROM imports ORDER BY import_id`),
-  { mustExist: true });
+  { mustExist: true, readOnly: true });
 }
 
 export function configure(cmd: Command, io: Io): void {

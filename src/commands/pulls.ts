@@ -9,7 +9,7 @@ export async function pullsCommand(opts: { db?: string }): Promise<Row[]> {
   return withDb(opts.db, (db) =>
     db.all(`SELECT pull_id, crm, source, entity, target, status, strftime(since, '%Y-%m-%d %H:%M:%S') AS since, pages, records, rejected, deleted,
             strftime(started_at, '%Y-%m-%d %H:%M:%S') AS started_at, strftime(finished_at, '%Y-%m-%d %H:%M:%S') AS finished_at, error FROM pulls ORDER BY pull_id`),
-  { mustExist: true });
+  { mustExist: true, readOnly: true });
 }
 
 export function configure(cmd: Command, io: Io): void {

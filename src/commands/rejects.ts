@@ -10,7 +10,7 @@ export async function rejectsCommand(opts: { db?: string; import?: number; limit
   return withDb(opts.db, (db) =>
     db.all(`SELECT import_id, source, entity, regexp_extract(file, '[^/]+$') AS file, line, reason, raw FROM rejects
             ${opts.import ? `WHERE import_id = ${lit(opts.import)}` : ''} ORDER BY import_id, line LIMIT ${opts.limit ?? 100}`),
-  { mustExist: true });
+  { mustExist: true, readOnly: true });
 }
 
 export function configure(cmd: Command, io: Io): void {

@@ -159,7 +159,8 @@ export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
       const failed = threshold ? results.some((r) => STATUS_RANK[r.status] >= STATUS_RANK[threshold]) : false;
       return { results, files, text, failed };
     },
-    { mustExist: true },
+    // Reports only read: a read-only connection (report SQL cannot write), and readers do not wait for each other.
+    { mustExist: true, readOnly: true },
   );
 }
 
@@ -168,7 +169,7 @@ export async function reportSqlCommand(id: string, opts: ReportOptions): Promise
   const [def] = await definitions(opts, [id]);
   const config = loadConfig(opts.config);
   const semantics = loadSemantics([SHIPPED_SEMANTICS, ...config.semantics]);
-  return withDb(opts.db, async (db) => `${await reportSetupSql(db, resolvePeriod(opts), paramsFor(def, opts.params ?? {}), semantics)}\n\n${def.sql}`, { mustExist: true });
+  return withDb(opts.db, async (db) => `${await reportSetupSql(db, resolvePeriod(opts), paramsFor(def, opts.params ?? {}), semantics)}\n\n${def.sql}`, { mustExist: true, readOnly: true });
 }
 
 export async function reportsListCommand(opts: { db?: string; reports?: string[] }) {
@@ -177,7 +178,7 @@ export async function reportsListCommand(opts: { db?: string; reports?: string[]
     const tables = [...new Set(defs.flatMap((d) => d.inputs))];
     const [row] = await db.all<Record<string, number>>(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`);
     return row;
-  }).catch(() => undefined);
+  }, { mustExist: true, readOnly: true }).catch(() => undefined);
   return defs.map((d) => ({
     id: d.id, category: d.category, title: d.title.en, inputs: d.inputs.join(', '),
     data: counts ? (d.inputs.filter((t) => !counts[t]).length ? `missing: ${d.inputs.filter((t) => !counts[t]).join(', ')}` : 'yes') : '(no database)',

@@ -17,7 +17,8 @@ export async function sqlCommand(query: string, opts: { db?: string }): Promise<
         throw new CrmqError(`sql: ${sqlErrorText(err)}`);
       }
     },
-    { mustExist: true },
+    // Read-only: `crmq sql` reads (while an import runs, too); change data with the duckdb shell.
+    { mustExist: true, readOnly: true },
   );
 }
 

@@ -1,8 +1,9 @@
 import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { CrmqError } from '../errors.js';
+import { basename, resolve } from 'node:path';
+import { CrmqError, ioProblem } from '../errors.js';
+import { ident, lit } from './sql.js';
 import { schemaDdl } from '../model/ddl.js';
 import { duckdb } from './duckdb.js';
 
@@ -11,21 +12,63 @@ export type Row = Record<string, unknown>;
 export interface Db {
   path: string;
   conn: DuckDBConnection;
+  /** Opened read-only: the user's tables cannot be written on this connection (temp tables can). */
+  readOnly: boolean;
   /** Runs SQL and returns rows as plain JSON-safe objects (bigints and decimals as numbers or strings). */
   all<T = Row>(sql: string): Promise<T[]>;
   run(sql: string): Promise<void>;
   /** Runs fn inside BEGIN … COMMIT; any throw rolls everything back. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Only on a database opened `upgradable`: from now on the connection may write (the read-only attachment is
+   * swapped for a writable one; temp tables, macros and functions stay). How `crmq check` stores its findings
+   * after running the rules' SQL on a connection that could not write.
+   */
+  upgrade?(): Promise<void>;
   close(): void;
 }
 
 export const defaultDbPath = (): string => process.env.CRMQ_DB || './crmq.duckdb';
 
+/** Seconds to wait for a database another process is writing (CRMQ_LOCK_WAIT, default 30). */
+export const lockWaitSeconds = (): number => {
+  const v = Number(process.env.CRMQ_LOCK_WAIT ?? 30);
+  return Number.isFinite(v) && v >= 0 ? v : 30;
+};
+
+let notice: (line: string) => void = () => {};
+/** Where "waiting for the database" goes (the CLI sends it to stderr). */
+export const setDbNotice = (fn: (line: string) => void): void => void (notice = fn);
+
+const isLock = (msg: string) => /lock/i.test(msg) && /conflicting|could not set lock|locked/i.test(msg);
+const holder = (msg: string) => /PID (\d+)/.exec(msg)?.[1];
+
 function explainOpenError(path: string, err: unknown): CrmqError {
   const msg = err instanceof Error ? err.message : String(err);
-  if (/lock/i.test(msg)) return new CrmqError(`${path}: database is locked by another process (close it and retry)`);
+  if (isLock(msg)) return new CrmqError(`${path}: database is locked by another process${holder(msg) ? ` (pid ${holder(msg)})` : ''}; waited ${lockWaitSeconds()} s (CRMQ_LOCK_WAIT), try again when it is done`);
   if (/not a valid DuckDB database|invalid|corrupt/i.test(msg)) return new CrmqError(`${path}: not a DuckDB database file`);
+  const io = ioProblem(err);
+  if (io) return new CrmqError(`${path}: cannot open the database: ${io}`);
   return new CrmqError(`${path}: cannot open database: ${msg.split('\n')[0]}`);
+}
+
+/** Retries `open` while another process holds the database's lock, up to CRMQ_LOCK_WAIT seconds, saying so once. */
+async function waitingForLock<T>(path: string, open: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + lockWaitSeconds() * 1000;
+  let told = false;
+  for (;;) {
+    try {
+      return await open();
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      if (!isLock(msg) || Date.now() >= deadline) throw explainOpenError(path, err);
+      if (!told) {
+        notice(`${path}: in use by another process${holder(msg) ? ` (pid ${holder(msg)})` : ''}; waiting up to ${lockWaitSeconds()} s for it`);
+        told = true;
+      }
+      await new Promise((res) => setTimeout(res, 250));
+    }
+  }
 }
 
 /** Rows as plain values: integers and decimals as numbers (bigints beyond 2^53 as strings), dates as 'YYYY-MM-DD', timestamps as 'YYYY-MM-DD HH:MM:SS'. */
@@ -50,22 +93,44 @@ function toPlainRows(reader: DuckDBResultReader): Row[] {
   });
 }
 
+export interface OpenOptions {
+  /** Open read-only: many readers at once, nothing written, works on a read-only file or folder. */
+  readOnly?: boolean;
+  /** Read-only now, writable after `db.upgrade()` (implies readOnly). */
+  upgradable?: boolean;
+  mustExist?: boolean;
+}
+
+/** The catalog name DuckDB gives a database file (its name without extension), for attaching it the same way. */
+const catalogOf = (full: string) => {
+  const stem = basename(full).replace(/\.[^.]*$/, '') || 'crmq';
+  return ['memory', 'system', 'temp', 'main'].includes(stem.toLowerCase()) ? `${stem}_db` : stem;
+};
+
 /** Opens (or creates) a crmq database file and makes sure the canonical schema exists. */
-export async function openDb(path = defaultDbPath(), opts: { readOnly?: boolean; mustExist?: boolean } = {}): Promise<Db> {
+export async function openDb(path = defaultDbPath(), opts: OpenOptions = {}): Promise<Db> {
   const full = path === ':memory:' ? path : resolve(path);
   if (opts.mustExist && full !== ':memory:' && !existsSync(full)) {
     throw new CrmqError(`${path}: no database here; run \`crmq import\` first or pass --db`);
   }
+  const readOnly = !!(opts.readOnly || opts.upgradable) && full !== ':memory:';
   let instance: DuckDBInstance;
-  try {
-    instance = await duckdb.DuckDBInstance.create(full, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
-  } catch (err) {
-    throw explainOpenError(path, err);
+  let conn: DuckDBConnection;
+  const catalog = catalogOf(full);
+  if (opts.upgradable && readOnly) {
+    // An in-memory instance with the file attached: the attachment can later be swapped for a writable one.
+    instance = await duckdb.DuckDBInstance.create(':memory:', { temp_directory: `${full}.tmp` });
+    conn = await instance.connect();
+    await waitingForLock(path, () => conn.run(`ATTACH ${lit(full)} AS ${ident(catalog)} (READ_ONLY)`));
+    await conn.run(`USE ${ident(catalog)}`);
+  } else {
+    instance = await waitingForLock(path, () => duckdb.DuckDBInstance.create(full, readOnly ? { access_mode: 'READ_ONLY' } : {}));
+    conn = await instance.connect();
   }
-  const conn = await instance.connect();
   const db: Db = {
     path: full,
     conn,
+    readOnly,
     async all<T>(sql: string) {
       const reader = await conn.runAndReadAll(sql);
       return toPlainRows(reader) as T[];
@@ -85,6 +150,8 @@ export async function openDb(path = defaultDbPath(), opts: { readOnly?: boolean;
         } catch {
           // the transaction may already be aborted; nothing more to undo
         }
+        const io = err instanceof CrmqError ? undefined : ioProblem(err);
+        if (io) throw new CrmqError(`${path}: cannot write the database: ${io}; nothing was changed`);
         throw err;
       }
     },
@@ -93,7 +160,26 @@ export async function openDb(path = defaultDbPath(), opts: { readOnly?: boolean;
       instance.closeSync();
     },
   };
-  if (!opts.readOnly) await ensureSchema(conn);
+  if (opts.upgradable && readOnly) {
+    db.upgrade = async () => {
+      await conn.run('USE memory');
+      await conn.run(`DETACH ${ident(catalog)}`);
+      await waitingForLock(path, () => conn.run(`ATTACH ${lit(full)} AS ${ident(catalog)}`));
+      await conn.run(`USE ${ident(catalog)}`);
+      db.readOnly = false;
+      await ensureSchema(conn);
+    };
+  }
+  if (!readOnly) {
+    try {
+      await ensureSchema(conn);
+    } catch (err) {
+      db.close();
+      const io = ioProblem(err);
+      if (io) throw new CrmqError(`${path}: cannot write the database: ${io}`);
+      throw err;
+    }
+  }
   return db;
 }
 
@@ -112,7 +198,7 @@ async function ensureSchema(conn: DuckDBConnection): Promise<void> {
 }
 
 /** Opens a database, runs fn, and always closes it. */
-export async function withDb<T>(path: string | undefined, fn: (db: Db) => Promise<T>, opts?: { readOnly?: boolean; mustExist?: boolean }): Promise<T> {
+export async function withDb<T>(path: string | undefined, fn: (db: Db) => Promise<T>, opts?: OpenOptions): Promise<T> {
   const db = await openDb(path ?? defaultDbPath(), opts);
   try {
     return await fn(db);

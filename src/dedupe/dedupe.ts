@@ -37,7 +37,7 @@ export async function findDuplicates(db: Db, target: DedupeTarget, overrides: Pa
   const linked = [...new Set(link.links.flatMap(([l, r]) => [l, r]))].sort();
   await db.run('CREATE OR REPLACE TEMP TABLE dd_linked (id VARCHAR)');
   for (let i = 0; i < linked.length; i += 50_000) {
-    const app = await db.conn.createAppender('dd_linked');
+    const app = await db.conn.createAppender('dd_linked', 'main', 'temp'); // the temp table, also on a read-only connection
     for (const id of linked.slice(i, i + 50_000)) {
       app.appendVarchar(id);
       app.endRow();

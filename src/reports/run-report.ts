@@ -1,6 +1,7 @@
 // Runs one report: its SQL over the canonical model, then every validation it declares and every one its inputs'
 // scopes imply (coverage, duplicates, outliers, dominance, time window per input; missing inputs).
 import type { Db, Row } from '../db/database.js';
+import { userSelect } from '../db/user-sql.js';
 import { CrmqError } from '../errors.js';
 import type { ReportDef } from './report-def.js';
 import type { Period } from './context.js';
@@ -55,8 +56,9 @@ export async function runReport(db: Db, def: ReportDef, period: Period, params: 
   const t = performance.now();
   let rows: Row[];
   try {
-    rows = await db.all(def.sql);
+    rows = await userSelect(db, def.sql, def.file.replace(/\.ya?ml$/, '.sql'));
   } catch (err) {
+    if (err instanceof CrmqError) throw err;
     throw new CrmqError(`${def.file.replace(/\.ya?ml$/, '.sql')}: report ${def.id} failed in SQL: ${(err as Error).message.split('\n')[0]}`);
   }
   const ctx: ValidationContext = { db: cachedDb(db), report: def, rows, period, params };

@@ -96,10 +96,25 @@ export async function prepareNormalization(db: Db, opts: NormalizeOptions): Prom
   const all = phoneTables
     .map((e) => `SELECT ${lit(e)} AS entity, source, source_id, unnest(phones) AS raw, generate_subscripts(phones, 1) AS pos FROM ${e}`)
     .join(' UNION ALL ');
-  await db.run(`CREATE TABLE IF NOT EXISTS phone_norm (raw VARCHAR, region VARCHAR, e164 VARCHAR)`);
+  if (db.readOnly) {
+    // A read-only connection (crmq check runs the rules on one): the cache is a temp copy, stored by persistNormalization.
+    const [{ n }] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'phone_norm'`);
+    await db.run(`CREATE OR REPLACE TEMP TABLE phone_norm AS ${n ? 'SELECT * FROM main.phone_norm' : 'SELECT NULL::VARCHAR AS raw, NULL::VARCHAR AS region, NULL::VARCHAR AS e164 WHERE false'}`);
+  } else {
+    await db.run(`CREATE TABLE IF NOT EXISTS phone_norm (raw VARCHAR, region VARCHAR, e164 VARCHAR)`);
+  }
   await db.run(`CREATE OR REPLACE TEMP TABLE all_phones AS SELECT a.*, coalesce(r.region, ${lit(opts.defaultRegion)}) AS region FROM (${all}) a LEFT JOIN source_regions r USING (source)`);
   await db.run(`INSERT INTO phone_norm SELECT raw, region, crmq_phone_e164(raw, region) FROM (
     SELECT DISTINCT raw, region FROM all_phones a WHERE NOT EXISTS (SELECT 1 FROM phone_norm n WHERE n.raw = a.raw AND n.region = a.region))`);
   await db.run(`CREATE OR REPLACE TEMP TABLE phone_keys AS
     SELECT a.entity, a.source, a.source_id, a.raw, a.pos, n.e164 FROM all_phones a JOIN phone_norm n USING (raw, region)`);
+}
+
+/** After a read-only run (and db.upgrade()), keeps the phones parsed on the way in the database's cache. */
+export async function persistNormalization(db: Db): Promise<void> {
+  const [{ n }] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM duckdb_tables() WHERE temporary AND table_name = 'phone_norm'`);
+  if (!n) return;
+  await db.run(`CREATE TABLE IF NOT EXISTS main.phone_norm (raw VARCHAR, region VARCHAR, e164 VARCHAR)`);
+  await db.run(`INSERT INTO main.phone_norm SELECT DISTINCT t.raw, t.region, t.e164 FROM temp.main.phone_norm t
+    WHERE NOT EXISTS (SELECT 1 FROM main.phone_norm n WHERE n.raw = t.raw AND n.region = t.region)`);
 }

@@ -3,10 +3,11 @@
 import type { Db } from '../db/database.js';
 import { lit } from '../db/sql.js';
 import { sqlErrorText } from '../db/sql-error.js';
+import { checkExpression, checkSelect } from '../db/user-sql.js';
 import { CrmqError } from '../errors.js';
 import { KINDS } from './kinds/index.js';
 import type { KindContext } from './kinds/kind.js';
-import { prepareNormalization, type NormalizeOptions } from './normalize.js';
+import { persistNormalization, prepareNormalization, type NormalizeOptions } from './normalize.js';
 import type { Rule, Severity } from './rule.js';
 import type { Semantics } from './semantics.js';
 import { exceeds, parseThreshold, describeThreshold } from './threshold.js';
@@ -32,7 +33,9 @@ export interface RunOutput {
   results: RuleResult[];
 }
 
-const rowsOf = (rule: Rule) => `(SELECT * FROM ${rule.entity}${rule.where ? ` WHERE ${rule.where}` : ''})`;
+/** A rule's `where` as a parenthesised expression on lines of its own (a trailing `--` comment ends at its line). */
+const whereOf = (rule: Rule) => `(\n${rule.where}\n)`;
+const rowsOf = (rule: Rule) => `(SELECT * FROM ${rule.entity}${rule.where ? ` WHERE ${whereOf(rule)}` : ''})`;
 
 function sqlError(rule: Rule, err: unknown): CrmqError {
   if (err instanceof CrmqError) return err;
@@ -51,6 +54,8 @@ export async function runRules(
   const started = new Date();
   let done = 0;
   const step = (now: string) => opts.onStep?.(done, now);
+  // `where` is a rule author's SQL: one expression, or the rule does not run (`true; DROP TABLE imports; --` is not one).
+  for (const r of rules) if (r.where) await checkExpression(db, r.where, `${r.file}: where`);
   step('phones to E.164');
   await prepareNormalization(db, opts.normalize);
   const ctxBase = { db, semantics: opts.semantics };
@@ -63,14 +68,15 @@ export async function runRules(
     const batch = rowRules.filter((r) => r.entity === entity);
     const checks = batch.map((r) => ({ rule: r, check: KINDS[r.kind].row!(r.params, r) }));
     for (const { rule, check } of checks) {
-      // Compile each rule alone first, so an error names its file.
-      await db.run(`SELECT ${check.fails}, CAST(${check.value} AS VARCHAR) FROM ${entity}${rule.where ? ` WHERE ${rule.where}` : ''} LIMIT 0`).catch((e) => {
+      // Each piece of SQL must be one expression (DuckDB's parser says so), then each rule compiles alone, so an error names its file.
+      for (const expr of [check.fails, check.value, check.detail].filter((x): x is string => !!x)) await checkExpression(db, expr, `${rule.file}: params`);
+      await db.run(`SELECT ${check.fails}, CAST(${check.value} AS VARCHAR) FROM ${entity}${rule.where ? ` WHERE ${whereOf(rule)}` : ''} LIMIT 0`).catch((e) => {
         throw sqlError(rule, e);
       });
     }
     const t = performance.now();
     step(`${entity}: ${batch.length} row rules`);
-    const cond = (c: (typeof checks)[number]) => `(${c.rule.where ? `(${c.rule.where}) AND ` : ''}(${c.check.fails}))`;
+    const cond = (c: (typeof checks)[number]) => `(${c.rule.where ? `${whereOf(c.rule)} AND ` : ''}(${c.check.fails}))`;
     const items = checks.map(
       (c) => `CASE WHEN ${cond(c)} THEN {'rule': ${lit(c.rule.id)}, 'value': CAST(${c.check.value} AS VARCHAR), 'detail': CAST(${c.check.detail ?? 'NULL'} AS VARCHAR)} END`,
     );
@@ -88,7 +94,8 @@ export async function runRules(
     const ctx: KindContext = { ...ctxBase, rows: rowsOf(rule) };
     try {
       const sql = await KINDS[rule.kind].set!(rule.params, rule, ctx);
-      await db.run(`INSERT INTO crmq_found SELECT ${lit(rule.id)}, CAST(source AS VARCHAR), CAST(source_id AS VARCHAR), CAST(value AS VARCHAR), CAST(detail AS VARCHAR), CAST(cluster AS VARCHAR) FROM (${sql})`);
+      await checkSelect(db, sql, rule.file);
+      await db.run(`INSERT INTO crmq_found SELECT ${lit(rule.id)}, CAST(source AS VARCHAR), CAST(source_id AS VARCHAR), CAST(value AS VARCHAR), CAST(detail AS VARCHAR), CAST(cluster AS VARCHAR) FROM (\n${sql}\n)`);
     } catch (err) {
       throw sqlError(rule, err);
     }
@@ -102,13 +109,17 @@ export async function runRules(
   for (const entity of [...new Set(rules.map((r) => r.entity))]) {
     const batch = rules.filter((r) => r.entity === entity);
     const [row] = await db.all<Record<string, number>>(
-      `SELECT ${batch.map((r, i) => `count(*)${r.where ? ` FILTER (WHERE ${r.where})` : ''} AS c${i}`).join(', ')} FROM ${entity}`,
+      `SELECT ${batch.map((r, i) => `count(*)${r.where ? ` FILTER (WHERE ${whereOf(r)})` : ''} AS c${i}`).join(', ')} FROM ${entity}`,
     );
     batch.forEach((r, i) => checked.set(r.id, row[`c${i}`]));
   }
   const counts = new Map((await db.all<{ rule: string; n: number }>(`SELECT rule, count(*) AS n FROM crmq_found GROUP BY rule`)).map((x) => [x.rule, x.n]));
 
-  // Store the run.
+  // Store the run: the rules' SQL ran on a read-only connection when the caller opened one upgradable.
+  if (db.upgrade) {
+    await db.upgrade();
+    await persistNormalization(db);
+  }
   const runId = await db.transaction(async () => {
     const [{ id }] = await db.all<{ id: number }>(`SELECT nextval('check_run_seq') AS id`);
     const meta = rules.map((r) => `(${lit(r.id)}, ${lit(r.severity)}, ${lit(r.entity)}, ${lit(r.message)})`);

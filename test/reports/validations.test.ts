@@ -101,7 +101,7 @@ describe('report definitions and flags', () => {
     write(bad, 'broken.yaml', yaml('', 'x: { en: X, ru: X, type: banana }'));
     const r = await cli('report', 'broken', '--reports', bad, '--db', db);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/broken\.yaml:\d+: columns\.x\.type: Invalid option/);
+    expect(r.stderr).toMatch(/broken\.yaml:\d+: columns\.x\.type: "banana" is not one of/);
     write(bad, 'broken.yaml', yaml('').replace('inputs: [deals]', 'inputs: [deals]\nchart: { type: bar, x: nope, y: deals }'));
     expect((await cli('report', 'broken', '--reports', bad, '--db', db)).stderr).toMatch(/broken\.yaml: chart: "nope" is not one of the columns/);
   });

@@ -1,6 +1,7 @@
 // reconcile: the report's total equals an independent query's total over the base table.
 // Also used as the fan-out half of grain: a count column must equal the count of distinct base rows.
 import type { Row } from '../../db/database.js';
+import { userSelect } from '../../db/user-sql.js';
 import { fmt, type ValidationContext, type ValidationResult } from '../validation.js';
 
 const keyOf = (r: Row, by: string[]) => by.map((b) => String(r[b] ?? '')).join('|');
@@ -12,7 +13,7 @@ export async function reconcile(
 ): Promise<ValidationResult> {
   const report = new Map<string, number>();
   for (const r of ctx.rows) report.set(keyOf(r, spec.by), (report.get(keyOf(r, spec.by)) ?? 0) + Number(r[spec.column] ?? 0));
-  const expectedRows = await ctx.db.all(spec.expected);
+  const expectedRows = await userSelect(ctx.db, spec.expected, `${ctx.report.file}: validations.${as}.expected`);
   const expected = new Map<string, number>();
   for (const r of expectedRows) expected.set(keyOf(r, spec.by), Number(r.value ?? 0));
   const groups = [...new Set([...report.keys(), ...expected.keys()])].filter((g) => (report.get(g) ?? 0) !== 0 || (expected.get(g) ?? 0) !== 0);

@@ -1,0 +1,54 @@
+// SQL written by users (rule files, report definitions) is checked with DuckDB's own parser before it runs:
+// a query must be exactly one SELECT statement, a rule's `where`/`check`/`show` exactly one expression. Nothing
+// else gets through: no second statement, no DROP, no breaking out of the expression into the query around it.
+// Reports and the rules of `crmq check` also run on a read-only connection (database.ts), so even a statement
+// that slipped through could not change the user's tables.
+import { CrmqError } from '../errors.js';
+import type { Db, Row } from './database.js';
+import { lit } from './sql.js';
+
+interface Node {
+  type: string;
+  select_list?: unknown[];
+  from_table?: { type: string };
+  where_clause?: unknown;
+  group_expressions?: unknown[];
+  having?: unknown;
+  qualify?: unknown;
+  modifiers?: unknown[];
+  cte_map?: { map: unknown[] };
+}
+
+async function parse(db: Db, sql: string, where: string): Promise<Node[]> {
+  const [{ j }] = await db.all<{ j: string }>(`SELECT json_serialize_sql(${lit(sql)}) AS j`);
+  const parsed = JSON.parse(j) as { error: boolean; error_message?: string; statements?: { node: Node }[] };
+  if (parsed.error) {
+    const msg = parsed.error_message ?? 'cannot be parsed';
+    if (/only select statements/i.test(msg)) throw new CrmqError(`${where}: must be a single SELECT statement (it may only read the database)`);
+    throw new CrmqError(`${where}: not valid SQL: ${msg.split('\n')[0]}`);
+  }
+  return (parsed.statements ?? []).map((s) => s.node);
+}
+
+/** A query: exactly one SELECT statement. */
+export async function checkSelect(db: Db, sql: string, where: string): Promise<void> {
+  const nodes = await parse(db, sql, where);
+  if (nodes.length !== 1) throw new CrmqError(`${where}: must be a single SELECT statement, not ${nodes.length}`);
+}
+
+/** An expression (a `where` condition, a check): exactly one, with nothing around it. */
+export async function checkExpression(db: Db, expr: string, where: string): Promise<void> {
+  // The newlines end a trailing `--` comment inside the expression, so it cannot swallow the closing parenthesis.
+  const nodes = await parse(db, `SELECT (\n${expr}\n)`, where);
+  const n = nodes[0];
+  const alone =
+    nodes.length === 1 && n.type === 'SELECT_NODE' && n.select_list?.length === 1 && n.from_table?.type === 'EMPTY' && !n.where_clause &&
+    !n.group_expressions?.length && !n.having && !n.qualify && !n.modifiers?.length && !n.cte_map?.map.length;
+  if (!alone) throw new CrmqError(`${where}: must be a single SQL expression (a condition such as "amount > 0"), not a query or several`);
+}
+
+/** Runs one checked SELECT and returns its rows. */
+export async function userSelect(db: Db, sql: string, where: string): Promise<Row[]> {
+  await checkSelect(db, sql, where);
+  return db.all(sql);
+}
