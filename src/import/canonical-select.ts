@@ -6,7 +6,7 @@ import { ident, lit } from '../db/sql.js';
 import { fieldsOf, type FieldType } from '../model/tables.js';
 import type { Plan } from './plan.js';
 import { profileColumns } from './profile.js';
-import { cleaned, currencyInAmountExpr, listExpr, valueExpr } from './transforms.js';
+import { cleaned, currencyInAmountExpr, listExpr, unescapedFormula, valueExpr } from './transforms.js';
 
 export interface CanonicalSelect {
   /** `SELECT … FROM (…)` producing exactly the entity's columns plus lineage. */
@@ -57,7 +57,7 @@ export async function buildCanonicalSelect(
       l1.push(`${listExpr(cs, field === 'emails' ? 'emails' : field === 'phones' ? 'phones' : 'other')} AS ${ident(field)}`);
       continue;
     }
-    const per = cs.map((c) => (type === 'text' ? `nullif(trim(${ident(c)}), '')` : valueExpr(type, raw(c), { date: profiles.dates[c], number: profiles.numbers[c] })));
+    const per = cs.map((c) => (type === 'text' ? `nullif(${unescapedFormula(`trim(${ident(c)})`)}, '')` : valueExpr(type, raw(c), { date: profiles.dates[c], number: profiles.numbers[c] })));
     l2.push(`${per.length === 1 ? per[0] : `coalesce(${per.join(', ')})`} AS ${ident(field)}`);
     if (type !== 'text') {
       unparsedFields.push(field);

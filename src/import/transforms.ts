@@ -120,12 +120,18 @@ export function currencyInAmountExpr(v: string): string {
 /** An extension after a comma ("8 (800) 555-35-35, доб. 123", ", ext. 5", ", x123") belongs to the number before it. */
 const EXTENSION = ',\\s*((доб|добавочный|вн|внутр|ext|extension|x)\\.?\\s*\\d)';
 
+/**
+ * Undoes the ' that crmq's CSV writers (and Excel users) put before a leading = + - @ so a spreadsheet does not
+ * run it: a merge plan exported with "'+7 912 …" imports back as "+7 912 …".
+ */
+export const unescapedFormula = (v: string): string => `regexp_replace(${v}, '^''([=+@\\-])', '\\1')`;
+
 export function listExpr(cols: string[], kind: 'phones' | 'emails' | 'other'): string {
   const sep = kind === 'emails' ? '[;,\\s]+' : '[;,\\n]+';
   const cell = (c: string) => (kind === 'phones' ? `regexp_replace(${ident(c)}, ${lit(EXTENSION)}, ' \\1', 'gi')` : ident(c));
   const parts = cols.map((c) => `string_split_regex(${cell(c)}, ${lit(sep)})`);
   const all = parts.length === 1 ? parts[0] : `flatten([${parts.map((x) => `coalesce(${x}, [])`).join(', ')}])`;
-  return `list_filter(list_transform(${all}, x -> trim(x)), x -> x <> '')`;
+  return `list_filter(list_transform(${all}, x -> ${unescapedFormula('trim(x)')}), x -> x <> '')`;
 }
 
 export function valueExpr(type: FieldType, v: string, profiles: { date?: DateProfile; number?: NumberProfile }): string {

@@ -79,13 +79,38 @@ function blocks(cols: string[], text: string[][], total: number): string {
   return text.map((t, n) => [rule(n + 1), ...cols.map((c, i) => `${pad(truncate(c, label), label, false)}  ${truncate(t[i], value)}`.trimEnd())].join('\n')).join('\n');
 }
 
-/** CSV text; cells that a spreadsheet would run as a formula are prefixed with ' (OWASP CSV injection). */
+/** A character that makes a spreadsheet read a cell as a formula (OWASP CSV injection): = + - @, and a leading tab or CR. */
+const TRIGGER = /^[ ]*[=+\-@]|^[\t\r]/;
+/** Where a cell may start when a spreadsheet splits the line on another separator (Excel in ru-RU and de-DE uses ;). */
+const INNER = /([,;\t\r\n][ ]*)([=+\-@])/g;
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+
+/**
+ * One CSV cell. Numbers stay numbers (-5 is written -5). Text that a spreadsheet would run as a formula gets a
+ * leading ' — at its start, and after any , ; or tab inside it, where a spreadsheet reading the file with another
+ * separator would start a cell — and is quoted, like every text with a separator, quote or line break in it.
+ */
+export function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  let s = cell(v);
+  let risky = false;
+  if (!PLAIN_NUMBER.test(s)) {
+    if (TRIGGER.test(s)) {
+      s = `'${s}`;
+      risky = true;
+    }
+    const inner = s.replace(INNER, "$1'$2");
+    if (inner !== s) {
+      s = inner;
+      risky = true;
+    }
+  }
+  return risky || /[",;\t\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/** CSV text (RFC 4180, comma-separated) that is safe to open in a spreadsheet: see csvCell. */
 export function renderCsv(rows: Record<string, unknown>[], columns?: string[]): string {
   const cols = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const esc = (v: unknown) => {
-    let s = cell(v);
-    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  };
-  return [cols.map(esc).join(','), ...rows.map((r) => cols.map((c) => esc(r[c])).join(','))].join('\n') + '\n';
+  return [cols.map(csvCell).join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
 }
