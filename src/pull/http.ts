@@ -107,8 +107,16 @@ function parseBody(text: string, contentType: string): { json?: unknown; bad?: s
   }
 }
 
+/**
+ * Failures to reach a server at all. Before the server has answered once they are a wrong URL or a server that is
+ * down, not a passing fault: one line at once, not minutes of retries. After it has answered they are retried.
+ */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN']);
+
 export function createHttp(o: HttpOptions): Http {
   const stats: HttpStats = { requests: 0, retries: 0, waitedMs: 0, networkMs: 0 };
+  /** The server has answered at least once (with anything). */
+  let answered = false;
   const random = o.random ?? Math.random;
   const fail = (what: string, message: string) => new CrmqError(redact(`${o.crm} ${what}: ${message}`));
   /** Exponential backoff with "equal jitter": half the step fixed, half random. */
@@ -120,6 +128,15 @@ export function createHttp(o: HttpOptions): Http {
   async function request(req: HttpRequest): Promise<Answer> {
     let lastProblem = '';
     let refreshed = false;
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch {
+      throw fail(req.what, `not a valid URL: ${req.url} (check the base URL)`);
+    }
+    if (url.username || url.password) {
+      throw fail(req.what, `the URL ${url.protocol}//***@${url.host} has a user name or password in it; crmq sends credentials only from the CRM's token variables (README), never in a URL`);
+    }
     for (let attempt = 0; ; attempt++) {
       if (attempt > o.maxRetries) throw fail(req.what, `gave up after ${o.maxRetries + 1} attempts; last: ${lastProblem}`);
       stats.waitedMs += await o.throttle.take();
@@ -143,12 +160,15 @@ export function createHttp(o: HttpOptions): Http {
       } catch (err) {
         stats.networkMs += performance.now() - t0;
         const e = err as Error & { cause?: { code?: string; message?: string } };
+        const code = e.cause?.code;
+        if (!answered && code && UNREACHABLE.has(code)) throw fail(req.what, `cannot connect to ${url.host} (${code}); check the base URL and that the server is up`);
         lastProblem =
-          e.name === 'TimeoutError' ? `no answer within ${o.timeoutMs / 1000} s` : `cannot connect (${e.cause?.code ?? e.cause?.message ?? e.message})`;
+          e.name === 'TimeoutError' ? `no answer within ${o.timeoutMs / 1000} s` : `cannot connect (${code ?? e.cause?.message ?? e.message})`;
         await wait(backoff(attempt), lastProblem);
         continue;
       }
       stats.networkMs += performance.now() - t0;
+      answered = true;
       const parsed = parseBody(text, res.headers.get('content-type') ?? '');
       const answer: Answer = { status: res.status, headers: res.headers, text, json: parsed.json };
       const verdict = o.classify?.(answer);
@@ -197,7 +217,7 @@ export function createHttp(o: HttpOptions): Http {
 
   async function wait(ms: number, why: string, what?: string): Promise<void> {
     if (ms > o.maxWaitMs) throw new CrmqError(redact(`${o.crm} ${what ?? ''}: ${why}; the server asks to wait ${Math.ceil(ms / 1000)} s, more than --max-wait; run again later with --resume`));
-    o.onWait?.(ms, why);
+    o.onWait?.(ms, redact(why));
     o.throttle.pause(ms);
     stats.waitedMs += ms;
     await sleep(ms);

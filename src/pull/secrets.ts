@@ -37,13 +37,14 @@ export function optionalEnv(env: NodeJS.ProcessEnv, name: string): string | unde
 }
 
 /**
- * Hides every known secret, plus anything shaped like one: bearer tokens, api_token/access_token/auth
- * query parameters, and the key segments of Bitrix24 webhook URLs (/rest/<user>/<key>/).
+ * Hides every known secret, plus anything shaped like one: user:password@ in URLs, bearer tokens,
+ * api_token/access_token/auth query parameters, and the key segments of Bitrix24 webhook URLs (/rest/<user>/<key>/).
  */
 export function redact(text: string): string {
   let out = text;
   for (const s of [...known].sort((a, b) => b.length - a.length)) out = out.split(s).join('***');
   return out
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"]*@/gi, '$1***@')
     .replace(/(\/rest\/\d+\/)[^/\s?"']+/g, '$1***')
     .replace(/\b(api_token|access_token|auth|token|apikey|hapikey)=([^&\s"']+)/gi, '$1=***')
     .replace(/\b(Bearer|Zoho-oauthtoken|OAuth)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 ***');
