@@ -5,7 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { CommandModule, Io } from './commands/command.js';
-import { CrmqError } from './errors.js';
+import { CrmqError, ioProblem } from './errors.js';
+import { setDbNotice } from './db/notice.js';
 import { packagePath } from './paths.js';
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void; columns?: number; terminal?: boolean };
@@ -59,6 +60,7 @@ export function version(): string {
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function main(argv: string[], out: Out = terminal): Promise<number> {
   if (process.env.NO_COLOR || !process.stdout.isTTY) (await import('chalk')).default.level = 0;
+  setDbNotice((line) => out.stderr(`crmq: ${line}\n`));
   let code = 0;
   const io: Io = { ...out, setExit: (c) => (code = Math.max(code, c)) };
   const wanted = commandIn(argv.slice(2));
@@ -83,7 +85,13 @@ export async function main(argv: string[], out: Out = terminal): Promise<number>
       out.stderr(`crmq: ${err.message}\n`);
       return err.code;
     }
-    out.stderr(`crmq: internal error (a bug; please report it):\n${(err as Error).stack ?? String(err)}\n`);
+    // Still one line: what the system said when it is a disk, permission or depth problem, else a bug to report.
+    const io = ioProblem(err);
+    const first = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    if (io) out.stderr(`crmq: ${io}: ${first}\n`);
+    else if (err instanceof RangeError && /call stack/i.test(first)) out.stderr('crmq: the input is nested too deeply to read\n');
+    else out.stderr(`crmq: internal error (a bug; please report it with CRMQ_DEBUG=1 for the details): ${first}\n`);
+    if (process.env.CRMQ_DEBUG) out.stderr(`${(err as Error).stack ?? String(err)}\n`);
     return 2;
   }
 }

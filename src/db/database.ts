@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { CrmqError, ioProblem } from '../errors.js';
+import { dbNotice } from './notice.js';
 import { ident, lit } from './sql.js';
 import { schemaDdl } from '../model/ddl.js';
 import { duckdb } from './duckdb.js';
@@ -36,9 +37,6 @@ export const lockWaitSeconds = (): number => {
   return Number.isFinite(v) && v >= 0 ? v : 30;
 };
 
-let notice: (line: string) => void = () => {};
-/** Where "waiting for the database" goes (the CLI sends it to stderr). */
-export const setDbNotice = (fn: (line: string) => void): void => void (notice = fn);
 
 const isLock = (msg: string) => /lock/i.test(msg) && /conflicting|could not set lock|locked/i.test(msg);
 const holder = (msg: string) => /PID (\d+)/.exec(msg)?.[1];
@@ -63,7 +61,7 @@ async function waitingForLock<T>(path: string, open: () => Promise<T>): Promise<
       const msg = err instanceof Error ? err.message : String(err);
       if (!isLock(msg) || Date.now() >= deadline) throw explainOpenError(path, err);
       if (!told) {
-        notice(`${path}: in use by another process${holder(msg) ? ` (pid ${holder(msg)})` : ''}; waiting up to ${lockWaitSeconds()} s for it`);
+        dbNotice(`${path}: in use by another process${holder(msg) ? ` (pid ${holder(msg)})` : ''}; waiting up to ${lockWaitSeconds()} s for it`);
         told = true;
       }
       await new Promise((res) => setTimeout(res, 250));

@@ -2,8 +2,7 @@
 // prepare (encoding, dialect, XLSX/JSON → CSV) → stage with DuckDB's bulk reader → profile formats →
 // reject bad rows → insert canonical rows with lineage → record the import. Every row read is loaded or rejected.
 import { parse as parseCsv } from 'csv-parse/sync';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { notUtf8Error, prepareCsv } from '../connectors/csv-file.js';
 import { prepareJson } from '../connectors/json-file.js';
@@ -11,6 +10,7 @@ import type { PreparedFile } from '../connectors/prepared-file.js';
 import type { Db } from '../db/database.js';
 import { ident, lit, sqlTimestamp } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
+import { makeTempDir } from '../temp-dir.js';
 import { fileLineCensus, scanFile, utf8Wins } from './encoding.js';
 import type { EntityName } from '../model/tables.js';
 import { buildCanonicalSelect } from './canonical-select.js';
@@ -163,7 +163,8 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
         throw new CrmqError(`${file}: cannot read (${e.message.split('\n')[0]})`);
       });
   scan.catch(() => {});
-  const tmp = mkdtempSync(join(tmpdir(), 'crmq-'));
+  const tmpDir = makeTempDir();
+  const tmp = tmpDir.path;
   let pf: PreparedFile | undefined;
   try {
     const f = (pf = given ? given.file : await prepare(file, tmp, opts));
@@ -301,7 +302,7 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
     }
   } finally {
     pf?.cleanup();
-    rmSync(tmp, { recursive: true, force: true });
+    tmpDir.remove();
   }
 }
 

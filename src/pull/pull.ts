@@ -2,8 +2,7 @@
 // ahead of committing (a few pages queued), so database work overlaps the rate limit's waits; every commit
 // loads the queued pages with the same import path as files and moves the checkpoint in the same transaction.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordsCsv } from '../connectors/json-file.js';
 import type { Db } from '../db/database.js';
@@ -16,6 +15,7 @@ import type { Connector, Cursor, Page, PulledRecord, Session } from './connector
 import { CONNECTOR_IDS, connectorFor } from './connectors/index.js';
 import { createHttp, type Http, type HttpStats } from './http.js';
 import { redact } from './secrets.js';
+import { makeTempDir } from '../temp-dir.js';
 import { createThrottle, type Throttle } from './throttle.js';
 
 export interface PullOptions {
@@ -155,7 +155,8 @@ async function pullEntity(db: Db, connector: Connector, session: Session, entity
     entity, table, pullId: row.pull_id, mode, since: since?.toISOString(), pages: 0, records: 0, loaded: 0, rejected: 0, deleted: 0, commits: 0, commitMs: 0, elapsedMs: 0,
     ...http.stats,
   };
-  const tmp = mkdtempSync(join(tmpdir(), 'crmq-pull-'));
+  const tmpDir = makeTempDir('pull');
+  const tmp = tmpDir.path;
   try {
     // Producer: fetch pages into a small queue. Consumer: commit whatever is queued, in order.
     const queue: { page: number; p: Page }[] = [];
@@ -227,7 +228,7 @@ async function pullEntity(db: Db, connector: Connector, session: Session, entity
     if (err instanceof CrmqError) throw new CrmqError(`${message} (${out.pages} pages committed; continue with --resume)`, err.code);
     throw err;
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    tmpDir.remove();
     Object.assign(out, http.stats, { elapsedMs: performance.now() - t0 });
   }
   return out;
