@@ -6,7 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { CommandModule, Io } from './commands/command.js';
 import { CrmqError, ioProblem } from './errors.js';
-import { setDbNotice } from './db/notice.js';
+import { withDbNotice } from './db/notice.js';
 import { packagePath } from './paths.js';
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void; columns?: number; terminal?: boolean };
@@ -60,7 +60,6 @@ export function version(): string {
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function main(argv: string[], out: Out = terminal): Promise<number> {
   if (process.env.NO_COLOR || !process.stdout.isTTY) (await import('chalk')).default.level = 0;
-  setDbNotice((line) => out.stderr(`crmq: ${line}\n`));
   let code = 0;
   const io: Io = { ...out, setExit: (c) => (code = Math.max(code, c)) };
   const wanted = commandIn(argv.slice(2));
@@ -74,7 +73,7 @@ export async function main(argv: string[], out: Out = terminal): Promise<number>
       const cmd = program.command(name).description(summary);
       if (name === wanted) (await load()).configure(cmd, io);
     }
-    await program.parseAsync(argv);
+    await withDbNotice((line) => out.stderr(`crmq: ${line}\n`), () => program.parseAsync(argv));
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {

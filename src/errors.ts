@@ -13,6 +13,9 @@ export const fail = (message: string): never => {
   throw new CrmqError(message);
 };
 
+/** The database could not be written (disk full, read-only file system): nothing was changed. */
+export class WriteError extends CrmqError {}
+
 const IO_CODES: Record<string, string> = {
   ENOSPC: 'the disk is full', EDQUOT: 'the disk quota is used up', EFBIG: 'the file size limit is reached', EROFS: 'read-only file system',
   EACCES: 'permission denied', EPERM: 'permission denied',

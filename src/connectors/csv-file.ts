@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CrmqError } from '../errors.js';
+import { CrmqError, ioProblem } from '../errors.js';
 import {
   binaryKind, decodeHead, describeLines, detectEncoding, fileLineCensus, headIsUtf8, parseEncoding, transcodeToUtf8, utf8Wins, type Detected, type LineCensus,
 } from '../import/encoding.js';
@@ -64,7 +64,10 @@ export async function prepareCsv(file: string, tmpDir: string, opts: { encoding?
   if (detected.encoding !== 'utf-8') {
     csvPath = join(tmpDir, 'utf8.csv');
     cleanup = () => rmSync(csvPath, { force: true });
-    const kept = await transcodeToUtf8(file, csvPath, detected);
+    const kept = await transcodeToUtf8(file, csvPath, detected).catch((err: Error) => {
+      const io = ioProblem(err);
+      throw new CrmqError(`${file}: cannot write its UTF-8 copy in ${tmpDir}${io ? `: ${io}` : ''} (${err.message.split('\n')[0]}); set TMPDIR to a folder with room`);
+    });
     if (kept.utf8) notes.push(`${describeLines(kept.utf8Lines, kept.utf8)} of this ${detected.encoding} file ${kept.utf8 === 1 ? 'is' : 'are'} UTF-8: read as UTF-8, not garbled`);
   }
   const phantom = dialect.trailingDelimiter ? 1 : 0;

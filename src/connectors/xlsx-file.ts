@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import unzipper, { type CentralDirectory, type Entry } from 'unzipper';
-import { CrmqError } from '../errors.js';
+import { CrmqError, ioProblem } from '../errors.js';
 import { uniqueHeaders } from '../import/sniff.js';
 import { csvLine, type PreparedFile } from './prepared-file.js';
 
@@ -113,6 +113,12 @@ export async function prepareXlsx(file: string, tmpDir: string, opts: { sheet?: 
   const kept: NonNullable<PreparedFile['extraCells']> = [];
   const notes: string[] = [];
   const out = createWriteStream(csvPath);
+  let writeError: Error | undefined;
+  out.on('error', (e) => (writeError ??= e));
+  const cannotWrite = (err: Error) => {
+    const io = ioProblem(err);
+    return new CrmqError(`${file}: cannot write the sheet as CSV in ${tmpDir}${io ? `: ${io}` : ''} (${err.message.split('\n')[0]}); set TMPDIR to a folder with room`);
+  };
   let header: string[] | undefined;
   try {
     await reader._parseRels(relsEntry.stream());
@@ -188,10 +194,15 @@ export async function prepareXlsx(file: string, tmpDir: string, opts: { sheet?: 
     out.destroy();
     rmSync(csvPath, { force: true });
     if (err instanceof CrmqError) throw err;
+    if (writeError || ioProblem(err)) throw cannotWrite(writeError ?? (err as Error));
     throw fail((err as Error).message.split('\n')[0]);
   }
   out.end();
-  await once(out, 'finish');
+  if (!writeError) await once(out, 'finish').catch((e: Error) => (writeError ??= e));
+  if (writeError) {
+    rmSync(csvPath, { force: true });
+    throw cannotWrite(writeError);
+  }
   if (!header) {
     rmSync(csvPath, { force: true });
     throw new CrmqError(`${file}: the sheet is empty`);

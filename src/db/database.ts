@@ -2,7 +2,7 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader } from '@duck
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { CrmqError, ioProblem } from '../errors.js';
+import { CrmqError, ioProblem, WriteError } from '../errors.js';
 import { dbNotice } from './notice.js';
 import { ident, lit } from './sql.js';
 import { schemaDdl } from '../model/ddl.js';
@@ -149,7 +149,7 @@ export async function openDb(path = defaultDbPath(), opts: OpenOptions = {}): Pr
           // the transaction may already be aborted; nothing more to undo
         }
         const io = err instanceof CrmqError ? undefined : ioProblem(err);
-        if (io) throw new CrmqError(`${path}: cannot write the database: ${io}; nothing was changed`);
+        if (io) throw new WriteError(`${path}: cannot write the database: ${io}; nothing was changed`);
         throw err;
       }
     },
@@ -174,7 +174,7 @@ export async function openDb(path = defaultDbPath(), opts: OpenOptions = {}): Pr
     } catch (err) {
       db.close();
       const io = ioProblem(err);
-      if (io) throw new CrmqError(`${path}: cannot write the database: ${io}`);
+      if (io) throw new WriteError(`${path}: cannot write the database: ${io}`);
       throw err;
     }
   }

@@ -9,7 +9,7 @@ import { prepareJson } from '../connectors/json-file.js';
 import type { PreparedFile } from '../connectors/prepared-file.js';
 import type { Db } from '../db/database.js';
 import { ident, lit, sqlTimestamp } from '../db/sql.js';
-import { CrmqError } from '../errors.js';
+import { CrmqError, ioProblem, WriteError } from '../errors.js';
 import { makeTempDir } from '../temp-dir.js';
 import { fileLineCensus, scanFile, utf8Wins } from './encoding.js';
 import type { EntityName } from '../model/tables.js';
@@ -298,7 +298,8 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
       return result;
       });
     } finally {
-      for (const t of [stage, `${stage}_gaps`, `${stage}_rej`, `${stage}_kept`, rejTable, scanTable]) await db.run(`DROP TABLE IF EXISTS ${t}`);
+      // A failed cleanup (the database invalidated by a full disk) must not hide why the import failed.
+      for (const t of [stage, `${stage}_gaps`, `${stage}_rej`, `${stage}_kept`, rejTable, scanTable]) await db.run(`DROP TABLE IF EXISTS ${t}`).catch(() => {});
     }
   } finally {
     pf?.cleanup();
@@ -310,6 +311,9 @@ export async function importFile(db: Db, opts: ImportOptions): Promise<ImportRes
   try {
     return await importOnce(db, opts);
   } catch (err) {
+    if (err instanceof WriteError) throw new CrmqError(`${opts.file}: not imported: ${err.message}`);
+    const io = err instanceof CrmqError ? undefined : ioProblem(err);
+    if (io) throw new CrmqError(`${opts.file}: not imported: ${io} (${(err as Error).message.split('\n')[0]}); nothing was changed`);
     if (!(err instanceof NotUtf8)) throw err;
     // Mostly not UTF-8 past a UTF-8 head: a Windows-1251 export.
     return importOnce(db, { ...opts, encoding: 'windows-1251' });

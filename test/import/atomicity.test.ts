@@ -42,7 +42,7 @@ describe('atomic imports', () => {
     expect(outcomes).toContain('untouched');
   });
 
-  it('a database locked by another process gives one line and exit 2', async () => {
+  it('a database locked by another process: a bounded wait that says so, then one line and exit 2', async () => {
     const db = join(dir, 'locked.duckdb');
     await cli('import', write(dir, 'l.csv', 'id,email\n1,a@b.ru\n'), '--source', 's', '--entity', 'contacts', '--db', db);
     const holder = spawn(process.execPath, ['--input-type=module', '-e', `
@@ -52,12 +52,19 @@ describe('atomic imports', () => {
       console.log('ready');
       setTimeout(() => {}, 60000);`], { cwd: join(BIN, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((res) => holder.stdout!.once('data', () => res()));
+    process.env.CRMQ_LOCK_WAIT = '1';
     try {
+      const t = performance.now();
       const r = await cli('import', write(dir, 'l2.csv', 'id,email\n2,c@d.ru\n'), '--source', 's', '--entity', 'contacts', '--db', db);
       expect(r.code).toBe(2);
-      expect(r.stderr.trim()).toMatch(/^crmq: .*locked\.duckdb: database is locked by another process/);
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      // It waited the bounded time and said so, then one line of failure.
+      expect(performance.now() - t).toBeGreaterThan(900);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines[0]).toMatch(/^crmq: .*locked\.duckdb: in use by another process \(pid \d+\); waiting up to 1 s for it$/);
+      expect(lines[1]).toMatch(/^crmq: .*locked\.duckdb: database is locked by another process \(pid \d+\); waited 1 s/);
+      expect(lines).toHaveLength(2);
     } finally {
+      delete process.env.CRMQ_LOCK_WAIT;
       holder.kill('SIGKILL');
     }
   });
