@@ -26,12 +26,12 @@ const fresh = (path: string) => {
 };
 
 const steps: Record<string, () => Promise<Record<string, unknown> | void>> = {
-  /** The floor: DuckDB's own reader loading the file into a table, types auto-detected. */
+  /** The floor: DuckDB's own reader loading the file into a table, types auto-detected (or all text). */
   async 'bare-read-csv'() {
     fresh(args.db);
     const db = await DuckDBInstance.create(args.db);
     const c = await db.connect();
-    await c.run(`CREATE TABLE bare AS SELECT * FROM read_csv('${args.file}')`);
+    await c.run(`CREATE TABLE bare AS SELECT * FROM read_csv('${args.file}'${args.allVarchar ? ', all_varchar = true' : ''})`);
     c.closeSync();
     db.closeSync();
   },
@@ -130,7 +130,7 @@ const steps: Record<string, () => Promise<Record<string, unknown> | void>> = {
   async 'crmq-import'() {
     fresh(args.db);
     const db = await openDb(args.db);
-    const r = await importFile(db, { file: args.file, source: 'bench' });
+    const r = await importFile(db, { file: args.file, source: 'bench', mapping: args.mapping });
     db.close();
     return { rows: r.rowsLoaded, rejected: r.rowsRejected };
   },

@@ -81,7 +81,8 @@ export async function main(argv: string[], out: Out = terminal): Promise<number>
       return 2; // commander has already printed the one-line usage error
     }
     if (err instanceof CrmqError) {
-      out.stderr(`crmq: ${err.message}\n`);
+      // One line even when a file name or a value in the message has a line break in it.
+      out.stderr(`crmq: ${err.message.replace(/\r?\n|\r/g, '\\n')}\n`);
       return err.code;
     }
     // Still one line: what the system said when it is a disk, permission or depth problem, else a bug to report.

@@ -69,11 +69,33 @@ export function flattenRecord(rec: Obj, prefix = '', out: Record<string, string>
   return out;
 }
 
+/** Deeper than any CRM's records (HubSpot associations, amoCRM _embedded are a few levels): refused per record, not by a stack overflow. */
+const MAX_DEPTH = 64;
+
+/** Whether a value nests deeper than `max`, without recursion. */
+function deeperThan(v: Json, max: number): boolean {
+  const stack: [Json, number][] = [[v, 0]];
+  while (stack.length) {
+    const [x, d] = stack.pop()!;
+    if (d > max) return true;
+    if (x && typeof x === 'object') for (const c of Array.isArray(x) ? x : Object.values(x)) if (c && typeof c === 'object') stack.push([c, d + 1]);
+  }
+  return false;
+}
+
+/** A record's text for the rejects table, at most 2,000 characters, and never a stack overflow. */
+function shown(v: Json): string {
+  if (deeperThan(v, MAX_DEPTH)) return '(nested too deeply to show)';
+  const s = JSON.stringify(v);
+  return s.length > 2000 ? `${s.slice(0, 1999)}…` : s;
+}
+
 export async function prepareJson(file: string, tmpDir: string): Promise<PreparedFile> {
   let doc: Json;
   try {
     doc = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as Json;
   } catch (err) {
+    if (err instanceof RangeError) throw new CrmqError(`${file}: the JSON is nested too deeply to read`);
     const m = /position (\d+)/.exec((err as Error).message);
     throw new CrmqError(`${file}: invalid JSON${m ? ` at byte ${m[1]}` : ''}: ${(err as Error).message.split('\n')[0]}`);
   }
@@ -82,9 +104,11 @@ export async function prepareJson(file: string, tmpDir: string): Promise<Prepare
   const rejects: PreparedFile['rejects'] = [];
   const objects: Obj[] = [];
   records.forEach((r, i) => {
-    if (isObj(r)) objects.push(r);
-    else rejects.push({ line: i + 1, reason: 'record is not a JSON object', raw: JSON.stringify(r) });
+    if (!isObj(r)) rejects.push({ line: i + 1, reason: 'record is not a JSON object', raw: shown(r) });
+    else if (deeperThan(r, MAX_DEPTH)) rejects.push({ line: i + 1, reason: `record nested more than ${MAX_DEPTH} levels deep (no CRM writes that)`, raw: shown(r) });
+    else objects.push(r);
   });
+  if (!objects.length) throw new CrmqError(`${file}: no record can be read (record ${rejects[0].line}: ${rejects[0].reason})`);
   return recordsCsv(objects, join(tmpDir, 'records.csv'), { preset, entity }, rejects);
 }
 

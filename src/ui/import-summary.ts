@@ -3,7 +3,7 @@ import chalk from 'chalk';
 import type { ImportResult } from '../import/import-file.js';
 
 export function describeImport(r: ImportResult): string {
-  const head = `${chalk.bold(r.file.split('/').pop())} → ${r.entity} [${r.preset}, ${r.encoding}, '${r.delimiter === '\t' ? '\\t' : r.delimiter}']`;
+  const head = `${chalk.bold(r.file.split('/').pop()!.replace(/\r?\n|\r/g, '\\n'))} → ${r.entity} [${r.preset}, ${r.encoding}, '${r.delimiter === '\t' ? '\\t' : r.delimiter}']`;
   if (r.status === 'unchanged') {
     const again = [`${head}: already imported as import #${r.importId} (same file, same source); nothing to do`];
     if (r.rowsRejected) again.push(chalk.red(`  it had ${r.rowsRejected} rejected rows: see \`crmq rejects --import ${r.importId}\``));
