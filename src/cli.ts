@@ -22,7 +22,7 @@ const terminal: Out = {
 const COMMANDS: Record<string, [summary: string, load: () => Promise<CommandModule>]> = {
   import: ['Load CSV, XLSX or saved API JSON exports into the canonical model (one transaction per file)', () => import('./commands/import.js')],
   pull: ['Pull records from a CRM API into the canonical model, page by page, resumably and within its rate limits', () => import('./commands/pull.js')],
-  sql: ['Run a SQL query against the database and print the rows', () => import('./commands/sql.js')],
+  sql: ['Run a read-only SQL query against the database and print the rows (change data with the duckdb shell)', () => import('./commands/sql.js')],
   imports: ['List import runs: file, preset, rows read / loaded / rejected', () => import('./commands/imports.js')],
   pulls: ['List API pulls: CRM, entity, status (running, done, failed, abandoned), pages and records committed', () => import('./commands/pulls.js')],
   rejects: ['List rejected rows with their file, line and reason', () => import('./commands/rejects.js')],
