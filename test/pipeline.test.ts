@@ -266,6 +266,16 @@ describe('unattended behaviour', () => {
     expect((await cli('run', bad2)).stderr).toMatch(/bad2\.yaml:1: timezone: "Mars\/Olympus" is not a time zone/);
     const bad3 = write(dir, 'bad3.yaml', 'steps:\n  - report: { all: true, period: fortnight }\n');
     expect((await cli('run', bad3)).stderr).toMatch(/bad3\.yaml:2: steps\.0\.report\.period: "fortnight" is not one of yesterday, last-7-days/);
+    for (const [name, text, message] of [
+      ['file.yaml', 'steps:\n  - import:\n      file: x.csv\n      source: b24\n', /file\.yaml:3: steps\.0\.import: unknown key file \(did you mean files\?\)/],
+      ['lastweek.yaml', 'steps:\n  - report:\n      all: true\n      period: last-week\n', /lastweek\.yaml:4: steps\.0\.report\.period: "last-week" is not one of/],
+      ['env.yaml', 'db: ${CRMQ_TEST_UNSET_VAR}/crm.duckdb\nsteps:\n  - check: {}\n', /env\.yaml:1: db: environment variable CRMQ_TEST_UNSET_VAR is not set/],
+    ] as const) {
+      const r2 = await cli('run', write(dir, name, text));
+      expect(r2.code, name).toBe(2);
+      expect(r2.stderr, name).toMatch(message);
+      expect(r2.stderr.trim().split('\n'), name).toHaveLength(1);
+    }
   });
 });
 
