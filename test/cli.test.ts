@@ -65,7 +65,7 @@ describe('the crmq command', () => {
     const db = join(dir, 'sql.duckdb');
     cliProcess(['import', write(dir, 'q.csv', 'id,email\n1,=cmd@b.ru\n'), '--source', 's', '--entity', 'contacts', '--db', db]);
     const csv = cliProcess(['sql', 'select source_id, email from contacts', '--format', 'csv', '--db', db]);
-    expect(csv.stdout).toBe("source_id,email\n1,'=cmd@b.ru\n");
+    expect(csv.stdout).toBe('source_id,email\n1,"\'=cmd@b.ru"\n'); // neutralised and quoted (docs/security.md)
     const bad = cliProcess(['sql', 'select nope from contacts', '--db', db]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^crmq: sql: Binder Error: Referenced column "nope" not found/);

@@ -157,7 +157,7 @@ describe('bad input: one clear line, exit 2, nothing changed', () => {
   it('a mapping naming a field the entity lacks', () =>
     expectCleanFailure(
       [write(dir, 'm.csv', 'foo\n1\n'), '--source', 's', '--mapping', write(dir, 'bad.yaml', 'entity: contacts\ncolumns:\n  foo: shoe_size\n')],
-      /bad\.yaml: columns\."foo": "shoe_size" is not a field of contacts/,
+      /bad\.yaml:3: columns\.foo: "shoe_size" is not a field of contacts/,
     ));
 
   it('a mapping that is not YAML', () =>
