@@ -4,6 +4,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from './process-alive.js';
 
 const live = new Set<string>();
 const NAME = /^crmq-(?:[a-z]+-)?(\d+)-/;
@@ -12,15 +13,6 @@ let installed = false;
 const removeAll = () => {
   for (const dir of live) rmSync(dir, { recursive: true, force: true });
   live.clear();
-};
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 };
 
 function onSignal(signal: NodeJS.Signals): void {
@@ -36,7 +28,7 @@ function sweep(): void {
   try {
     for (const name of readdirSync(tmpdir())) {
       const pid = Number(NAME.exec(name)?.[1]);
-      if (pid && pid !== process.pid && !alive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+      if (pid && pid !== process.pid && !processAlive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
     }
   } catch {
     // an unreadable temp folder: nothing to sweep

@@ -5,15 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { linkSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { CrmqError } from '../errors.js';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
+import { processAlive } from '../process-alive.js';
 
 export interface Lock {
   release(): void;
@@ -78,12 +70,12 @@ export function acquireLock(path: string): Lock {
     const text = read(path);
     if (text === undefined) continue; // released in between: try again
     const held = parse(text);
-    if (held && alive(held.pid)) throw new CrmqError(`${path}: another run is in progress (pid ${held.pid}, since ${held.started})`);
+    if (held && processAlive(held.pid)) throw new CrmqError(`${path}: another run is in progress (pid ${held.pid}, since ${held.started})`);
     // Stale. Only the holder of this lock's takeover file may remove it, and only while it is still this lock.
     const takeover = `${path}.${createHash('sha256').update(text).digest('hex').slice(0, 16)}.takeover`;
     if (!create(takeover, me)) {
       const other = parse(read(takeover) ?? '');
-      if (other && alive(other.pid)) {
+      if (other && processAlive(other.pid)) {
         sleep(20); // another run is taking it over right now: look again
         continue;
       }
