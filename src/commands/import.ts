@@ -61,7 +61,7 @@ export function configure(cmd: Command, io: Io): void {
     .option('-m, --mapping <file.yaml>', 'column mapping file (generic preset, or to extend a preset)')
     .option('--encoding <name>', 'file encoding: utf-8, windows-1251, utf-16le, koi8-r … (default: detected)')
     .option('--delimiter <char>', 'field delimiter (default: sniffed from , ; tab |)')
-    .option('--sheet <name>', 'XLSX sheet to read (default: the first)')
+    .option('--sheet <name>', 'XLSX sheet to read (default: the first visible one)')
     .option('--currency <code>', 'currency of amounts when the file names none, e.g. RUB')
     .option('--replace', "replace this source's rows of the entity with the file's, atomically", false)
     .option('--max-rejects <percent>', 'fail the import, loading nothing, when more rows than this are rejected', '50')
