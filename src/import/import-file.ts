@@ -111,15 +111,15 @@ export async function prepare(file: string, tmp: string, opts: Pick<ImportOption
 async function findRowRejects(db: Db, stage: string, cols: string[], header: string[], idColumn: string | undefined, line: string): Promise<number> {
   const dataCols = cols.filter((_, i) => !header[i].startsWith('__trailing_'));
   const phantom = cols.filter((_, i) => header[i].startsWith('__trailing_'));
-  // Over every column as one list, not one term per column: a file of 5,000 columns stays a few small expressions.
-  const cells = `[${dataCols.map((c) => ident(c)).join(', ')}]`;
-  const allEmpty = `len(list_filter(${cells}, x -> trim(x) <> '')) = 0`;
+  // The row's cells joined: a NUL anywhere, or nothing but spaces. One concat, not one term per column (coalesce
+  // of 5,000 nullif(trim()) terms plans in time that grows faster than the number of columns).
+  const joined = `concat(${dataCols.map((c) => ident(c)).join(', ')})`;
   const id = idColumn ? `trim(${ident(idColumn)})` : undefined;
   const idLabel = idColumn ? header[cols.indexOf(idColumn)] : '';
   const simple = [
     ...phantom.map((c) => [`nullif(trim(${ident(c)}), '') IS NOT NULL`, `'more fields than the header has columns'`]),
-    [`strpos(concat(${dataCols.map((c) => ident(c)).join(', ')}), chr(0)) > 0`, `'a NUL byte (0x00) in a value: a damaged export?'`],
-    [allEmpty, `'empty row'`],
+    [`contains(${joined}, chr(0))`, `'a NUL byte (0x00) in a value: a damaged export?'`],
+    [`trim(${joined}) = ''`, `'empty row'`],
     ...(id ? [[`nullif(${id}, '') IS NULL`, lit(`empty ${idLabel}`)]] : []),
   ];
   // Each row's first reason, computed once; the rejects and the duplicate-id check read this narrow table.
