@@ -161,7 +161,9 @@ export function createHttp(o: HttpOptions): Http {
         stats.networkMs += performance.now() - t0;
         const e = err as Error & { cause?: { code?: string; message?: string } };
         const code = e.cause?.code;
-        if (!answered && code && UNREACHABLE.has(code)) throw fail(req.what, `cannot connect to ${url.host} (${code}); check the base URL and that the server is up`);
+        // fetch refuses some ports outright ("bad port": 9, 25, 6000 …): no server there will ever answer it.
+        const why = code ?? (/bad port/i.test(e.cause?.message ?? '') ? 'a port fetch refuses to use' : undefined);
+        if (!answered && why && (UNREACHABLE.has(why) || !code)) throw fail(req.what, `cannot connect to ${url.host} (${why}); check the base URL and that the server is up`);
         lastProblem =
           e.name === 'TimeoutError' ? `no answer within ${o.timeoutMs / 1000} s` : `cannot connect (${code ?? e.cause?.message ?? e.message})`;
         await wait(backoff(attempt), lastProblem);

@@ -35,6 +35,7 @@ async function closedPort(): Promise<number> {
 describe('crmq pull: an unreachable API fails fast, in one line', () => {
   it.each([
     ['connection refused', async () => `http://127.0.0.1:${await closedPort()}`, /cannot connect to 127\.0\.0\.1:\d+ \(ECONNREFUSED\); check the base URL/],
+    ['a port fetch refuses (9)', async () => 'http://127.0.0.1:9', /cannot connect to 127\.0\.0\.1:9 \(a port fetch refuses to use\)/],
     ['a host that does not exist', async () => 'http://no-such-host.invalid', /cannot connect to no-such-host\.invalid \((ENOTFOUND|EAI_AGAIN)\)/],
     ['not a URL', async () => 'htp//api.example', /not a valid URL/],
   ])('%s', async (_name, url, message) => {
