@@ -82,7 +82,7 @@ export async function main(argv: string[], out: Out = terminal): Promise<number>
     }
     if (err instanceof CrmqError) {
       // One line even when a file name or a value in the message has a line break in it.
-      out.stderr(`crmq: ${err.message.replace(/\r?\n|\r/g, '\\n')}\n`);
+      out.stderr(`crmq: ${err.message.replace(/\r?\n|\r/g, '\\n')}\n${err.context ? `${err.context}\n` : ''}`);
       return err.code;
     }
     // Still one line: what the system said when it is a disk, permission or depth problem, else a bug to report.

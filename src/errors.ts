@@ -1,8 +1,13 @@
-/** An expected failure: the CLI prints `message` on one line and exits with `code` (2 = usage/config/input). */
+/**
+ * An expected failure: the CLI prints `message` on one line (line breaks in it shown as \n) and exits with `code`
+ * (2 = usage/config/input). `context`, when given, is printed as it is under that line: the query line and the caret
+ * under the fault of a SQL error.
+ */
 export class CrmqError extends Error {
   constructor(
     message: string,
     readonly code = 2,
+    readonly context?: string,
   ) {
     super(message);
     this.name = 'CrmqError';

@@ -13,8 +13,9 @@ export async function sqlCommand(query: string, opts: { db?: string }): Promise<
       try {
         return await db.all(query);
       } catch (err) {
-        const { sqlErrorText } = await import('../db/sql-error.js');
-        throw new CrmqError(`sql: ${sqlErrorText(err)}`);
+        const { sqlErrorParts } = await import('../db/sql-error.js');
+        const { text, where } = sqlErrorParts(err);
+        throw new CrmqError(`sql: ${text}`, 2, where);
       }
     },
     // Read-only: `crmq sql` reads (while an import runs, too); change data with the duckdb shell.

@@ -39,7 +39,7 @@ const rowsOf = (rule: Rule) => `(SELECT * FROM ${rule.entity}${rule.where ? ` WH
 
 function sqlError(rule: Rule, err: unknown): CrmqError {
   if (err instanceof CrmqError) return err;
-  return new CrmqError(`${rule.file}: rule ${rule.id} failed in SQL: ${sqlErrorText(err, { caret: false })}`);
+  return new CrmqError(`${rule.file}: rule ${rule.id} failed in SQL: ${sqlErrorText(err)}`);
 }
 
 /** The message template with {value}, {detail}, {source}, {source_id} and {cluster} filled in, in SQL. */
