@@ -18,7 +18,7 @@ export const fail = (message: string): never => {
   throw new CrmqError(message);
 };
 
-/** The database could not be written (disk full, read-only file system): nothing was changed. */
+/** The database could not be written or created (disk full, read-only file system, no such folder): nothing was changed. */
 export class WriteError extends CrmqError {}
 
 const IO_CODES: Record<string, string> = {

@@ -19,6 +19,7 @@ export interface ImportCommandOptions extends Omit<ImportOptions, 'file' | 'onPh
 export async function importCommand(files: string[], opts: ImportCommandOptions): Promise<ImportResult[]> {
   const { withDb } = await import('../db/database.js');
   const { importFile } = await import('../import/import-file.js');
+  const { WriteError } = await import('../errors.js');
   return withDb(opts.db, async (db) => {
     const results: ImportResult[] = [];
     const progress = await opts.progress?.(db);
@@ -28,6 +29,10 @@ export async function importCommand(files: string[], opts: ImportCommandOptions)
       progress?.stop();
     }
     return results;
+  }).catch((err) => {
+    // importFile names its file in its own write errors; one left here is the database's opening: name the inputs too.
+    if (err instanceof WriteError) throw new CrmqError(`${files.join(', ')}: not imported: ${err.message}`);
+    throw err;
   });
 }
 

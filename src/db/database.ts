@@ -1,7 +1,7 @@
 import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { CrmqError, ioProblem, WriteError } from '../errors.js';
 import { dbNotice } from './notice.js';
 import { ident, lit } from './sql.js';
@@ -46,7 +46,9 @@ function explainOpenError(path: string, err: unknown): CrmqError {
   if (isLock(msg)) return new CrmqError(`${path}: database is locked by another process${holder(msg) ? ` (pid ${holder(msg)})` : ''}; waited ${lockWaitSeconds()} s (CRMQ_LOCK_WAIT), try again when it is done`);
   if (/not a valid DuckDB database|invalid|corrupt/i.test(msg)) return new CrmqError(`${path}: not a DuckDB database file`);
   const io = ioProblem(err);
-  if (io) return new CrmqError(`${path}: cannot open the database: ${io}`);
+  if (io) return new WriteError(`${path}: cannot open the database: ${io}`);
+  const folder = dirname(resolve(path));
+  if (/no such file or directory/i.test(msg) && !existsSync(folder)) return new WriteError(`${path}: cannot create the database: there is no folder ${folder}`);
   return new CrmqError(`${path}: cannot open database: ${msg.split('\n')[0]}`);
 }
 

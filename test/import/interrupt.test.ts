@@ -2,7 +2,7 @@
 // run); readers and a second writer wait, bounded and saying so, for an import to finish; a read-only database
 // stays readable; a full disk is one line naming the file, with nothing changed.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,7 +139,26 @@ describe('a read-only database', () => {
     expect((await cli('report', 'data-quality', '--db', db, '--from', '2026-01-01', '--to', '2026-01-31')).code).toBe(0);
     const w = await cli('import', write(dir, 'ro2.csv', 'id,email\n3,e@f.ru\n'), '--source', 's', '--entity', 'contacts', '--db', db);
     expect(w.code).toBe(2);
-    expect(w.stderr).toMatch(/^crmq: .*crm\.duckdb: cannot open the database: read-only file system\n$/);
+    expect(w.stderr).toMatch(/^crmq: .*ro2\.csv: not imported: .*crm\.duckdb: cannot open the database: read-only file system\n$/);
+  });
+
+  it.skipIf(!CAN_MOUNT)('a new database in a read-only folder: one line naming the input and the database, nothing created', async () => {
+    const w = await cli('import', write(dir, 'ro3.csv', 'id,email\n3,e@f.ru\n'), '--source', 's', '--entity', 'contacts', '--db', join(ro, 'new.duckdb'));
+    expect(w.code).toBe(2);
+    expect(w.stderr).toMatch(/^crmq: .*ro3\.csv: not imported: .*new\.duckdb: cannot (open|write) the database: read-only file system\n$/);
+    expect(existsSync(join(ro, 'new.duckdb'))).toBe(false);
+  });
+});
+
+describe('a database in a folder that does not exist', () => {
+  it('is one line naming the input and the missing folder, and creates nothing', async () => {
+    const where = join(dir, 'no-such-folder', 'crm.duckdb');
+    const w = await cli('import', write(dir, 'nf.csv', 'id,email\n1,a@b.ru\n'), '--source', 's', '--entity', 'contacts', '--db', where);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toMatch(/^crmq: .*nf\.csv: not imported: .*no-such-folder\/crm\.duckdb: cannot create the database: there is no folder .*no-such-folder\n$/);
+    expect(existsSync(join(dir, 'no-such-folder'))).toBe(false);
+    const r = await cli('sql', 'SELECT 1', '--db', where);
+    expect(r.stderr).toMatch(/no database here/);
   });
 });
 
