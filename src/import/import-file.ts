@@ -111,21 +111,23 @@ export async function prepare(file: string, tmp: string, opts: Pick<ImportOption
 async function findRowRejects(db: Db, stage: string, cols: string[], header: string[], idColumn: string | undefined, line: string): Promise<number> {
   const dataCols = cols.filter((_, i) => !header[i].startsWith('__trailing_'));
   const phantom = cols.filter((_, i) => header[i].startsWith('__trailing_'));
-  // The row's cells joined: a NUL anywhere, or nothing but spaces. One concat, not one term per column (coalesce
-  // of 5,000 nullif(trim()) terms plans in time that grows faster than the number of columns).
-  const joined = `concat(${dataCols.map((c) => ident(c)).join(', ')})`;
+  // The row's cells joined once (a column of the scan): a NUL or Ctrl-Z anywhere, or nothing but spaces. One concat, not
+  // one term per column (coalesce of 5,000 nullif(trim()) terms plans in time that grows faster than the number of columns).
+  const joined = 'crmq_joined';
   const id = idColumn ? `trim(${ident(idColumn)})` : undefined;
   const idLabel = idColumn ? header[cols.indexOf(idColumn)] : '';
   const simple = [
     ...phantom.map((c) => [`nullif(trim(${ident(c)}), '') IS NOT NULL`, `'more fields than the header has columns'`]),
     [`contains(${joined}, chr(0))`, `'a NUL byte (0x00) in a value: a damaged export?'`],
+    // A DOS end-of-file mark before the end (the one at the end is dropped above): a line of its own or inside a value.
+    [`contains(${joined}, chr(26))`, `'a Ctrl-Z (0x1A) inside the file: a DOS end-of-file mark, or a damaged export?'`],
     [`trim(${joined}) = ''`, `'empty row'`],
     ...(id ? [[`nullif(${id}, '') IS NULL`, lit(`empty ${idLabel}`)]] : []),
   ];
   // Each row's first reason, computed once; the rejects and the duplicate-id check read this narrow table.
   await db.run(`CREATE TEMP TABLE ${stage}_why AS
     SELECT s.ordinality, ${line} AS line, CASE ${simple.map(([cond, reason]) => `WHEN ${cond} THEN ${reason}`).join(' ')} END AS reason${id ? `, ${id} AS k` : ''}
-    FROM ${stage} s`);
+    FROM (SELECT *, concat(${dataCols.map((c) => ident(c)).join(', ')}) AS ${joined} FROM ${stage}) s`);
   await db.run(`CREATE TEMP TABLE ${stage}_rej AS SELECT ordinality, line, reason FROM ${stage}_why WHERE reason IS NOT NULL`);
   if (id) {
     // Repeated ids: find the keys with a cheap aggregate, rank only their rows.

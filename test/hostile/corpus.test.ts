@@ -89,6 +89,12 @@ const CASES: Case[] = [
     make: (p) => writeFileSync(p, bytes('id,first_name\r\n1,Anna\r\n2,Vera\r\n', [0x1a])),
     values: { sql: contacts('{source}'), rows: [{ source_id: '1', full_name: 'Anna', email: null }, { source_id: '2', full_name: 'Vera', email: null }] },
   },
+  {
+    // A Ctrl-Z line in the middle is no record (was: loaded as a contact whose id is the 0x1A byte); nor is a value with one
+    file: 'ctrl-z-middle.csv', exit: 1, args: ['--entity', 'contacts'], message: /row 3: a Ctrl-Z \(0x1A\) inside the file/,
+    make: (p) => writeFileSync(p, bytes('id,first_name\n1,Anna\n', [0x1a], '\n2,Vera\n3,Bo', [0x1a], 'ris\n')),
+    values: { sql: contacts('{source}'), rows: [{ source_id: '1', full_name: 'Anna', email: null }, { source_id: '2', full_name: 'Vera', email: null }] },
+  },
   // Numbers in every locale and exponent form: right, or raw in extra and reported; never another number
   {
     file: 'numbers-point.csv', exit: 0, args: ['--preset', 'canonical', '--entity', 'deals'], message: /unparsed values kept in extra: amount 5/,
