@@ -182,7 +182,7 @@ async function pullEntity(db: Db, connector: Connector, session: Session, entity
           while (queue.length >= QUEUE && !stopped) await new Promise<void>((r) => (drained = r));
         }
       } catch (err) {
-        failure = err;
+        failure = tooDeep(err) ? new CrmqError(`${connector.label} ${entity}, page ${page}: the answer is nested too deeply to read (no CRM writes that)`) : err;
       } finally {
         finished = true;
         wake();
@@ -199,7 +199,10 @@ async function pullEntity(db: Db, connector: Connector, session: Session, entity
         const batch = queue.splice(0);
         drained();
         const c0 = performance.now();
-        await commit(db, connector, entity, table, opts.source, row.pull_id, batch, tmp, out, opts.mapping);
+        await commit(db, connector, entity, table, opts.source, row.pull_id, batch, tmp, out, opts.mapping).catch((err) => {
+          const pages = batch.length > 1 ? `pages ${batch[0].page}-${batch[batch.length - 1].page}` : `page ${batch[0].page}`;
+          throw tooDeep(err) ? new CrmqError(`${connector.label} ${entity}, ${pages}: a record is nested too deeply to read (no CRM writes that)`) : err;
+        });
         out.commitMs += performance.now() - c0;
         emit({ type: 'commit', entity, pages: out.pages, records: out.records });
       }
@@ -267,6 +270,9 @@ export function pullHttp(
   });
   return http;
 }
+
+/** A stack overflow: an answer nested deeper than JSON.stringify or a record's flattening can follow. */
+const tooDeep = (err: unknown) => err instanceof RangeError && /call stack/i.test(err.message);
 
 /** Loads a batch of pages as one import and moves the checkpoint past its last page, atomically. */
 async function commit(

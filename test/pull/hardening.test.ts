@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { envFor, startCrm, storeFor } from '../../fixtures/api/index.js';
 import { redact } from '../../src/pull/secrets.js';
-import { cli, tmp } from '../helpers.js';
+import { cli, query, tmp } from '../helpers.js';
 
 const TOKEN = 'pat-na1-0b7e6a51-3c1d-4a8e-9f00-77aa11bb22cc';
 
@@ -74,5 +74,29 @@ describe('credentials in a URL', () => {
   it('redact hides user:password@ in any URL', () => {
     expect(redact(`fetch failed: http://admin:${TOKEN}@127.0.0.1:8080/crm/v3`)).toBe('fetch failed: http://***@127.0.0.1:8080/crm/v3');
     expect(redact('smtp://mailer:p%40ss@mail.example.ru:587')).toBe('smtp://***@mail.example.ru:587');
+  });
+});
+
+describe('a deeply nested record in an API answer', () => {
+  it('fails in one line naming the CRM, the entity and the page, recorded in pulls.error (was: "the input is nested too deeply to read")', async () => {
+    const deep = `${'{"a":'.repeat(20000)}1${'}'.repeat(20000)}`;
+    const server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      // The contacts listing: one ordinary record and one nested 20,000 levels; property and owner lists are empty.
+      res.end(/\/objects\/contacts/.test(req.url ?? '') ? `{"results":[{"id":"1","properties":{"email":"a@x.ru"}},{"id":"2","properties":{"deep":${deep}}}]}` : '{"results":[]}');
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const dir = tmp();
+      const db = join(dir, 'x.duckdb');
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const r = await withEnv({ HUBSPOT_TOKEN: TOKEN, HUBSPOT_BASE_URL: url }, 'pull', 'hubspot', '--source', 'h', '--entities', 'contacts', '--db', db);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^crmq: HubSpot contacts, page 1: the answer is nested too deeply to read \(no CRM writes that\)/);
+      expect(await query(db, `SELECT status, error FROM pulls`)).toEqual([{ status: 'failed', error: expect.stringMatching(/HubSpot contacts, page 1: the answer is nested too deeply/) }]);
+    } finally {
+      server.close();
+    }
   });
 });
