@@ -4,6 +4,7 @@
 // order the ZIP holds its entries in, and only that sheet is read: no temp files, no other sheets parsed.
 import ExcelJS from 'exceljs';
 import { createWriteStream, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -40,6 +41,45 @@ const excelDate = (serial: number, date1904: boolean) => new Date(Math.round((se
 interface CellText {
   text: string;
   kept?: { key: 'formula' | 'error'; text: string };
+}
+
+/** exceljs's own shift of a shared formula's references from its first cell to another ("B2" at C2 → "B3" at C3). */
+const { slideFormula } = createRequire(import.meta.url)('exceljs/lib/utils/shared-formula.js') as { slideFormula: (formula: string, from: string, to: string) => string };
+
+const unescapeXml = (s: string) =>
+  s.replace(/&(lt|gt|quot|apos|amp|#x[0-9a-f]+|#\d+);/gi, (_, e: string) =>
+    e[0] === '#' ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1))) : ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' } as Record<string, string>)[e.toLowerCase()]);
+
+/**
+ * The formulas of the cells of a shared formula (one formula filled over a range), by address. The file writes the
+ * formula once, in the range's first cell (`<f t="shared" ref="C2:C9" si="0">…</f>`), and `<f t="shared" si="0"/>` in
+ * the others; exceljs's streaming reader drops that link (the others read as an empty formula). Read only when a
+ * sheet has such a cell without a saved value.
+ */
+async function sharedFormulasOf(entry: Entry): Promise<Map<string, string>> {
+  const first = new Map<string, { at: string; formula: string }>();
+  const others: [string, string][] = [];
+  let tail = '';
+  for await (const chunk of entry.stream()) {
+    const text = tail + (chunk as Buffer).toString('utf8');
+    for (const m of text.matchAll(/<c r="([A-Z]+\d+)"[^>]*>\s*<f ([^>]*?)(?:\/>|>([^<]*)<\/f>)/g)) {
+      const attrs = m[2];
+      if (!/\bt="shared"/.test(attrs)) continue;
+      const si = /\bsi="(\d+)"/.exec(attrs)?.[1];
+      if (si === undefined) continue;
+      if (m[3] !== undefined && m[3] !== '') first.set(si, { at: m[1], formula: unescapeXml(m[3]) });
+      else others.push([m[1], si]);
+    }
+    // Keep an unfinished cell for the next chunk (a cell is matched again if whole: the maps do not mind).
+    const cut = text.lastIndexOf('<c ');
+    tail = text.slice(cut >= 0 ? cut : Math.max(0, text.lastIndexOf('<')));
+  }
+  const out = new Map<string, string>();
+  for (const [at, si] of others) {
+    const f = first.get(si);
+    if (f) out.set(at, `=${slideFormula(f.formula, f.at, at)}`);
+  }
+  return out;
 }
 
 function cellText(cell: ExcelJS.Cell, date1904: boolean): CellText {
@@ -145,13 +185,15 @@ export async function prepareXlsx(file: string, tmpDir: string, opts: { sheet?: 
 
     let width = 0;
     const keptBy = new Map<string, number[]>();
+    /** Formula cells without a saved value whose formula the streaming reader lost (a shared formula's other cells). */
+    const unshared: { kept: number; at: string }[] = [];
     for await (const row of rows) {
       const cells: string[] = [];
-      const rowKept: { col: number; key: string; text: string }[] = [];
+      const rowKept: { col: number; key: string; text: string; at: string }[] = [];
       row.eachCell({ includeEmpty: false }, (cell, col) => {
         const t = cellText(cell, date1904);
         cells[col - 1] = t.text;
-        if (t.kept) rowKept.push({ col, key: t.kept.key, text: t.kept.text });
+        if (t.kept) rowKept.push({ col, key: t.kept.key, text: t.kept.text, at: cell.address });
       });
       // A merged range shows its first cell's value in all of its cells: fill them (and say so below).
       for (const m of merges) {
@@ -174,10 +216,15 @@ export async function prepareXlsx(file: string, tmpDir: string, opts: { sheet?: 
       }
       for (const k of rowKept) {
         const name = header[k.col - 1] ?? `column ${k.col}`;
+        if (k.key === 'formula' && k.text === '=') unshared.push({ kept: kept.length, at: k.at });
         kept.push({ line: row.number, key: `${k.key}.${name}`, text: k.text });
         keptBy.set(`${k.key}\u0000${name}`, [...(keptBy.get(`${k.key}\u0000${name}`) ?? []), row.number]);
       }
       if (!out.write(csvLine([String(row.number), ...Array.from({ length: width }, (_, i) => cells[i] ?? '')]))) await once(out, 'drain');
+    }
+    if (unshared.length) {
+      const shared = await sharedFormulasOf(sheetEntry);
+      for (const u of unshared) kept[u.kept].text = shared.get(u.at) ?? kept[u.kept].text;
     }
     for (const [key, lines] of keptBy) {
       const [what, column] = key.split('\u0000');

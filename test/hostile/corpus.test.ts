@@ -152,6 +152,20 @@ const CASES: Case[] = [
     },
   },
   {
+    // A shared formula (one formula filled down): each cell keeps its own formula (was: "=" for all but the first)
+    file: 'shared-formula-no-cache.xlsx', exit: 0, args: ['--entity', 'contacts'], message: /2 formula cells without a saved value \(Email, rows 2, 3\)/,
+    make: (p) => xlsx(p, (wb) => {
+      const ws = wb.addWorksheet('Contacts');
+      ws.addRow(['ID', 'First Name', 'Email']);
+      ws.addRow(['1', 'Anna', { formula: 'lower(B2)&"@x.ru"', shareType: 'shared', ref: 'C2:C3' } as ExcelJS.CellFormulaValue]);
+      ws.addRow(['2', 'Boris', { sharedFormula: 'C2' } as ExcelJS.CellSharedFormulaValue]);
+    }),
+    values: {
+      sql: `SELECT source_id, email, extra->>'formula.Email' AS formula FROM contacts WHERE source = '{source}' ORDER BY source_line`,
+      rows: [{ source_id: '1', email: null, formula: '=lower(B2)&"@x.ru"' }, { source_id: '2', email: null, formula: '=lower(B3)&"@x.ru"' }],
+    },
+  },
+  {
     file: 'hidden-first.xlsx', exit: 0, args: ['--entity', 'contacts'], message: /read sheet "Visible", the first visible one \(hidden: Old\)/,
     make: (p) => xlsx(p, (wb) => {
       const old = wb.addWorksheet('Old', { state: 'hidden' });
