@@ -6,6 +6,7 @@ import { CrmqError } from '../errors.js';
 import type { EntityName } from '../model/tables.js';
 import { csvLine, type PreparedFile } from './prepared-file.js';
 import { norm, PRESETS } from './presets/index.js';
+import { parseJsonText } from '../json-text.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -93,7 +94,7 @@ function shown(v: Json): string {
 export async function prepareJson(file: string, tmpDir: string): Promise<PreparedFile> {
   let doc: Json;
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as Json;
+    doc = parseJsonText(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')) as Json;
   } catch (err) {
     if (err instanceof RangeError) throw new CrmqError(`${file}: the JSON is nested too deeply to read`);
     const m = /position (\d+)/.exec((err as Error).message);

@@ -4,6 +4,7 @@
 import { CrmqError } from '../errors.js';
 import { redact } from './secrets.js';
 import { sleep, type Throttle } from './throttle.js';
+import { parseJsonText } from '../json-text.js';
 
 export interface Answer {
   status: number;
@@ -100,7 +101,7 @@ function parseBody(text: string, contentType: string): { json?: unknown; bad?: s
   const looksHtml = /html/i.test(contentType) || /^\s*<(!doctype|html|head|body)/i.test(text);
   if (looksHtml) return { bad: `answered with an HTML page, not JSON ("${excerpt(text)}")` };
   try {
-    return { json: JSON.parse(text) };
+    return { json: parseJsonText(text) };
   } catch (err) {
     const at = /position (\d+)/.exec((err as Error).message)?.[1];
     return { bad: `answered with invalid or truncated JSON (${text.length} bytes${at ? `, broken at byte ${at}` : ''})` };

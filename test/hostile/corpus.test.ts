@@ -135,6 +135,15 @@ const CASES: Case[] = [
     values: { sql: `SELECT list(source_id ORDER BY source_id) AS ids FROM contacts WHERE source = '{source}'`, rows: [{ ids: ['1', '3'] }] },
   },
   { file: 'deeper.json', exit: 2, message: /deeper\.json: no record can be read \(record 1: record is not a JSON object\)/, make: (p) => writeFileSync(p, `[${'['.repeat(100000)}1${']'.repeat(100000)}]`) },
+  {
+    // Numbers JSON.parse cannot hold: an id past 2^53 (was 12345678901234567000, another record's id) and 1e309 (was "Infinity")
+    file: 'big-numbers.json', exit: 0, args: ['--entity', 'deals'], message: /unparsed values kept in extra: amount 1/,
+    make: (p) => writeFileSync(p, '{"data":[{"id":12345678901234567891,"title":"a","value":1e309},{"id":2,"title":"b","value":1.5e3},{"id":9007199254740993,"title":"c","value":0.1}]}'),
+    values: {
+      sql: deals('{source}'),
+      rows: [{ source_id: '12345678901234567891', amount: null, kept: '1e309' }, { source_id: '2', amount: 1500, kept: null }, { source_id: '9007199254740993', amount: 0.1, kept: null }],
+    },
+  },
   { file: 'cut.json', exit: 2, message: /cut\.json: invalid JSON/, make: (p) => writeFileSync(p, '{"results":[{"id":"1","properties":{"email":"a@x.r') },
   // XLSX
   {
