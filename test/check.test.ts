@@ -125,7 +125,7 @@ describe('outputs', () => {
     await cli('import', write(dir, 'inj.csv', 'id,first_name,email\n1,=HYPERLINK("x"),=1+2@@x\n'), '--source', 's', '--entity', 'contacts', '--db', local);
     const csv = await cli('check', '--db', local, '--select', 'contact.email.format', '--format', 'csv');
     expect(csv.stdout).toContain(`"invalid e-mail ""=1+2@@x"""`);
-    expect(csv.stdout).toContain(`,'=1+2@@x,`);
+    expect(csv.stdout).toContain(`,"'=1+2@@x",`); // neutralised and quoted (docs/security.md)
     const gh = await cli('check', '--db', local, '--select', 'contact.email.format', '--format', 'github');
     expect(gh.stdout).toMatch(/^::error title=contact\.email\.format \(s%3A1\)::invalid e-mail "=1\+2@@x"$/m);
     const md = await cli('check', '--db', local, '--select', 'contact.email.format', '--format', 'markdown');
