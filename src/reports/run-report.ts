@@ -1,7 +1,7 @@
 // Runs one report: its SQL over the canonical model, then every validation it declares and every one its inputs'
 // scopes imply (coverage, duplicates, outliers, dominance, time window per input; missing inputs).
 import type { Db, Row } from '../db/database.js';
-import { userSelect } from '../db/user-sql.js';
+import { checkExpression, userSelect } from '../db/user-sql.js';
 import { CrmqError } from '../errors.js';
 import type { ReportDef } from './report-def.js';
 import type { Period } from './context.js';
@@ -52,8 +52,32 @@ export interface ReportResult {
   seconds: number;
 }
 
+/**
+ * The definition's SQL expressions (scope, exclusions, currency checks) go into crmq's queries: each must be exactly
+ * one expression, like a rule's `where` (docs/security.md), or the report does not run.
+ */
+async function checkDefExpressions(db: Db, def: ReportDef): Promise<void> {
+  const check = (expr: string, path: string) => checkExpression(db, expr, `${def.file}: ${path}`);
+  for (const [entity, s] of Object.entries(def.scope)) {
+    const at = `scope.${entity}`;
+    await check(s.where, `${at}.where`);
+    if (s.amount) await check(s.amount, `${at}.amount`);
+    if (s.period) await check(s.period, `${at}.period`);
+    for (const [i, d] of s.dates.entries()) {
+      if (typeof d === 'string') await check(d, `${at}.dates.${i}`);
+      else {
+        await check(d.field, `${at}.dates.${i}.field`);
+        await check(d.where, `${at}.dates.${i}.where`);
+      }
+    }
+    for (const [i, x] of s.exclude.entries()) await check(x.when, `${at}.exclude.${i}.when`);
+  }
+  for (const [i, c] of def.validations.currency.entries()) await check(c.where, `validations.currency.${i}.where`);
+}
+
 export async function runReport(db: Db, def: ReportDef, period: Period, params: Record<string, unknown>): Promise<ReportResult> {
   const t = performance.now();
+  await checkDefExpressions(db, def);
   let rows: Row[];
   try {
     rows = await userSelect(db, def.sql, def.file.replace(/\.ya?ml$/, '.sql'));

@@ -22,7 +22,7 @@ description: { en: t, ru: т }
 formula: { en: t, ru: т }
 inputs: [contacts]
 columns:
-  n: { en: N, ru: Н, type: int }
+  n: { en: N, ru: Н, type: int, sum: true }
 key: [n]
 ${extra}`;
 
@@ -80,6 +80,10 @@ describe('report SQL: one SELECT on a read-only connection', () => {
     ['a DROP', 'DROP TABLE imports', '', /x\.sql: must be a single SELECT statement/],
     ['a SELECT that writes', "SELECT nextval('import_id_seq') AS n", '', /x\.sql: report x failed in SQL: .*read-only/],
     ['a reconcile query that deletes', 'SELECT count(*) AS n FROM contacts', 'validations:\n  reconcile:\n    - { column: n, expected: "DELETE FROM contacts RETURNING 1 AS value" }', /x\.yaml: validations\.reconcile\.expected: must be a single SELECT statement/],
+    // The definition's SQL expressions (scope, exclusions, currency) are one expression each, like a rule's where
+    ['a scope where out of its parentheses', 'SELECT count(*) AS n FROM contacts', 'scope:\n  contacts:\n    where: "TRUE) UNION ALL SELECT * FROM contacts WHERE (TRUE"', /x\.yaml: scope\.contacts\.where: must be a single SQL expression/],
+    ['an exclusion with a second statement', 'SELECT count(*) AS n FROM contacts', 'scope:\n  contacts:\n    exclude:\n      - { id: x, when: "TRUE; DROP TABLE imports", en: x, ru: x }', /x\.yaml: scope\.contacts\.exclude\.0\.when: not valid SQL/],
+    ['a currency where that is a query', 'SELECT count(*) AS n FROM contacts', 'validations:\n  currency: { entity: contacts, grouped: false, where: "(SELECT 1) = 1 ORDER BY 1" }', /x\.yaml: validations\.currency\.0\.where: (must be a single SQL expression|not valid SQL)/],
   ])('%s', async (_name, sql, extra, message) => {
     const reports = tmp();
     write(reports, 'x.sql', sql);
