@@ -7,7 +7,7 @@ import type { Explanation } from '../import/explain.js';
 import type { ImportOptions, ImportResult } from '../import/import-file.js';
 import { ENTITIES } from '../model/tables.js';
 import type { Progress } from '../ui/progress.js';
-import { dbOption, formatOption, requireOptions, type Io } from './command.js';
+import { collect, dbOption, formatOption, requireOptions, type Io } from './command.js';
 
 export interface ImportCommandOptions extends Omit<ImportOptions, 'file' | 'onPhase'> {
   db?: string;
@@ -67,6 +67,8 @@ export function configure(cmd: Command, io: Io): void {
     .option('--encoding <name>', 'file encoding: utf-8, windows-1251, utf-16le, koi8-r … (default: detected)')
     .option('--delimiter <char>', 'field delimiter (default: sniffed from , ; tab |)')
     .option('--sheet <name>', 'XLSX sheet to read (default: the first visible one)')
+    .option('--no-header', 'the CSV has no header row: its first line is a record (columns "column 1", "column 2", … or --columns)')
+    .option('--columns <names>', 'names for the columns of a header-less CSV, comma-separated, in order (implies --no-header)', collect)
     .option('--currency <code>', 'currency of amounts when the file names none, e.g. RUB')
     .option('--replace', "replace this source's rows of the entity with the file's, atomically", false)
     .option('--max-rejects <percent>', 'fail the import, loading nothing, when more rows than this are rejected', '50')
@@ -76,7 +78,7 @@ export function configure(cmd: Command, io: Io): void {
     .addOption(formatOption(['text', 'json'], 'text'))
     .action(async (files: string[], o) => {
       if (o.explain) {
-        const ex = await explainCommand(files, o);
+        const ex = await explainCommand(files, { ...o, noHeader: o.header === false });
         io.stdout(o.format === 'json' ? JSON.stringify(ex, null, 2) + '\n' : ex.map(describeExplanation).join('\n'));
         return;
       }
@@ -85,7 +87,7 @@ export function configure(cmd: Command, io: Io): void {
       const delimiter = o.delimiter === '\\t' || o.delimiter === 'tab' ? '\t' : o.delimiter;
       const { progressFor } = await import('../ui/progress.js');
       const { describeImport } = await import('../ui/import-summary.js');
-      const results = await importCommand(files, { ...o, delimiter, preset: o.preset, maxRejectShare: maxRejects / 100, progress: (db) => progressFor(db.conn) });
+      const results = await importCommand(files, { ...o, delimiter, noHeader: o.header === false, preset: o.preset, maxRejectShare: maxRejects / 100, progress: (db) => progressFor(db.conn) });
       if (o.format === 'json') io.stdout(JSON.stringify(results, null, 2) + '\n');
       else for (const r of results) io.stdout(describeImport(r) + '\n');
       // An unchanged file's rejects are still there: the same exit code as its first import.

@@ -32,7 +32,7 @@ export function notUtf8Error(file: string, census: LineCensus): CrmqError {
   );
 }
 
-export async function prepareCsv(file: string, tmpDir: string, opts: { encoding?: string; delimiter?: string }): Promise<PreparedFile> {
+export async function prepareCsv(file: string, tmpDir: string, opts: { encoding?: string; delimiter?: string; noHeader?: boolean; columns?: string[] }): Promise<PreparedFile> {
   const { head, dosEof } = readHead(file);
   if (head.length === 0) throw new CrmqError(`${file}: the file is empty`);
   if (opts.delimiter !== undefined && [...opts.delimiter].length !== 1) {
@@ -71,9 +71,15 @@ export async function prepareCsv(file: string, tmpDir: string, opts: { encoding?
     if (kept.utf8) notes.push(`${describeLines(kept.utf8Lines, kept.utf8)} of this ${detected.encoding} file ${kept.utf8 === 1 ? 'is' : 'are'} UTF-8: read as UTF-8, not garbled`);
   }
   const phantom = dialect.trailingDelimiter ? 1 : 0;
-  const header = uniqueHeaders(dialect.header.slice(0, dialect.header.length - phantom));
+  const first = dialect.header.slice(0, dialect.header.length - phantom);
+  const noHeader = opts.noHeader || !!opts.columns;
+  if (opts.columns && opts.columns.length !== first.length) {
+    throw new CrmqError(`${file}: --columns names ${opts.columns.length} columns but the first record has ${first.length} (${first.slice(0, 3).join(', ')}${first.length > 3 ? ', …' : ''})`);
+  }
+  // A header-less file: the first line is a record; columns are named by --columns or "column 1", "column 2", …
+  const header = uniqueHeaders(noHeader ? (opts.columns ?? first.map((_, i) => `column ${i + 1}`)) : first);
   for (let i = 0; i < phantom; i++) header.push(`__trailing_${i}`);
   return {
-    csvPath, kind: 'csv', encoding: detected.encoding, encodingForced: !!opts.encoding, delimiter: dialect.delimiter, header, phantomColumns: phantom, rejects: [], notes, dosEof, cleanup,
+    csvPath, kind: 'csv', encoding: detected.encoding, encodingForced: !!opts.encoding, delimiter: dialect.delimiter, header, headerRows: noHeader ? 0 : 1, phantomColumns: phantom, rejects: [], notes, dosEof, cleanup,
   };
 }

@@ -9,6 +9,8 @@ export interface PreparedFile {
   delimiter: string;
   /** Unique, trimmed header names, one per column DuckDB will see. */
   header: string[];
+  /** Header lines before the first record: 1, or 0 for a header-less file (`--no-header`). */
+  headerRows?: 0 | 1;
   /** Columns that exist only because every line ends with a delimiter. */
   phantomColumns: number;
   /** Hints from the file's shape (JSON API exports name their CRM and entity). */

@@ -5,7 +5,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { CrmqError, ioProblem, WriteError } from '../errors.js';
 import { dbNotice } from './notice.js';
 import { ident, lit } from './sql.js';
-import { schemaDdl } from '../model/ddl.js';
+import { addedColumnsDdl, schemaDdl } from '../model/ddl.js';
 import { duckdb } from './duckdb.js';
 
 export type Row = Record<string, unknown>;
@@ -194,6 +194,10 @@ async function ensureSchema(conn: DuckDBConnection): Promise<void> {
   const found = await conn.runAndReadAll(`SELECT comment FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'imports'`);
   if (found.getRows()[0]?.[0] === mark) return;
   await conn.run(ddl);
+  // A database made by an older crmq gains the fields added since (identity fields, …): new columns, NULL in old rows.
+  const have = (await conn.runAndReadAll(`SELECT table_name || '.' || column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main'`)).getRows().map((r) => String(r[0]));
+  const missing = addedColumnsDdl(new Set(have));
+  if (missing) await conn.run(missing);
   await conn.run(`COMMENT ON TABLE imports IS '${mark}'`);
 }
 

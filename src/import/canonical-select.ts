@@ -58,7 +58,8 @@ export async function buildCanonicalSelect(
       continue;
     }
     const per = cs.map((c) => (type === 'text' ? `nullif(${unescapedFormula(`trim(${ident(c)})`)}, '')` : valueExpr(type, raw(c), { date: profiles.dates[c], number: profiles.numbers[c] })));
-    l2.push(`${per.length === 1 ? per[0] : `coalesce(${per.join(', ')})`} AS ${ident(field)}`);
+    const joined = defs[field].join && per.length > 1;
+    l2.push(`${per.length === 1 ? per[0] : joined ? `nullif(concat_ws(' ', ${per.join(', ')}), '')` : `coalesce(${per.join(', ')})`} AS ${ident(field)}`);
     if (type !== 'text') {
       unparsedFields.push(field);
       const rawText = cs.length === 1 ? raw(cs[0]) : `concat_ws(' | ', ${cs.map(raw).join(', ')})`;
@@ -82,7 +83,7 @@ export async function buildCanonicalSelect(
     out.currency = `coalesce(${[out.currency, ...fromCells, lit(p.defaultCurrency ?? null)].filter(Boolean).join(', ')})`;
   }
   if (p.map.entity === 'deals') out.status = dealStatusExpr(out.status, out.stage);
-  const shadowed = [...p.fields].filter(([f, cs]) => typeOf(f) !== 'list' && cs.length > 1).flatMap(([, cs]) => cs.slice(1));
+  const shadowed = [...p.fields].filter(([f, cs]) => typeOf(f) !== 'list' && !defs[f].join && cs.length > 1).flatMap(([, cs]) => cs.slice(1));
   const pairs: [string, string][] = [
     ...shadowed.map((c): [string, string] => [labels[c], ident(c)]),
     ...p.unmapped.map((h): [string, string] => [h, ident(cols[header.indexOf(h)])]),

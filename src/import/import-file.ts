@@ -15,6 +15,7 @@ import { fileLineCensus, scanFile, utf8Wins } from './encoding.js';
 import type { EntityName } from '../model/tables.js';
 import { buildCanonicalSelect } from './canonical-select.js';
 import { plan } from './plan.js';
+import { headerLooksLikeData } from './sniff.js';
 
 export interface ImportOptions {
   file: string;
@@ -25,6 +26,10 @@ export interface ImportOptions {
   encoding?: string;
   delimiter?: string;
   sheet?: string;
+  /** The file has no header row: its first line is a record (CSV/text only). */
+  noHeader?: boolean;
+  /** Names for the columns of a header-less file, in order (implies noHeader). */
+  columns?: string[];
   currency?: string;
   replace?: boolean;
   /** Load even when the chosen layout does not fit the file (the import guard, guard.ts). */
@@ -68,6 +73,8 @@ export interface ImportResult {
   padded: number;
   /** What else the user should know about the file: lines read as UTF-8 in a Windows-1251 file, formulas without a value. */
   notes: string[];
+  /** The header row looks like a record (values such as e-mails, dates, numbers): the file may have no header. */
+  headerWarning?: string;
 }
 
 export const DEFAULT_MAX_REJECT_SHARE = 0.5;
@@ -95,13 +102,16 @@ async function dropDosEof(db: Db, stage: string, cols: string[], rejTable: strin
   await db.run(`UPDATE ${stage} SET ${cols.map((c) => `${ident(c)} = rtrim(${ident(c)}, chr(26))`).join(', ')} WHERE ordinality = ${last}`);
 }
 
-export async function prepare(file: string, tmp: string, opts: Pick<ImportOptions, "sheet" | "encoding" | "delimiter">): Promise<PreparedFile> {
+export async function prepare(file: string, tmp: string, opts: Pick<ImportOptions, "sheet" | "encoding" | "delimiter" | "noHeader" | "columns">): Promise<PreparedFile> {
   const ext = extname(file).toLowerCase();
+  if ((opts.noHeader || opts.columns) && (ext === '.xlsx' || ext === '.xlsm' || ext === '.json')) {
+    throw new CrmqError(`${file}: --no-header and --columns are for CSV/text files; an ${ext} file names its columns itself`);
+  }
   // exceljs takes 0.4 s to load: only when a workbook is imported.
   if (ext === '.xlsx' || ext === '.xlsm') return (await import('../connectors/xlsx-file.js')).prepareXlsx(file, tmp, { sheet: opts.sheet });
   if (ext === '.xls') throw new CrmqError(`${file}: legacy .xls is not supported; save it as .xlsx or CSV`);
   if (ext === '.json') return prepareJson(file, tmp);
-  return prepareCsv(file, tmp, { encoding: opts.encoding, delimiter: opts.delimiter });
+  return prepareCsv(file, tmp, { encoding: opts.encoding, delimiter: opts.delimiter, noHeader: opts.noHeader, columns: opts.columns });
 }
 
 /**
@@ -174,6 +184,11 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
     const f = (pf = given ? given.file : await prepare(file, tmp, opts));
     const cols = f.header.map((_, i) => `c${i + 1}`);
     const p = plan(f.header, cols, f, opts);
+    const headerRows = f.headerRows ?? 1;
+    const suspicious = headerRows && f.kind !== 'json' ? headerLooksLikeData(f.header) : [];
+    const headerWarning = suspicious.length
+      ? `the header row looks like a record (${suspicious.slice(0, 3).map((v) => `"${v}"`).join(', ')}); if the file has no header, import it again with --no-header [--columns a,b,…] --replace`
+      : undefined;
     const entity = p.map.entity;
     const base = {
       file: given ? file : resolve(file), source: opts.source, preset: p.presetId, entity, encoding: f.encoding, delimiter: f.delimiter,
@@ -185,7 +200,7 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
     const scanTable = `crmq_scan_${run}`;
     const columns = `{${[...(f.lineColumn ? [`'__line': 'BIGINT'`] : []), ...cols.map((c) => `${lit(c)}: 'VARCHAR'`)].join(', ')}}`;
     const readCsv =
-      `read_csv(${lit(f.csvPath)}, auto_detect = false, header = false, skip = 1, delim = ${lit(f.delimiter)}, quote = '"', escape = '"', ` +
+      `read_csv(${lit(f.csvPath)}, auto_detect = false, header = false, skip = ${headerRows}, delim = ${lit(f.delimiter)}, quote = '"', escape = '"', ` +
       `columns = ${columns}, store_rejects = true, rejects_table = ${lit(rejTable)}, rejects_scan = ${lit(scanTable)}, max_line_size = 16777216)`;
     // Staging, profiling and row checks use temp tables only; the transaction below covers every write to
     // the database file, so a failure or a kill at any point leaves it exactly as before.
@@ -232,10 +247,10 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
       const line = f.lineColumn
         ? 's.__line'
         : rejectedByReader.length
-        ? `CASE WHEN s.ordinality < 0 THEN -s.ordinality ELSE s.ordinality + 1 + (SELECT count(*) FROM ${stage}_gaps g WHERE g.thr < s.ordinality) END`
-        : 's.ordinality + 1';
+        ? `CASE WHEN s.ordinality < 0 THEN -s.ordinality ELSE s.ordinality + ${headerRows} + (SELECT count(*) FROM ${stage}_gaps g WHERE g.thr < s.ordinality) END`
+        : `s.ordinality + ${headerRows}`;
       if (rejectedByReader.length) {
-        await db.run(`CREATE TEMP TABLE ${stage}_gaps AS SELECT line - 2 - (row_number() OVER (ORDER BY line) - 1) AS thr FROM (SELECT DISTINCT line FROM ${rejTable})`);
+        await db.run(`CREATE TEMP TABLE ${stage}_gaps AS SELECT line - ${headerRows + 1} - (row_number() OVER (ORDER BY line) - 1) AS thr FROM (SELECT DISTINCT line FROM ${rejTable})`);
       }
       // Short rows (trailing empty fields left out, as Excel and report exports write them) are padded, not rejected.
       const padded = rejectedByReader.filter((r) => r.short && r.raw);
@@ -290,13 +305,13 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
             '(check --delimiter/--encoding, or raise --max-rejects)',
         );
       }
-      const warnings = { formats: sel.formats, unparsed, unmapped: p.unmapped, padded: padded.length, notes: [...(f.notes ?? []), ...p.notes] };
+      const warnings = { formats: sel.formats, unparsed, unmapped: p.unmapped, padded: padded.length, notes: [...(f.notes ?? []), ...p.notes], ...(headerWarning ? { header: headerWarning } : {}) };
       await db.run(`INSERT INTO imports VALUES (${importId}, ${lit(opts.source)}, ${lit(entity)}, ${lit(fileLabel)}, ${lit(digest)}, ${lit(p.presetId)},
         ${lit(f.encoding)}, ${lit(f.delimiter)}, ${read}, ${loaded}, ${rejected}, ${replaced}, ${lit(JSON.stringify(warnings))}, ${lit(sqlTimestamp(started))}, ${lit(sqlTimestamp(new Date()))})`);
       const rejectSample = await db.all<{ line: number; reason: string }>(`SELECT line, reason FROM rejects WHERE import_id = ${importId} ORDER BY line LIMIT 5`);
       const result: ImportResult = {
         ...base, status: 'imported' as const, importId, rowsRead: read, rowsLoaded: loaded, rowsRejected: rejected, rowsReplaced: replaced,
-        formats: sel.formats, unparsed, rejectSample, padded: padded.length, notes: [...(f.notes ?? []), ...p.notes],
+        formats: sel.formats, unparsed, rejectSample, padded: padded.length, notes: [...(f.notes ?? []), ...p.notes], ...(headerWarning ? { headerWarning } : {}),
       };
       await opts.beforeCommit?.(result);
       return result;

@@ -15,6 +15,8 @@ function dateFlags(c: string, k: string): string[] {
     `regexp_matches(${v}, '^\\s*\\d{1,2}/\\d{1,2}/\\d{2,4}(\\s|$)') AS ${k}_slash`,
     `regexp_matches(${v}, '^\\s*\\d{5}(\\.\\d+)?\\s*$') AS ${k}_serial`,
     `regexp_matches(${v}, '^\\s*(\\d{9,10}|\\d{13})\\s*$') AS ${k}_unix`,
+    // ISO 8601 basic (YYYYMMDD), as registries and FEBRL-style person files write dates of birth
+    `regexp_matches(${v}, '^\\s*\\d{4}(0[1-9]|1[0-2])(0[1-9]|[12]\\d|3[01])\\s*$') AS ${k}_compact`,
     `try_cast(regexp_extract(${v}, '^\\s*(\\d{1,2})[./]', 1) AS INTEGER) AS ${k}_p1`,
     `try_cast(regexp_extract(${v}, '^\\s*\\d{1,2}[./](\\d{1,2})[./]', 1) AS INTEGER) AS ${k}_p2`,
   ];
@@ -23,7 +25,7 @@ function dateFlags(c: string, k: string): string[] {
 function dateAggregates(k: string): string[] {
   return [
     count(`${k}_iso`), count(`${k}_dot`), `max(${k}_p1) FILTER (WHERE ${k}_dot)`, `max(${k}_p2) FILTER (WHERE ${k}_dot)`,
-    count(`${k}_slash`), `max(${k}_p1) FILTER (WHERE ${k}_slash)`, `max(${k}_p2) FILTER (WHERE ${k}_slash)`, count(`${k}_serial`), count(`${k}_unix`),
+    count(`${k}_slash`), `max(${k}_p1) FILTER (WHERE ${k}_slash)`, `max(${k}_p2) FILTER (WHERE ${k}_slash)`, count(`${k}_serial`), count(`${k}_unix`), count(`${k}_compact`),
   ];
 }
 
@@ -66,14 +68,15 @@ export async function profileColumns(
   const a = (i: number) => (row[`a${i}`] as number | null) ?? 0;
   let i = 0;
   for (const c of dateCols) {
-    const [iso, dot, d1, d2, slash, s1, s2, serial, unix] = [a(i), a(i + 1), a(i + 2), a(i + 3), a(i + 4), a(i + 5), a(i + 6), a(i + 7), a(i + 8)];
-    i += 9;
+    const [iso, dot, d1, d2, slash, s1, s2, serial, unix, compact] = [a(i), a(i + 1), a(i + 2), a(i + 3), a(i + 4), a(i + 5), a(i + 6), a(i + 7), a(i + 8), a(i + 9)];
+    i += 10;
     const p: DateProfile = {
       iso: iso > 0,
       dot: dot > 0 ? order(d1, d2, 'dmy') : null,
       slash: slash > 0 ? order(s1, s2, slashDefault) : null,
       serial: serial > 0,
       unix: unix > 0,
+      compact: compact > 0,
     };
     out.dates[c] = p;
     const seen = [
@@ -82,6 +85,7 @@ export async function profileColumns(
       p.slash && (p.slash === 'dmy' ? 'DD/MM/YYYY' : 'MM/DD/YYYY') + (s1 > 12 || s2 > 12 ? '' : ' (day ≤ 12 throughout: assumed)'),
       p.serial && 'Excel serial',
       p.unix && 'unix time',
+      p.compact && 'YYYYMMDD',
     ].filter(Boolean);
     if (seen.length) out.notes[labels[c] ?? c] = seen.join(' + ');
   }

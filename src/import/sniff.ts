@@ -72,3 +72,19 @@ export function uniqueHeaders(header: string[]): string[] {
     return n === 1 ? base : `${base} (${n})`;
   });
 }
+
+/** Cells that only a record would hold: e-mails, dates, phone numbers, numbers, ids such as "rec-12-org". */
+const VALUE_LIKE = [
+  /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
+  /^\d{4}-\d{1,2}-\d{1,2}([ T].*)?$/, /^\d{1,2}[./]\d{1,2}[./]\d{2,4}$/, /^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/,
+  /^\+?[\d\s()-]{7,}$/, /^-?\d+([.,]\d+)?$/, /^[a-z]+-\d+(-[a-z0-9]+)*$/i,
+];
+
+/** The cells of a header row that look like data; a header with any of them may well be the file's first record. */
+export function headerLooksLikeData(header: string[]): string[] {
+  const cells = header.map((h) => h.trim()).filter((h) => h && !h.startsWith('__trailing_'));
+  const hits = cells.filter((h) => VALUE_LIKE.some((re) => re.test(h)));
+  // One number alone can be a real column name ("2024"); an e-mail, a date or two value-like cells cannot.
+  const strong = hits.some((h) => !/^-?\d+([.,]\d+)?$/.test(h));
+  return strong || hits.length >= 2 ? hits : [];
+}

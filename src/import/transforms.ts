@@ -12,6 +12,8 @@ export interface DateProfile {
   slash: 'dmy' | 'mdy' | null;
   serial: boolean;
   unix: boolean;
+  /** YYYYMMDD (ISO 8601 basic). */
+  compact?: boolean;
 }
 
 export interface NumberProfile {
@@ -42,6 +44,7 @@ export function dateExpr(v: string, p: DateProfile): string {
         `WHEN regexp_full_match(${v}, '\\d{9,10}') THEN make_timestamp(CAST(${v} AS BIGINT) * 1000000) END`,
     );
   }
+  if (p.compact) parts.push(`CASE WHEN regexp_full_match(${v}, '\\d{8}') THEN try_strptime(${v}, '%Y%m%d') END`);
   if (parts.length === 0) return 'CAST(NULL AS TIMESTAMP)';
   return parts.length === 1 ? parts[0] : `coalesce(${parts.join(', ')})`;
 }

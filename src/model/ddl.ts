@@ -111,6 +111,13 @@ CREATE TABLE IF NOT EXISTS findings (
 CREATE OR REPLACE VIEW latest_findings AS SELECT * FROM findings WHERE run_id = (SELECT max(run_id) FROM check_runs);
 `;
 
+/** ALTER statements for the canonical columns a database lacks (`have`: "table.column"), or '' when it has them all. */
+export function addedColumnsDdl(have: Set<string>): string {
+  return Object.entries(TABLES)
+    .flatMap(([name, def]) => Object.entries((def as TableDef).fields).filter(([col]) => !have.has(`${name}.${col}`)).map(([col, f]) => `ALTER TABLE ${name} ADD COLUMN ${col} ${sqlType(f.type)};`))
+    .join('\n');
+}
+
 export function schemaDdl(): string {
   const tables = Object.entries(TABLES).map(([name, def]) => tableDdl(name, def as TableDef));
   return [BOOKKEEPING_DDL, PULLS_DDL, FINDINGS_DDL, ...tables].join('\n');

@@ -6,6 +6,8 @@ export type FieldType = 'text' | 'list' | 'int' | 'decimal' | 'timestamp' | 'dat
 export interface FieldDef {
   type: FieldType;
   doc: string;
+  /** Several source columns feeding this field are joined with spaces, in header order (street number + street), not coalesced. */
+  join?: boolean;
 }
 
 export interface TableDef {
@@ -20,6 +22,16 @@ const dt = (doc: string): FieldDef => ({ type: 'date', doc });
 const money = (doc: string): FieldDef => ({ type: 'decimal', doc });
 const int = (doc: string): FieldDef => ({ type: 'int', doc });
 const cur = (doc = 'ISO 4217 currency code of the amounts in this row'): FieldDef => ({ type: 'currency', doc });
+
+// Identity fields: what tells one person or organisation from another when names coincide (crmq dedupe uses each one present).
+const street = (): FieldDef => ({ type: 'text', doc: 'Street address: house number, street, building (several columns feeding it are joined in order)', join: true });
+const person = {
+  birth_date: dt('Date of birth'),
+  national_id: t('National ID as written: passport, SSN, СНИЛС, …'),
+  tax_id: t('Personal tax ID as written (ИНН of a person, …)'),
+  address: street(),
+  postcode: t('Postal code'),
+};
 
 /** Columns every table carries: where the row came from. */
 export const LINEAGE: Record<string, FieldDef> = {
@@ -53,7 +65,7 @@ export const TABLES = {
       email: t('Primary e-mail (first of emails)'), emails: list('All e-mail addresses'),
       phone: t('Primary phone as written (first of phones)'), phones: list('All phone numbers as written'),
       company_name: t('Company name as written on the contact'), company_id: t('Source id of the company'),
-      title: t('Job title'), city: t('City'), country: t('Country'),
+      title: t('Job title'), city: t('City'), country: t('Country'), ...person,
       lifecycle_stage: t('Lifecycle stage or contact type (raw label)'), channel: t('Lead source / channel (raw label)'),
       tags: t('Tags as written'), ...owned, ...times, ...utm,
     },
@@ -61,7 +73,9 @@ export const TABLES = {
   companies: {
     doc: 'Organisations (accounts).',
     fields: {
-      name: t('Company name as written'), inn: t('Tax id (INN for Russian companies)'), website: t('Website or domain'),
+      name: t('Company name as written'), inn: t('Tax id (INN for Russian companies)'), kpp: t('KPP: tax registration reason code (Russia)'),
+      ogrn: t('OGRN / OGRNIP: state registration number (Russia)'), vat_id: t('VAT number (e.g. DE123456789)'), duns: t('D-U-N-S number'),
+      website: t('Website or domain'), address: street(), postcode: t('Postal code'),
       email: t('Primary e-mail'), emails: list('All e-mail addresses'), phone: t('Primary phone'), phones: list('All phones'),
       industry: t('Industry'), type: t('Company type (customer, partner, …)'), city: t('City'), country: t('Country'),
       employees: int('Number of employees'), annual_revenue: money('Annual revenue'), currency: cur(), ...owned, ...times,
@@ -72,7 +86,7 @@ export const TABLES = {
     fields: {
       title: t('Lead title'), full_name: t('Person name'), first_name: t('Given name'), last_name: t('Family name'), middle_name: t('Patronymic'),
       email: t('Primary e-mail'), emails: list('All e-mails'), phone: t('Primary phone'), phones: list('All phones'),
-      company_name: t('Company as written'), status: t('Lead status (raw label)'), channel: t('Source / channel (raw label)'),
+      company_name: t('Company as written'), city: t('City'), ...person, status: t('Lead status (raw label)'), channel: t('Source / channel (raw label)'),
       amount: money('Expected amount'), currency: cur(), contact_id: t('Source id of the contact it became'), deal_id: t('Source id of the deal it became'),
       converted_at: ts('When converted'), closed_at: ts('When closed (junk or converted)'), lost_reason: t('Why it was junked'),
       ...owned, ...times, ...utm,

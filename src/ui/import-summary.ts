@@ -12,6 +12,7 @@ export function describeImport(r: ImportResult): string {
   const parts = [`read ${r.rowsRead}`, chalk.green(`loaded ${r.rowsLoaded}`), r.rowsRejected ? chalk.red(`rejected ${r.rowsRejected}`) : 'rejected 0'];
   if (r.rowsReplaced) parts.push(`replaced ${r.rowsReplaced}`);
   const lines = [`${head}: ${parts.join(', ')} (import #${r.importId})`];
+  if (r.headerWarning) lines.push(chalk.yellow(`  warning: ${r.headerWarning}`));
   for (const s of r.rejectSample) lines.push(chalk.red(`  row ${s.line}: ${s.reason}`));
   if (r.rowsRejected > r.rejectSample.length) lines.push(`  … see \`crmq rejects --import ${r.importId}\``);
   for (const n of r.notes) lines.push(chalk.yellow(`  ${n}`));
