@@ -96,7 +96,9 @@ export default definePreset({
         'полное имя контакта': 'full_name', name: 'full_name', 'имя': 'first_name', first_name: 'first_name', 'фамилия': 'last_name', last_name: 'last_name',
         'название компании': 'company_name', 'ответственный': 'owner', responsible_user_id: 'owner', 'дата создания контакта': 'created_at', created_at: 'created_at',
         'дата редактирования': 'updated_at', updated_at: 'updated_at', 'теги': 'tags', tag_names: 'tags', 'город': 'city', 'источник': 'channel', 'должность': 'title', position: 'title',
-        'тип': 'lifecycle_stage', company_id: 'company_id', ...phones, ...emails, ...utm,
+        'тип': 'lifecycle_stage', company_id: 'company_id',
+        'дата рождения': 'birth_date', 'день рождения': 'birth_date', 'адрес': 'address',
+        ...phones, ...emails, ...utm,
       },
     },
     {
@@ -106,7 +108,7 @@ export default definePreset({
       columns: {
         'название компании': 'name', 'название': 'name', name: 'name', 'ответственный': 'owner', responsible_user_id: 'owner', 'дата создания': 'created_at',
         'дата создания компании': 'created_at', created_at: 'created_at', 'дата редактирования': 'updated_at', updated_at: 'updated_at', web: 'website', 'город': 'city',
-        'инн': 'inn', ...phones, ...emails,
+        'инн': 'inn', 'кпп': 'kpp', 'огрн': 'ogrn', 'адрес': 'address', ...phones, ...emails,
       },
     },
     {

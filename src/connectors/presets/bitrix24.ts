@@ -26,6 +26,9 @@ function fromApi(record: Record<string, unknown>): Record<string, unknown> {
   if (typeof out.STAGE_SEMANTIC_ID === 'string' && SEMANTIC[out.STAGE_SEMANTIC_ID] && 'STAGE_ID' in out && !('OWNER_ID' in out)) out.DEAL_STATUS = SEMANTIC[out.STAGE_SEMANTIC_ID];
   return out;
 }
+// Identity fields (crmq dedupe): date of birth, address, postal code; a company's requisites (реквизиты).
+const identity = { 'дата рождения': 'birth_date', birthdate: 'birth_date', 'адрес': 'address', address: 'address', 'почтовый индекс': 'postcode', address_postal_code: 'postcode' };
+const requisites = { 'инн': 'inn', rq_inn: 'inn', 'кпп': 'kpp', rq_kpp: 'kpp', 'огрн': 'ogrn', rq_ogrn: 'ogrn', 'огрнип': 'ogrn', rq_ogrnip: 'ogrn' };
 
 export default definePreset({
   id: 'bitrix24',
@@ -40,7 +43,7 @@ export default definePreset({
       id,
       columns: {
         ...person, 'компания': 'company_name', company_title: 'company_name', company_id: 'company_id', 'должность': 'title', post: 'title',
-        'тип контакта': 'lifecycle_stage', type_id: 'lifecycle_stage', 'источник': 'channel', source_id: 'channel', 'город': 'city', ...address, ...utm, ...owner, ...times,
+        'тип контакта': 'lifecycle_stage', type_id: 'lifecycle_stage', 'источник': 'channel', source_id: 'channel', 'город': 'city', ...address, ...identity, ...utm, ...owner, ...times,
       },
     },
     {
@@ -50,7 +53,7 @@ export default definePreset({
       columns: {
         ...person, 'название лида': 'title', title: 'title', 'статус': 'status', status_id: 'status', 'источник': 'channel', source_id: 'channel',
         'сумма': 'amount', opportunity: 'amount', 'валюта': 'currency', currency_id: 'currency', 'название компании': 'company_name', company_title: 'company_name',
-        'контакт': 'contact_id', contact_id: 'contact_id', ...utm, ...owner, ...times,
+        'контакт': 'contact_id', contact_id: 'contact_id', ...identity, ...utm, ...owner, ...times,
       },
     },
     {
@@ -73,8 +76,8 @@ export default definePreset({
         'название компании': 'name', title: 'name', 'тип компании': 'type', company_type: 'type', 'сфера деятельности': 'industry', industry: 'industry',
         'рабочий телефон': 'phones', 'мобильный телефон': 'phones', 'телефон': 'phones', phone: 'phones', phone_work: 'phones',
         'рабочий e-mail': 'emails', 'e-mail': 'emails', email: 'emails', email_work: 'emails', 'сайт': 'website', 'корпоративный сайт': 'website', web: 'website',
-        'годовой оборот': 'annual_revenue', revenue: 'annual_revenue', 'валюта': 'currency', currency_id: 'currency', 'инн': 'inn', 'кол-во сотрудников': 'employees', employees: 'employees',
-        'город': 'city', ...address, ...owner, ...times,
+        'годовой оборот': 'annual_revenue', revenue: 'annual_revenue', 'валюта': 'currency', currency_id: 'currency', 'кол-во сотрудников': 'employees', employees: 'employees',
+        'город': 'city', ...address, 'адрес': 'address', address: 'address', 'почтовый индекс': 'postcode', address_postal_code: 'postcode', ...requisites, ...owner, ...times,
       },
     },
     {

@@ -38,6 +38,10 @@ function fromApi(record: Record<string, unknown>): Record<string, unknown> {
   }
   return out;
 }
+// Identity fields (crmq dedupe): date of birth, street address, postal code.
+const identity = {
+  'date of birth': 'birth_date', date_of_birth: 'birth_date', 'street address': 'address', address: 'address', 'postal code': 'postcode', zip: 'postcode',
+};
 
 export default definePreset({
   id: 'hubspot',
@@ -55,6 +59,7 @@ export default definePreset({
         'company name': 'company_name', company: 'company_name', 'associated company': 'company_name', 'associated company ids': 'company_id', associatedcompanyid: 'company_id',
         associated_company_id: 'company_id',
         'job title': 'title', jobtitle: 'title', city: 'city', 'country/region': 'country', country: 'country',
+        ...identity,
         'lifecycle stage': 'lifecycle_stage', lifecyclestage: 'lifecycle_stage', 'original source': 'channel', hs_analytics_source: 'channel',
         ...owner, ...times,
       },
@@ -66,6 +71,7 @@ export default definePreset({
       columns: {
         'company name': 'name', name: 'name', 'company domain name': 'website', domain: 'website', website: 'website', 'website url': 'website',
         'phone number': 'phones', phone: 'phones', industry: 'industry', type: 'type', city: 'city', 'country/region': 'country', country: 'country',
+        'street address': 'address', address: 'address', 'street address 2': 'address', address2: 'address', 'postal code': 'postcode', zip: 'postcode',
         'number of employees': 'employees', numberofemployees: 'employees', 'annual revenue': 'annual_revenue', annualrevenue: 'annual_revenue',
         ...owner, ...times,
       },

@@ -17,6 +17,7 @@ export default definePreset({
         firstname: 'first_name', 'first name': 'first_name', 'contact: first name': 'first_name', lastname: 'last_name', 'last name': 'last_name', 'contact: last name': 'last_name',
         name: 'full_name', 'contact: full name': 'full_name', email: 'emails', 'contact: email': 'emails', phone: 'phones', 'contact: phone': 'phones', mobilephone: 'phones', 'mobile': 'phones',
         accountid: 'company_id', 'account.name': 'company_name', 'account name': 'company_name', 'account: account name': 'company_name',
+        birthdate: 'birth_date', mailingstreet: 'address', 'mailing street': 'address', mailingpostalcode: 'postcode', 'mailing zip/postal code': 'postcode',
         title: 'title', 'contact: title': 'title', mailingcity: 'city', 'mailing city': 'city', mailingcountry: 'country', 'mailing country': 'country', leadsource: 'channel', 'lead source': 'channel',
         ...owner, ...times,
       },
@@ -28,6 +29,7 @@ export default definePreset({
       columns: {
         name: 'name', 'account name': 'name', 'account: account name': 'name', phone: 'phones', 'account: phone': 'phones', website: 'website', industry: 'industry', type: 'type', 'account: type': 'type',
         numberofemployees: 'employees', employees: 'employees', annualrevenue: 'annual_revenue', 'annual revenue': 'annual_revenue',
+        billingstreet: 'address', 'billing street': 'address', billingpostalcode: 'postcode', 'billing zip/postal code': 'postcode', dunsnumber: 'duns',
         billingcity: 'city', 'billing city': 'city', billingcountry: 'country', 'billing country': 'country', currencyisocode: 'currency',
         ...owner, ...times,
       },

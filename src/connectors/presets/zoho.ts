@@ -29,6 +29,7 @@ export default definePreset({
         'first name': 'first_name', first_name: 'first_name', 'last name': 'last_name', last_name: 'last_name', 'full name': 'full_name', full_name: 'full_name',
         email: 'emails', 'secondary email': 'emails', secondary_email: 'emails', phone: 'phones', mobile: 'phones', 'other phone': 'phones',
         'account name': 'company_name', 'account_name.name': 'company_name', 'account name.id': 'company_id', 'account_name.id': 'company_id',
+        'date of birth': 'birth_date', date_of_birth: 'birth_date', 'mailing street': 'address', mailing_street: 'address', 'mailing zip': 'postcode', mailing_zip: 'postcode',
         title: 'title', 'mailing city': 'city', mailing_city: 'city', 'mailing country': 'country', mailing_country: 'country', 'lead source': 'channel', lead_source: 'channel',
         'contact owner': 'owner', 'owner.name': 'owner', ...times,
       },
@@ -48,7 +49,7 @@ export default definePreset({
       id,
       columns: {
         'account name': 'name', account_name: 'name', phone: 'phones', website: 'website', industry: 'industry', 'account type': 'type', account_type: 'type',
-        employees: 'employees', 'annual revenue': 'annual_revenue', annual_revenue: 'annual_revenue', 'billing city': 'city', billing_city: 'city',
+        employees: 'employees', 'annual revenue': 'annual_revenue', annual_revenue: 'annual_revenue', 'billing city': 'city', billing_city: 'city', 'billing street': 'address', billing_street: 'address', 'billing code': 'postcode', billing_code: 'postcode',
         'billing country': 'country', billing_country: 'country', 'account owner': 'owner', 'owner.name': 'owner', ...times,
       },
     },

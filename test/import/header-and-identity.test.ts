@@ -1,10 +1,12 @@
 // Header-less files (--no-header, --columns), the warning when a header row looks like a record, and the identity
-// fields a mapping fills: street parts joined, YYYYMMDD dates of birth, unparsable ones kept raw.
+// fields presets and mappings fill: street parts joined, YYYYMMDD dates of birth, unparsable ones kept raw.
+import { parse } from 'csv-parse/sync';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { headerLooksLikeData } from '../../src/import/sniff.js';
-import { cli, query, tmp, write } from '../helpers.js';
+import { cli, HAS_SHARED, query, SHARED, tmp, write } from '../helpers.js';
 
 const dir = tmp();
 let n = 0;
@@ -107,5 +109,24 @@ describe('identity fields in an older database', () => {
     inst.closeSync();
     const rows = await query(db, 'SELECT source_id, first_name, birth_date, national_id, address, postcode FROM contacts');
     expect(rows).toEqual([{ source_id: '1', first_name: 'Anna', birth_date: null, national_id: null, address: null, postcode: null }]);
+  });
+});
+
+describe('presets fill the identity fields', () => {
+  it.skipIf(!HAS_SHARED)('Salesforce accounts (apex-recipes sample): billing street and postal code, as the file has them', async () => {
+    const file = join(SHARED, 'samples/salesforce/apex-recipes__Accounts.csv');
+    const db = freshDb();
+    expect((await cli('import', file, '--source', 'sf', '--db', db)).code).toBe(0);
+    const want = (parse(readFileSync(file), { columns: true }) as Record<string, string>[]).map((r) => ({ name: r.name, address: r.billingstreet || null, postcode: r.billingpostalcode || null }));
+    expect(await query(db, 'SELECT name, address, postcode FROM companies ORDER BY source_line')).toEqual(want);
+  });
+
+  it('Bitrix24 contacts and companies: date of birth, address, ИНН, КПП, ОГРН', async () => {
+    const db = freshDb();
+    const contacts = write(dir, 'b24-contacts.csv', 'ID;Имя;Фамилия;Отчество;Тип контакта;Дата рождения;Адрес;Почтовый индекс\n1;Фёдор;Захаров;Ильич;Клиент;14.02.1985;ул. Ленина, 5;620014\n');
+    const companies = write(dir, 'b24-companies.csv', 'ID;Название компании;Тип компании;ИНН;КПП;ОГРН;Адрес\n7;ООО «Вектор»;Клиент;7707083893;770701001;1027700132195;Москва, ул. Вавилова, 19\n');
+    expect((await cli('import', contacts, companies, '--source', 'b24', '--db', db)).code).toBe(0);
+    expect(await query(db, `SELECT CAST(birth_date AS VARCHAR) AS birth_date, address, postcode FROM contacts`)).toEqual([{ birth_date: '1985-02-14', address: 'ул. Ленина, 5', postcode: '620014' }]);
+    expect(await query(db, `SELECT inn, kpp, ogrn, address FROM companies`)).toEqual([{ inn: '7707083893', kpp: '770701001', ogrn: '1027700132195', address: 'Москва, ул. Вавилова, 19' }]);
   });
 });
