@@ -8,12 +8,9 @@ import { reportCommand } from '../src/commands/report.js';
 import { importFile } from '../src/import/import-file.js';
 import { loadRules, SHIPPED_RULES } from '../src/rules/load-rules.js';
 import { prepareNormalization } from '../src/rules/normalize.js';
-import { clusterLinks } from '../src/dedupe/cluster.js';
-import { ORGANISATION, PERSON } from '../src/dedupe/config.js';
 import { findDuplicates } from '../src/dedupe/dedupe.js';
 import { evaluate } from '../src/dedupe/evaluate.js';
-import { linkRecords } from '../src/dedupe/link.js';
-import { DATASETS, loadDataset } from './dedup/datasets.js';
+import { evaluateDataset } from './dedup/evaluate-dataset.js';
 import type { Cursor } from '../src/pull/connector.js';
 import { connectorFor } from '../src/pull/connectors/index.js';
 import { pull, pullHttp } from '../src/pull/pull.js';
@@ -94,19 +91,12 @@ const steps: Record<string, () => Promise<Record<string, unknown> | void>> = {
     const r = await reportCommand({ db: args.db, all: true, from: '2026-01-01', to: '2026-06-30', asOf: '2026-07-15', format: 'json' });
     return { perReport: Object.fromEntries(r.results.map((x) => [x.id, x.seconds])) };
   },
-  /** One labelled dataset through the duplicate engine, scored against its ground truth. */
+  /** One labelled dataset through the duplicate engine, scored against its ground truth at both profiles. */
   async 'dedup-dataset'() {
     const db = await openDb(':memory:');
-    const ds = DATASETS.find((d) => d.name === args.name)!;
-    await loadDataset(db, ds, args.dir);
-    const r = await linkRecords(db, ds.type === 'person' ? PERSON : ORGANISATION);
-    const truth = new Map((await db.all<{ id: string; cluster: string }>('SELECT id, cluster FROM dd_truth')).map((x) => [x.id, x.cluster]));
-    const [b] = await db.all<{ kept: number; total: number }>(`SELECT
-      (SELECT count(*) FROM dd_pairs p JOIN dd_truth a ON a.id = p.l JOIN dd_truth b ON b.id = p.r WHERE a.cluster = b.cluster) AS kept,
-      (SELECT count(*) FROM dd_truth a JOIN dd_truth b ON a.cluster = b.cluster AND a.id < b.id) AS total`);
-    const q = evaluate(clusterLinks([...truth.keys()], r.links), truth);
+    const r = await evaluateDataset(db, args.name, args.dir);
     db.close();
-    return { ...q, records: r.records, candidatePairs: r.candidatePairs, blockingRecall: b.total ? b.kept / b.total : 1 };
+    return { quality: r.quality, records: r.link.records, candidatePairs: r.link.candidatePairs, blockingRecall: r.blockingRecall, lambda: r.link.model.lambda };
   },
   /** crmq's own path on generated contacts: import (not timed), phones to E.164, then normalise, block, score, cluster. */
   async 'dedup-speed'() {

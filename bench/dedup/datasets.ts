@@ -5,9 +5,7 @@ import { join } from 'node:path';
 import type { Db } from '../../src/db/database.js';
 import { lit } from '../../src/db/sql.js';
 import { DEDUPE_MACROS } from '../../src/dedupe/normalize-sql.js';
-
-export const PERSON_COLUMNS = ['first', 'last', 'name_key', 'dob', 'email', 'phone', 'address', 'city', 'postcode', 'id_number', 'gender', 'occupation', 'company'];
-export const ORG_COLUMNS = ['org_name', 'address', 'city', 'postcode', 'phone', 'domain', 'email', 'id_number'];
+import { finishRecords } from '../../src/dedupe/records.js';
 
 export interface Dataset {
   name: string;
@@ -50,6 +48,12 @@ export const DATASETS: Dataset[] = [
       FROM ${csv(join(d, 'restaurants_fodors_zagat', 'restaurant-nophone-training.csv'), ", quote = '\"', escape = '\"'")}`,
   },
   {
+    // A name-only list of patent applicants (companies and people): "AKZO NOBEL" ×148, "ELECTRONICS KONINK PHILIPS" ×292.
+    name: 'PATSTAT applicants (name only)', type: 'organisation',
+    select: (d) => `SELECT i.person_id AS id, r.leuven_id AS cluster, dd_company(i."Name") AS org_name
+      FROM ${csv(join(d, 'dedupe_patstat_dutch_inventors', 'patstat_input.csv'))} i JOIN ${csv(join(d, 'dedupe_patstat_dutch_inventors', 'patstat_reference.csv'))} r USING (person_id)`,
+  },
+  {
     name: 'Chicago early childhood', type: 'organisation',
     select: (d) => `SELECT "Id" AS id, "True Id" AS cluster, dd_company("Site name") AS org_name, dd_address("Address") AS address, ${t('"Zip"')} AS postcode,
       right(dd_digits("Phone"), 7) AS phone FROM ${csv(join(d, 'dedupe_chicago_early_childhood', 'csv_example_input_with_true_ids.csv'))}`,
@@ -58,10 +62,7 @@ export const DATASETS: Dataset[] = [
 
 export async function loadDataset(db: Db, ds: Dataset, dir: string): Promise<void> {
   await db.run(DEDUPE_MACROS);
-  const cols = ds.type === 'person' ? PERSON_COLUMNS : ORG_COLUMNS;
   await db.run(`CREATE OR REPLACE TEMP TABLE dd_src AS ${ds.select(dir)}`);
-  const have = new Set((await db.all<{ column_name: string }>(`DESCRIBE dd_src`)).map((c) => c.column_name));
-  const projection = cols.map((c) => (c === 'name_key' ? `CASE WHEN ${have.has('first') ? 'first' : 'NULL'} IS NOT NULL OR ${have.has('last') ? 'last' : 'NULL'} IS NOT NULL THEN array_to_string(list_sort(list_filter([${have.has('first') ? 'first' : 'NULL'}, ${have.has('last') ? 'last' : 'NULL'}], x -> x IS NOT NULL)), ' ') END AS name_key` : have.has(c) ? c : `CAST(NULL AS VARCHAR) AS ${c}`));
-  await db.run(`CREATE OR REPLACE TEMP TABLE dd_rec AS SELECT id, ${projection.join(', ')} FROM dd_src`);
   await db.run(`CREATE OR REPLACE TEMP TABLE dd_truth AS SELECT id, cluster FROM dd_src`);
+  await finishRecords(db, ds.type);
 }

@@ -1,17 +1,21 @@
-// `crmq dedupe`: duplicate clusters for review, and a merge plan to take back into the CRM.
+// `crmq dedupe`: duplicate clusters for review, a record → cluster export (CSV or Parquet), the model explained,
+// and a merge plan to take back into the CRM.
 import { Option, type Command } from 'commander';
 import type ExcelJS from 'exceljs';
 import { writeFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { withDb, type Db } from '../db/database.js';
-import { findDuplicates } from '../dedupe/dedupe.js';
+import { lit } from '../db/sql.js';
+import type { Profile } from '../dedupe/config.js';
+import { findDuplicates, type DedupeRun } from '../dedupe/dedupe.js';
+import { explainRun, type Explanation } from '../dedupe/explain.js';
 import { mergePlan } from '../dedupe/merge-plan.js';
-import type { DedupeTarget } from '../dedupe/records.js';
+import type { CustomField, DedupeTarget } from '../dedupe/records.js';
 import { CrmqError } from '../errors.js';
 import { loadConfig } from '../rules/config.js';
 import { prepareNormalization } from '../rules/normalize.js';
 import { progressFor, type Progress } from '../ui/progress.js';
-import { renderCsv, renderTable } from '../ui/table.js';
+import { renderCsv } from '../ui/table.js';
 import { collect, dbOption, formatOption, type Io } from './command.js';
 
 export interface DedupeOptions {
@@ -19,19 +23,41 @@ export interface DedupeOptions {
   entity: DedupeTarget;
   export?: string;
   prefer?: string[];
+  profile?: Profile;
   threshold?: number;
-  /** EM rounds learning m from this data (0: the level priors). */
+  /** EM rounds learning the identifiers' m from this data (0: the level priors). */
   em?: number;
+  explain?: boolean;
+  /** Where `records` (csv/parquet) go; csv without it is returned for stdout. */
+  output?: string;
+  format?: 'table' | 'json' | 'csv' | 'parquet';
   config?: string;
   /** A progress display for this database connection (the CLI passes one; it draws only on a terminal). */
   progress?: (db: Db) => Promise<Progress>;
 }
 
-export async function dedupeCommand(opts: DedupeOptions) {
+export interface ClusterRecord {
+  entity: string;
+  source: string;
+  source_id: string;
+  cluster_id: string;
+  score: number;
+}
+
+export type DedupeResult = DedupeRun & { file?: string; output?: string; records_csv?: ClusterRecord[]; explanation?: Explanation };
+
+/** Every record in a cluster, by cluster: entity, source, source_id, cluster_id, score (its strongest link there). */
+const RECORDS_SQL = `SELECT r.entity, r.source, r.source_id, 'dup:' || c.id AS cluster_id, round(m.score, 6) AS score
+  FROM dd_member m JOIN dd_rec r USING (rid) JOIN dd_rec c ON c.rid = m.cluster ORDER BY cluster_id, r.entity, r.source, r.source_id`;
+
+export async function dedupeCommand(opts: DedupeOptions): Promise<DedupeResult> {
   if (opts.export && !['.csv', '.xlsx'].includes(extname(opts.export).toLowerCase())) throw new CrmqError(`--export: "${opts.export}" must end in .csv or .xlsx`);
-  if (opts.threshold !== undefined && !(opts.threshold >= 0.5 && opts.threshold <= 1)) throw new CrmqError('--threshold: a probability from 0.5 to 1');
+  if (opts.threshold !== undefined && !(opts.threshold >= 0.5 && opts.threshold < 1)) throw new CrmqError('--threshold: a probability from 0.5 to below 1');
   if (opts.em !== undefined && !(Number.isInteger(opts.em) && opts.em >= 0 && opts.em <= 100)) throw new CrmqError('--em: a number of rounds from 0 to 100');
+  if (opts.format === 'parquet' && !opts.output) throw new CrmqError('--format parquet: name the file with --output <file.parquet>');
+  if (opts.output && !['csv', 'parquet'].includes(opts.format ?? '')) throw new CrmqError('--output: only with --format csv or parquet');
   const config = loadConfig(opts.config);
+  const custom: CustomField[] = Object.entries(config.dedupe.fields[opts.entity] ?? {}).map(([name, f]) => ({ name, ...f }));
   return withDb(
     opts.db,
     async (db) => {
@@ -39,10 +65,19 @@ export async function dedupeCommand(opts: DedupeOptions) {
       const run = await (async () => {
         progress?.phase('dedupe: phones to E.164');
         await prepareNormalization(db, { defaultRegion: config.phone_region.default, regions: config.phone_region.sources });
-        progress?.phase(`dedupe ${opts.entity}: normalise, block, score, cluster`);
-        return findDuplicates(db, opts.entity, opts.threshold ? { threshold: opts.threshold } : {}, opts.em ?? 0);
+        progress?.phase(`dedupe ${opts.entity}: normalise`);
+        return findDuplicates(db, opts.entity, {
+          profile: opts.profile, threshold: opts.threshold, emRounds: opts.em, custom,
+          onPhase: (done) => progress?.phase(`dedupe ${opts.entity}: ${NEXT_PHASE[done] ?? done}`),
+        });
       })().finally(() => progress?.stop());
-      let file: string | undefined;
+      const out: DedupeResult = { ...run, explanation: opts.explain ? explainRun(run) : undefined };
+      if (opts.format === 'csv' || opts.format === 'parquet') {
+        if (opts.output) {
+          await db.run(`COPY (${RECORDS_SQL}) TO ${lit(resolve(opts.output))} (FORMAT ${opts.format === 'csv' ? 'csv, HEADER' : 'parquet'})`);
+          out.output = opts.output;
+        } else out.records_csv = await db.all<ClusterRecord>(RECORDS_SQL);
+      }
       if (opts.export) {
         const plan = await mergePlan(db, run.clusters, opts.prefer);
         if (extname(opts.export).toLowerCase() === '.csv') writeFileSync(opts.export, renderCsv(plan.survivors));
@@ -57,32 +92,41 @@ export async function dedupeCommand(opts: DedupeOptions) {
           }
           await wb.xlsx.writeFile(opts.export);
         }
-        file = opts.export;
+        out.file = opts.export;
       }
-      return { ...run, file };
+      return out;
     },
     { mustExist: true },
   );
 }
 
+/** What runs after each phase findDuplicates reports done (the progress line names the running one). */
+const NEXT_PHASE: Record<string, string> = { normalise: 'block', blocking: 'compare', comparisons: 'estimate weights', estimation: 'score', scoring: 'cluster', clustering: 'write' };
+
 export function configure(cmd: Command, io: Io): void {
   cmd
     .addOption(new Option('-e, --entity <entity>', 'what to deduplicate; people = contacts and leads together').choices(['contacts', 'leads', 'companies', 'people']).default('contacts'))
+    .addOption(new Option('--profile <profile>', 'precise: few false merges (default); review: more candidates for a review queue').choices(['precise', 'review']).default('precise'))
+    .option('--explain', 'print the model: λ, m, u and weight per field and level, and why nothing clustered')
     .option('--export <file>', 'write a merge plan: .csv (the survivors, importable with --preset canonical) or .xlsx (survivors and merges)')
     .option('--prefer <sources>', 'source priority for choosing the survivor, comma-separated', collect)
-    .option('--threshold <p>', 'match probability for a link (default per entity type)', Number)
-    .option('--em <rounds>', 'learn the m probabilities from this data with EM (default 0: the level priors)', Number)
+    .option('--threshold <p>', "match probability for a link (default: the profile's)", Number)
+    .option('--em <rounds>', "EM rounds learning the identifiers' m from this data (default 4; 0: the level priors)", Number)
+    .option('--output <file>', 'with --format csv or parquet: write entity, source, source_id, cluster_id, score of every clustered record here')
     .option('--config <file>', 'project config (default: ./crmq.yaml if present)')
     .addOption(dbOption())
-    .addOption(formatOption(['table', 'json'], 'table'))
+    .addOption(formatOption(['table', 'json', 'csv', 'parquet'], 'table'))
     .action(async (o) => {
-      const r = await dedupeCommand({ db: o.db, entity: o.entity, export: o.export, prefer: o.prefer, threshold: o.threshold, em: o.em, config: o.config, progress: (db) => progressFor(db.conn) });
-      if (o.format === 'json') io.stdout(JSON.stringify({ records: r.records, candidate_pairs: r.candidatePairs, clusters: r.clusters }, null, 2) + '\n');
-      else {
-        const rows = r.clusters.flatMap((c) => c.members.map((m, i) => ({ cluster: i === 0 ? c.cluster : '', score: i === 0 ? Number(c.score.toFixed(3)) : null, matched: i === 0 ? c.matched : '', record: `${m.entity} ${m.source}:${m.source_id}`, name: m.label })));
-        io.stdout(`${r.records} records, ${r.candidatePairs} candidate pairs, ${r.clusters.length} duplicate clusters\n`);
-        if (rows.length) io.stdout(renderTable(rows, undefined, { maxWidth: 60, width: io.columns }) + '\n');
-      }
+      const { dedupeSummary, explainText } = await import('../ui/dedupe-summary.js');
+      const r = await dedupeCommand({
+        db: o.db, entity: o.entity, export: o.export, prefer: o.prefer, profile: o.profile, threshold: o.threshold, em: o.em, explain: o.explain,
+        output: o.output, format: o.format, config: o.config, progress: (db) => progressFor(db.conn),
+      });
+      if (o.format === 'json') io.stdout(JSON.stringify({ records: r.records, candidate_pairs: r.candidatePairs, profile: r.profile, threshold: r.threshold, reason: r.reason, clusters: r.clusters, explanation: r.explanation }, null, 2) + '\n');
+      else if (r.records_csv) io.stdout(renderCsv(r.records_csv as unknown as Record<string, unknown>[], ['entity', 'source', 'source_id', 'cluster_id', 'score']));
+      else if (o.format === 'table') io.stdout(dedupeSummary(r, io.columns) + '\n');
+      if (r.explanation && o.format !== 'json') (o.format === 'table' ? io.stdout : io.stderr)(explainText(r.explanation) + '\n');
+      if (r.output) io.stderr(`wrote ${r.clusters.reduce((a, c) => a + c.members.length, 0)} records of ${r.clusters.length} clusters to ${r.output}\n`);
       if (r.file) io.stderr(`wrote ${r.file}\n`);
     });
 }

@@ -1,10 +1,16 @@
-// Clusters from links, without chaining: connected components, then in every cluster of three or more the
-// bridges (links whose removal splits the cluster) weaker than `strong` are cut, and components recomputed.
-// One doubtful link can no longer glue two groups together.
+// Clusters from links, without chaining and without contradictions:
+// 1. links are merged strongest first (Kruskal); a merge is refused when any pair across the two groups is
+//    contradicted (the fields themselves say "different people": e.g. two namesakes with different phones and
+//    companies, glued by a third record that resembles both);
+// 2. in every cluster of three or more, bridges (links whose removal splits it) weaker than `strong` are cut.
+// Ids are dense integers (dd_rec.rid); a cluster is named by its smallest member.
 
-function components(nodes: string[], edges: [string, string, number][]): Map<string, string> {
-  const parent = new Map(nodes.map((n) => [n, n]));
-  const find = (x: string): string => {
+export type Link = [number, number, number];
+
+function unionFind(ids: Iterable<number>) {
+  const parent = new Map<number, number>();
+  for (const id of ids) parent.set(id, id);
+  const find = (x: number): number => {
     let r = x;
     while (parent.get(r) !== r) r = parent.get(r)!;
     for (let y = x; parent.get(y) !== r; ) {
@@ -14,29 +20,34 @@ function components(nodes: string[], edges: [string, string, number][]): Map<str
     }
     return r;
   };
-  for (const [a, b] of edges) {
+  const union = (a: number, b: number) => {
     const [ra, rb] = [find(a), find(b)];
-    if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
-  }
-  const out = new Map<string, string>();
-  for (const n of nodes) out.set(n, find(n));
-  return out;
+    if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
+  };
+  return { find, union, ids: () => parent.keys() };
 }
 
-/** Bridges of an undirected graph (Tarjan), iterative. */
-function bridges(nodes: string[], edges: [string, string, number][]): Set<number> {
-  const adj = new Map<string, [string, number][]>(nodes.map((n) => [n, []]));
+/** Connected components of the links: id → smallest member. */
+export function components(links: Link[]): Map<number, number> {
+  const uf = unionFind(links.flatMap(([l, r]) => [l, r]));
+  for (const [l, r] of links) uf.union(l, r);
+  return new Map([...uf.ids()].map((id) => [id, uf.find(id)]));
+}
+
+/** Bridges of an undirected graph (Tarjan), iterative: indexes into edges. */
+function bridges(nodes: number[], edges: Link[]): Set<number> {
+  const adj = new Map<number, [number, number][]>(nodes.map((n) => [n, []]));
   edges.forEach(([a, b], i) => {
     adj.get(a)!.push([b, i]);
     adj.get(b)!.push([a, i]);
   });
-  const disc = new Map<string, number>();
-  const low = new Map<string, number>();
+  const disc = new Map<number, number>();
+  const low = new Map<number, number>();
   const out = new Set<number>();
   let time = 0;
   for (const root of nodes) {
     if (disc.has(root)) continue;
-    const stack: { v: string; parentEdge: number; i: number }[] = [{ v: root, parentEdge: -1, i: 0 }];
+    const stack: { v: number; parentEdge: number; i: number }[] = [{ v: root, parentEdge: -1, i: 0 }];
     disc.set(root, time);
     low.set(root, time++);
     while (stack.length) {
@@ -64,32 +75,60 @@ function bridges(nodes: string[], edges: [string, string, number][]): Set<number
   return out;
 }
 
-/** id → cluster id (the smallest member id). Ids with no link are their own cluster. */
-export function clusterLinks(ids: string[], links: [string, string, number][], strong = 0.99): Map<string, string> {
-  const first = components(ids, links);
-  const members = new Map<string, string[]>();
-  for (const [id, c] of first) {
-    const list = members.get(c);
-    if (list) list.push(id);
-    else members.set(c, [id]);
+export interface ClusterOptions {
+  /** Pairs that must not end in one cluster. */
+  cannotLink?: [number, number][];
+  /** Bridges at or above this probability are kept. */
+  strong?: number;
+}
+
+/** id → cluster id (its smallest member) for every id in a link; ids with no link are left out. */
+export function clusterLinks(links: Link[], opts: ClusterOptions = {}): Map<number, number> {
+  const ordered = [...links].sort((a, b) => b[2] - a[2] || a[0] - b[0] || a[1] - b[1]);
+  const cannot = new Map<number, number[]>();
+  const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => (m.get(k) ?? m.set(k, []).get(k)!).push(v);
+  for (const [a, b] of opts.cannotLink ?? []) {
+    push(cannot, a, b);
+    push(cannot, b, a);
   }
-  const kept: [string, string, number][] = [];
-  const byCluster = new Map<string, [string, string, number][]>();
-  for (const e of links) {
-    const c = first.get(e[0])!;
-    const list = byCluster.get(c);
-    if (list) list.push(e);
-    else byCluster.set(c, [e]);
-  }
-  for (const [c, edges] of byCluster) {
-    if (members.get(c)!.length < 3) {
-      kept.push(...edges);
+  const uf = unionFind(links.flatMap(([l, r]) => [l, r]));
+  const members = new Map<number, number[]>([...uf.ids()].map((id) => [id, [id]]));
+  const kept: Link[] = [];
+  for (const link of ordered) {
+    const [ra, rb] = [uf.find(link[0]), uf.find(link[1])];
+    if (ra === rb) {
+      kept.push(link);
       continue;
     }
-    const cut = bridges(members.get(c)!, edges);
+    const [small, other] = members.get(ra)!.length <= members.get(rb)!.length ? [ra, rb] : [rb, ra];
+    if (members.get(small)!.some((x) => cannot.get(x)?.some((y) => uf.find(y) === other))) continue;
+    uf.union(ra, rb);
+    const root = uf.find(ra);
+    const gone = root === ra ? rb : ra;
+    for (const x of members.get(gone)!) members.get(root)!.push(x);
+    members.delete(gone);
+    kept.push(link);
+  }
+  // Bridges weaker than `strong` in clusters of three or more are cut.
+  const strong = opts.strong ?? 0.99;
+  const byCluster = new Map<number, Link[]>();
+  for (const e of kept) {
+    const c = uf.find(e[0]);
+    push(byCluster, c, e);
+  }
+  const final: Link[] = [];
+  for (const [c, edges] of byCluster) {
+    const nodes = members.get(c)!;
+    if (nodes.length < 3) {
+      final.push(...edges);
+      continue;
+    }
+    const cut = bridges(nodes, edges);
     edges.forEach((e, i) => {
-      if (!cut.has(i) || e[2] >= strong) kept.push(e);
+      if (!cut.has(i) || e[2] >= strong) final.push(e);
     });
   }
-  return components(ids, kept);
+  const out = components(final);
+  for (const [l, r] of links) for (const id of [l, r]) if (!out.has(id)) out.set(id, id);
+  return out;
 }

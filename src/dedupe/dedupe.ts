@@ -1,10 +1,12 @@
-// Finding duplicate clusters in the database: normalise (records.ts), link (link.ts), cluster (cluster.ts),
-// and explain every link by the fields that agreed.
+// Finding duplicate clusters in the database: normalise (records.ts), link (link.ts), check every cluster for
+// contradicted pairs and cluster (cluster.ts), and explain every cluster by the fields that agreed, and an empty
+// result by why nothing could link.
 import type { Db } from '../db/database.js';
-import { ORGANISATION, PERSON, type EntityConfig } from './config.js';
-import { clusterLinks } from './cluster.js';
-import { linkRecords, type LinkResult } from './link.js';
-import { buildRecords, type DedupeTarget } from './records.js';
+import { clusterLinks, components, type Link } from './cluster.js';
+import { gammasSelect, TOP } from './comparisons.js';
+import { ORGANISATION, PERSON, thresholdOf, type EntityConfig, type Profile } from './config.js';
+import { linkRecords, weightSql, type LinkResult } from './link.js';
+import { buildRecords, type CustomField, type DedupeTarget } from './records.js';
 
 export interface Member {
   id: string;
@@ -12,12 +14,14 @@ export interface Member {
   source: string;
   source_id: string;
   label: string | null;
+  /** The probability of this record's strongest link inside its cluster. */
+  score: number;
 }
 
 export interface DuplicateCluster {
   cluster: string;
   members: Member[];
-  /** The strongest link of the cluster: probability and the fields that agreed (field=level/top). */
+  /** The strongest link of the cluster: probability and the fields that agreed (field exact/similar), and identifiers that differ. */
   score: number;
   matched: string;
 }
@@ -25,58 +29,164 @@ export interface DuplicateCluster {
 export interface DedupeRun {
   records: number;
   candidatePairs: number;
+  profile: Profile;
+  threshold: number;
   clusters: DuplicateCluster[];
+  /** Links refused because they would have put contradicted records in one cluster. */
+  refused: number;
   link: LinkResult;
+  /** Why there are no clusters (when there are none). */
+  reason?: string;
 }
 
-export async function findDuplicates(db: Db, target: DedupeTarget, overrides: Partial<EntityConfig> = {}, emIterations = 0): Promise<DedupeRun> {
-  const type = await buildRecords(db, target);
-  const cfg = { ...(type === 'person' ? PERSON : ORGANISATION), ...overrides };
-  const link = await linkRecords(db, cfg, { emIterations });
-  // Only records with a link can be in a cluster of two or more: the rest stay in DuckDB.
-  const linked = [...new Set(link.links.flatMap(([l, r]) => [l, r]))].sort();
-  await db.run('CREATE OR REPLACE TEMP TABLE dd_linked (id VARCHAR)');
-  for (let i = 0; i < linked.length; i += 50_000) {
-    const app = await db.conn.createAppender('dd_linked', 'main', 'temp'); // the temp table, also on a read-only connection
-    for (const id of linked.slice(i, i + 50_000)) {
-      app.appendVarchar(id);
-      app.endRow();
-    }
-    app.closeSync();
+export interface FindOptions {
+  profile?: Profile;
+  /** A probability instead of the profile's threshold. */
+  threshold?: number;
+  /** Leave-one-out EM rounds for m (default 4; 0: the level priors). */
+  emRounds?: number;
+  /** The user's own comparisons (crmq.yaml `dedupe.fields`). */
+  custom?: CustomField[];
+  onPhase?: (phase: string, ms: number) => void;
+}
+
+/** Clusters up to this size are checked pair by pair; larger ones on the candidate pairs inside them. */
+const COHERENCE_ALL_PAIRS = 100;
+
+export function configFor(type: 'person' | 'organisation', custom: CustomField[] = []): EntityConfig {
+  const base = type === 'person' ? PERSON : ORGANISATION;
+  if (!custom.length) return base;
+  const x = (f: CustomField) => `x_${f.name}`;
+  return {
+    ...base,
+    fields: { ...base.fields, ...Object.fromEntries(custom.map((f) => [x(f), f.compare])) },
+    identifiers: [...base.identifiers, ...custom.filter((f) => f.identifier).map(x)],
+    blocking: [...base.blocking, ...custom.filter((f) => f.block).map((f) => [x(f)])],
+  };
+}
+
+/** Pairs inside tentative clusters (of three or more) whose own fields say "different": their Bayes factor is below 1. */
+async function contradictions(db: Db, link: LinkResult, links: Link[], below = 0): Promise<[number, number][]> {
+  const comp = components(links);
+  const size = new Map<number, number>();
+  for (const c of comp.values()) size.set(c, (size.get(c) ?? 0) + 1);
+  const rows = [...comp].filter(([, c]) => size.get(c)! >= 3);
+  if (!rows.length) return [];
+  await db.run('CREATE OR REPLACE TEMP TABLE dd_comp (rid INTEGER, comp INTEGER, small BOOLEAN)');
+  const app = await db.conn.createAppender('dd_comp', 'main', 'temp');
+  for (const [rid, c] of rows) {
+    app.appendInteger(rid);
+    app.appendInteger(c);
+    app.appendBoolean(size.get(c)! <= COHERENCE_ALL_PAIRS);
+    app.endRow();
   }
-  const members = await db.all<Member>('SELECT id, entity, source, source_id, label FROM dd_rec SEMI JOIN dd_linked USING (id) ORDER BY id');
-  const byId = new Map(members.map((m) => [m.id, m]));
-  const assignment = clusterLinks(linked, link.links);
-  const groups = new Map<string, Member[]>();
-  for (const [id, c] of assignment) {
-    const list = groups.get(c);
-    if (list) list.push(byId.get(id)!);
-    else groups.set(c, [byId.get(id)!]);
-  }
-  // Which fields agreed on each cluster's strongest link.
-  const best = new Map<string, [string, string, number]>();
-  for (const l of link.links) {
-    const c = assignment.get(l[0])!;
-    if (assignment.get(l[1]) === c && (!best.has(c) || best.get(c)![2] < l[2])) best.set(c, l);
-  }
+  app.closeSync();
+  await db.run(`CREATE OR REPLACE TEMP TABLE dd_cpairs AS
+    SELECT a.rid AS l, b.rid AS r FROM dd_comp a JOIN dd_comp b ON a.comp = b.comp AND a.rid < b.rid WHERE a.small
+    UNION SELECT g.l, g.r FROM dd_gamma g JOIN dd_comp a ON a.rid = g.l JOIN dd_comp b ON b.rid = g.r WHERE a.comp = b.comp AND NOT a.small`);
+  const bad = await db.all<{ l: number; r: number }>(`SELECT l, r FROM (${gammasSelect(link.cfg, 'dd_cpairs', link.hasPhones)}) g WHERE ${weightSql(link.cfg, link.model)} < ${below}`);
+  await db.run('DROP TABLE dd_comp; DROP TABLE dd_cpairs');
+  return bad.map((x) => [x.l, x.r]);
+}
+
+/** "first exact, phone exact, email similar; dob ≠" for one pair's comparison row. */
+function describePair(cfg: EntityConfig, row: Record<string, unknown>): string {
   const fields = Object.keys(cfg.fields);
-  const explained = new Map<string, string>();
-  if (best.size) {
-    await db.run(`CREATE OR REPLACE TEMP TABLE dd_best (l VARCHAR, r VARCHAR)`);
-    const values = [...best.values()].map(([l, r]) => `('${l.replaceAll("'", "''")}', '${r.replaceAll("'", "''")}')`);
-    for (let i = 0; i < values.length; i += 5000) await db.run(`INSERT INTO dd_best VALUES ${values.slice(i, i + 5000).join(', ')}`);
-    const rows = await db.all<Record<string, string | number>>(`SELECT g.* FROM dd_gamma g JOIN dd_best b USING (l, r)`);
-    for (const row of rows) {
-      const agreed = fields.filter((f) => Number(row[`g_${f}`]) > 0).map((f) => `${f} ${Number(row[`g_${f}`]) >= Number(Object.keys(link.model.levels[f]).at(-1)) ? 'exact' : 'similar'}`);
-      explained.set(`${row.l}|${row.r}`, agreed.join(', '));
-    }
+  const agreed = fields.filter((f) => Number(row[`g_${f}`]) > 0).map((f) => `${f} ${Number(row[`g_${f}`]) >= TOP[cfg.fields[f]] ? 'exact' : 'similar'}`);
+  const differ = cfg.identifiers.filter((f) => f in cfg.fields && Number(row[`g_${f}`]) === 0).map((f) => `${f} ≠`);
+  return [agreed.join(', '), differ.join(', ')].filter(Boolean).join('; ');
+}
+
+/** Why a run found nothing, in one line. */
+async function whyNoClusters(db: Db, link: LinkResult, threshold: number, refused: number): Promise<string> {
+  if (link.records < 2) return `${link.records} record${link.records === 1 ? '' : 's'}: nothing to compare`;
+  const fields = Object.keys(link.cfg.fields);
+  if (!fields.length) return `no record has a field to compare (${link.absent.join(', ')} are empty everywhere): check the import's mapping`;
+  if (!link.candidatePairs) return `no two records share a blocking key (an e-mail, phone, name, name prefix, ID …): nothing was compared`;
+  if (refused) return `${refused} links were refused because each would have put contradicted records (different identifiers) in one cluster`;
+  const prior = Math.log2(link.model.lambda / (1 - link.model.lambda));
+  const [best] = await db.all<Record<string, number>>(`SELECT *, ${weightSql(link.cfg, link.model)} AS bf FROM dd_gamma g ORDER BY bf DESC, l, r LIMIT 1`);
+  const p = 1 / (1 + 2 ** -(prior + best.bf));
+  const needed = Math.log2(threshold / (1 - threshold));
+  const names = link.cfg.swapNames ? fields.every((f) => ['first', 'last', 'city'].includes(f)) : false;
+  const hint = names ? '; only names (and a city) to compare: namesakes cannot be told from duplicates, so map a date of birth, e-mail, phone or ID' : '';
+  return `the best of ${link.candidatePairs} candidate pairs reaches p = ${p.toPrecision(3)} (prior ${prior.toFixed(1)} bits + fields ${best.bf.toFixed(1)} bits), below ${threshold} (${needed.toFixed(1)} bits)${hint}`;
+}
+
+export interface Resolved {
+  clusters: DuplicateCluster[];
+  /** rid → cluster (its smallest rid), for records in a cluster of two or more. */
+  assignment: Map<number, number>;
+  refused: number;
+}
+
+/** Links at or above the threshold → coherent clusters, with members, scores and explanations. */
+export async function resolveClusters(db: Db, link: LinkResult, threshold: number): Promise<Resolved> {
+  const links = link.links.filter((l) => l[2] >= threshold);
+  const cannot = process.env.NO_COHERENCE ? [] : await contradictions(db, link, links, Number(process.env.CONTRA ?? 0));
+  const all = clusterLinks(links, { cannotLink: cannot });
+  // Refused: links between records that ended in different clusters.
+  const refused = links.filter(([l, r]) => all.get(l) !== all.get(r)).length;
+  const size = new Map<number, number>();
+  for (const c of all.values()) size.set(c, (size.get(c) ?? 0) + 1);
+  const assignment = new Map([...all].filter(([, c]) => size.get(c)! >= 2));
+  const best = new Map<number, Link>();
+  const recordScore = new Map<number, number>();
+  for (const l of links) {
+    const c = assignment.get(l[0]);
+    if (c === undefined || assignment.get(l[1]) !== c) continue;
+    if (!best.has(c) || best.get(c)![2] < l[2]) best.set(c, l);
+    for (const id of [l[0], l[1]]) recordScore.set(id, Math.max(recordScore.get(id) ?? 0, l[2]));
   }
+  // Members and explanations come from DuckDB for the clustered records only.
+  await db.run('CREATE OR REPLACE TEMP TABLE dd_member (rid INTEGER, cluster INTEGER, score DOUBLE)');
+  const app = await db.conn.createAppender('dd_member', 'main', 'temp');
+  for (const [rid, c] of assignment) {
+    app.appendInteger(rid);
+    app.appendInteger(c);
+    app.appendDouble(recordScore.get(rid) ?? 0);
+    app.endRow();
+  }
+  app.closeSync();
+  await db.run('CREATE OR REPLACE TEMP TABLE dd_best (l INTEGER, r INTEGER)');
+  const bestApp = await db.conn.createAppender('dd_best', 'main', 'temp');
+  for (const [l, r] of best.values()) {
+    bestApp.appendInteger(l);
+    bestApp.appendInteger(r);
+    bestApp.endRow();
+  }
+  bestApp.closeSync();
+  const explained = new Map<number, string>();
+  for (const row of await db.all<Record<string, unknown>>(`SELECT g.* FROM dd_gamma g SEMI JOIN dd_best b ON b.l = g.l AND b.r = g.r`)) {
+    explained.set(assignment.get(Number(row.l))!, describePair(link.cfg, row));
+  }
+  const hasLabels = (await db.all(`SELECT 1 FROM (DESCRIBE dd_rec) WHERE column_name = 'label'`)).length > 0;
+  const rows = await db.all<Member & { rid: number; cluster: number; cid: string }>(
+    `SELECT m.rid, m.cluster, m.score, r.id, ${hasLabels ? 'r.entity, r.source, r.source_id, r.label' : "'' AS entity, '' AS source, r.id AS source_id, NULL AS label"}, c.id AS cid
+     FROM dd_member m JOIN dd_rec r USING (rid) JOIN dd_rec c ON c.rid = m.cluster ORDER BY m.cluster, m.rid`,
+  );
   const clusters: DuplicateCluster[] = [];
-  for (const [c, list] of groups) {
-    if (list.length < 2) continue;
-    const b = best.get(c)!;
-    clusters.push({ cluster: `dup:${c}`, members: list.sort((a, x) => a.id.localeCompare(x.id)), score: b ? b[2] : 0, matched: b ? explained.get(`${b[0]}|${b[1]}`) ?? '' : '' });
+  for (const row of rows) {
+    const member: Member = { id: row.id, entity: row.entity, source: row.source, source_id: row.source_id, label: row.label, score: row.score };
+    const last = clusters.at(-1);
+    if (last && last.cluster === `dup:${row.cid}`) last.members.push(member);
+    else clusters.push({ cluster: `dup:${row.cid}`, members: [member], score: best.get(row.cluster)?.[2] ?? 0, matched: explained.get(row.cluster) ?? '' });
   }
   clusters.sort((a, b) => b.members.length - a.members.length || a.cluster.localeCompare(b.cluster));
-  return { records: link.records, candidatePairs: link.candidatePairs, clusters, link };
+  return { clusters, assignment, refused };
+}
+
+export async function findDuplicates(db: Db, target: DedupeTarget, opts: FindOptions = {}): Promise<DedupeRun> {
+  let t = performance.now();
+  const type = await buildRecords(db, target, opts.custom ?? []);
+  opts.onPhase?.('normalise', performance.now() - t);
+  const profile = opts.profile ?? 'precise';
+  const cfg = configFor(type, opts.custom);
+  const threshold = opts.threshold ?? thresholdOf(cfg, profile);
+  const link = await linkRecords(db, cfg, { emRounds: opts.emRounds, minProbability: Math.min(threshold, cfg.reviewThreshold), onPhase: opts.onPhase });
+  t = performance.now();
+  const { clusters, refused } = await resolveClusters(db, link, threshold);
+  const reason = clusters.length ? undefined : await whyNoClusters(db, link, threshold, refused);
+  opts.onPhase?.('clustering', performance.now() - t);
+  return { records: link.records, candidatePairs: link.candidatePairs, profile, threshold, clusters, refused, link, reason };
 }

@@ -1,252 +1,171 @@
-// Record linkage in DuckDB, Fellegi–Sunter style (as Splink does): blocking by a UNION of equality joins, field
-// comparison levels, u from random pairs, m by expectation–maximisation without labels, term-frequency adjusted
-// exact matches, a match probability per pair. Input: a temp table dd_rec(id, <fields>, name_key).
+// Record linkage in DuckDB, Fellegi–Sunter style (as Splink does): the fields the data has, blocking by a UNION of
+// equality joins, comparison levels, u from random pairs, m by leave-one-out EM, λ from strict rules, term-frequency
+// adjusted exact matches, a match probability per pair. Input: dd_rec (records.ts). Only the links leave DuckDB.
 import type { Db } from '../db/database.js';
 import { ident } from '../db/sql.js';
-import type { Comparison, EntityConfig } from './config.js';
+import { blockCap, candidatePairs } from './blocking.js';
+import { gammasSelect, tfColumns, TOP } from './comparisons.js';
+import type { EntityConfig } from './config.js';
+import { estimateLambda, estimateM, estimateU, uPrior, type Model } from './estimate.js';
 
-export interface Model {
-  lambda: number;
-  /** field → level → [m, u] */
-  levels: Record<string, Record<number, [number, number]>>;
-}
-
-/** What two different records show at each level, before the data speaks (index = level). */
-const U_PRIOR: Record<Comparison, number[]> = {
-  name: [0.9, 0.05, 0.025, 0.015, 0.01],
-  text: [0.92, 0.05, 0.02, 0.01],
-  exact: [0.97, 0.02, 0.01],
-  date: [0.97, 0.01, 0.015, 0.005],
-  email: [0.98, 0.015, 0.005],
-  address: [0.9, 0.06, 0.03, 0.005, 0.005],
-  org: [0.92, 0.05, 0.02, 0.01],
-  phone: [0.97, 0.015, 0.01, 0.005],
-};
-const U_PRIOR_PAIRS = 300;
-/** The share of true duplicates the strict λ rules are assumed to catch (F1 moved by ≤ 0.004 between 0.35 and 0.7). */
-const LAMBDA_RULES_RECALL = 0.5;
-/** The same for term frequencies: a value's share, blended with the exact-match prior as if seen among this many records. */
+/** A value's share is blended with the exact-match prior as if seen among this many records. */
 const TF_PRIOR_RECORDS = 20;
 
-/** What a true duplicate pair shows at each level (index = level), before EM: mostly exact, sometimes a typo. */
-const M_PRIOR: Record<Comparison, number[]> = {
-  name: [0.02, 0.03, 0.05, 0.1, 0.8],
-  text: [0.05, 0.1, 0.15, 0.7],
-  exact: [0.05, 0.1, 0.85],
-  date: [0.05, 0.05, 0.1, 0.8],
-  email: [0.05, 0.15, 0.8],
-  address: [0.05, 0.05, 0.1, 0.2, 0.6],
-  // Organisations: the same one is often named differently by each source, and lists several phone numbers.
-  org: [0.2, 0.1, 0.2, 0.5],
-  phone: [0.45, 0.05, 0.05, 0.45],
-};
-const TOP: Record<Comparison, number> = { name: 4, text: 3, exact: 2, date: 3, email: 2, address: 4, org: 3, phone: 3 };
-
-function gammaSql(kind: Comparison, l: string, r: string): string {
-  const jw = `jaro_winkler_similarity(${l}, ${r})`;
-  const nul = `WHEN ${l} IS NULL OR ${r} IS NULL OR ${l} = '' OR ${r} = '' THEN -1`;
-  switch (kind) {
-    case 'name':
-      return `CASE ${nul} WHEN ${l} = ${r} THEN 4 WHEN ${jw} >= 0.94 THEN 3 WHEN ${jw} >= 0.88 THEN 2 WHEN ${jw} >= 0.7 THEN 1 ELSE 0 END`;
-    case 'text':
-      return `CASE ${nul} WHEN ${l} = ${r} THEN 3 WHEN ${jw} >= 0.9 THEN 2 WHEN ${jw} >= 0.75 THEN 1 ELSE 0 END`;
-    case 'exact':
-      return `CASE ${nul} WHEN ${l} = ${r} THEN 2 WHEN damerau_levenshtein(${l}, ${r}) <= 1 THEN 1 ELSE 0 END`;
-    case 'date':
-      return `CASE ${nul} WHEN ${l} = ${r} THEN 3 WHEN damerau_levenshtein(${l}, ${r}) <= 1 THEN 2
-        WHEN length(${l}) = 8 AND length(${r}) = 8 AND (substr(${l}, 1, 4) = substr(${r}, 1, 4) OR substr(${l}, 5, 4) = substr(${r}, 5, 4)) THEN 1 ELSE 0 END`;
-    case 'email':
-      return `CASE ${nul} WHEN ${l} = ${r} THEN 2 WHEN split_part(${l}, '@', 1) = split_part(${r}, '@', 1) OR ${jw} >= 0.9 THEN 1 ELSE 0 END`;
-    case 'org': {
-      // Organisation names: also "mason" vs "legacy charter school at mason school": most words of the shorter name
-      // are in the longer one (overlap coefficient ≥ 0.8).
-      const overlap = `len(list_intersect(string_split(${l}, ' '), string_split(${r}, ' '))) / least(len(string_split(${l}, ' ')), len(string_split(${r}, ' ')))`;
-      return `CASE ${nul} WHEN ${l} = ${r} THEN 3 WHEN ${jw} >= 0.9 OR ${overlap} >= 0.8 THEN 2 WHEN ${jw} >= 0.75 THEN 1 ELSE 0 END`;
-    }
-    case 'phone':
-      // An organisation's numbers often share all but the last two digits (one exchange block).
-      return `CASE ${nul} WHEN ${l} = ${r} THEN 3 WHEN damerau_levenshtein(${l}, ${r}) <= 1 THEN 2
-        WHEN length(${l}) >= 7 AND length(${l}) = length(${r}) AND left(${l}, length(${l}) - 2) = left(${r}, length(${r}) - 2) THEN 1 ELSE 0 END`;
-    case 'address': {
-      // (dd_address'd) house number, then the street: same number and street, same street, similar text.
-      const num = (x: string) => `regexp_extract(${x}, '^\\d+')`;
-      const street = (x: string) => `regexp_replace(${x}, '^\\d+\\s*', '')`;
-      const sjw = `jaro_winkler_similarity(${street(l)}, ${street(r)})`;
-      const within = (a: string, b: string) => `list_has_all(string_split(${street(b)}, ' '), string_split(${street(a)}, ' '))`;
-      return `CASE ${nul} WHEN ${l} = ${r} THEN 4 WHEN ${num(l)} <> '' AND ${num(l)} = ${num(r)} AND (${sjw} >= 0.85 OR ${within(l, r)} OR ${within(r, l)}) THEN 3
-        WHEN ${sjw} >= 0.9 THEN 2 WHEN ${jw} >= 0.75 THEN 1 ELSE 0 END`;
-    }
-  }
-}
-
-/** The comparison vectors of a pair relation (columns l, r). First and last names are aligned first, so swapped names compare as names. */
-function gammasSelect(cfg: EntityConfig, pairs: string): string {
-  const fields = Object.entries(cfg.fields);
-  const right = (f: string) => {
-    if (!cfg.swapNames) return `b.${ident(f)}`;
-    const [fn, ln] = cfg.swapNames;
-    const swapped = `(coalesce(jaro_winkler_similarity(a.${fn}, b.${ln}), 0) + coalesce(jaro_winkler_similarity(a.${ln}, b.${fn}), 0) > coalesce(jaro_winkler_similarity(a.${fn}, b.${fn}), 0) + coalesce(jaro_winkler_similarity(a.${ln}, b.${ln}), 0) + 0.2)`;
-    if (f === fn) return `CASE WHEN ${swapped} THEN b.${ln} ELSE b.${fn} END`;
-    if (f === ln) return `CASE WHEN ${swapped} THEN b.${fn} ELSE b.${ln} END`;
-    return `b.${ident(f)}`;
-  };
-  const cols = fields.map(([f, kind]) => `${gammaSql(kind, `a.${ident(f)}`, right(f))} AS ${ident(`g_${f}`)}`);
-  const tf = cfg.tf.map((f) => `CASE WHEN a.${ident(f)} = ${right(f)} THEN a.${ident(f)} END AS ${ident(`v_${f}`)}`);
-  return `SELECT p.l, p.r, ${[...cols, ...tf].join(', ')} FROM ${pairs} p JOIN dd_rec a ON a.id = p.l JOIN dd_rec b ON b.id = p.r`;
-}
-
 export interface LinkOptions {
-  /** Keys shared by more records than this are skipped (they would make the pairs quadratic). */
+  /** Keys shared by more records than this are not joined whole (default: blockCap(n)). */
   maxBlock?: number;
   /** Random pairs drawn to estimate u. */
   uPairs?: number;
-  /**
-   * Expectation–maximisation rounds refining m from the data (λ held at its prior). Off by default: on the labelled
-   * sets 5 rounds raised fake_1000 (0.939 → 0.972) and restaurants (0.930 → 0.934) but lowered
-   * historical_50k (0.861 → 0.806) and Chicago (0.907 → 0.829).
-   */
-  emIterations?: number;
-  /** Expected duplicates per record, for the prior. */
+  /** Leave-one-out EM rounds for m (0: the level priors). */
+  emRounds?: number;
+  /** Expected duplicates per record, instead of λ from the data. */
   dupesPerRecord?: number;
+  /** Links are kept from this probability on (default: the config's review threshold). */
+  minProbability?: number;
+  /** Keep dd_pairs (the benchmark measures blocking recall on it). */
+  keepPairs?: boolean;
+  /** Told the time each phase took (for the benchmark). */
+  onPhase?: (phase: string, ms: number) => void;
 }
 
 export interface LinkResult {
   records: number;
   candidatePairs: number;
+  /** The configuration actually used: fields empty everywhere, and the rules needing them, left out. */
+  cfg: EntityConfig;
+  /** Fields left out because no record has them. */
+  absent: string[];
+  /** dd_rec has phone lists (any shared number is the same phone). */
+  hasPhones: boolean;
   model: Model;
-  /** Pairs at or above the threshold: [left id, right id, probability]. */
-  links: [string, string, number][];
+  /** Pairs at or above minProbability: [left rid, right rid, probability]. */
+  links: [number, number, number][];
 }
 
-export async function linkRecords(db: Db, cfg: EntityConfig, opts: LinkOptions = {}): Promise<LinkResult> {
+/** Keeps the fields at least two records have, the rules and identifiers over them. */
+async function presentConfig(db: Db, cfg: EntityConfig): Promise<{ cfg: EntityConfig; present: Record<string, number>; absent: string[] }> {
   const fields = Object.keys(cfg.fields);
+  const [counts] = await db.all<Record<string, number>>(`SELECT ${fields.map((f) => `count(${ident(f)}) AS ${ident(f)}`).join(', ')} FROM dd_rec`);
+  const keep = fields.filter((f) => counts[f] >= 2);
+  const absent = fields.filter((f) => counts[f] < 2);
+  const columns = new Set([...keep, ...(keep.includes('first') || keep.includes('last') ? ['name_key'] : []), ...(keep.includes('email') ? ['email_user'] : [])]);
+  const uses = (expr: string) => [...expr.matchAll(/[a-z_][a-z0-9_]*/g)].map((x) => x[0]).filter((w) => w in cfg.fields || w === 'name_key' || w === 'email_user');
+  return {
+    cfg: {
+      ...cfg,
+      fields: Object.fromEntries(keep.map((f) => [f, cfg.fields[f]])),
+      tf: cfg.tf.filter((f) => columns.has(f)),
+      identifiers: cfg.identifiers.filter((f) => columns.has(f)),
+      blocking: cfg.blocking.filter((rule) => rule.every((part) => uses(part).every((c) => columns.has(c)))),
+      lambdaRules: cfg.lambdaRules.filter((rule) => rule.every((f) => columns.has(f))),
+      swapNames: cfg.swapNames?.every((f) => columns.has(f)) ? cfg.swapNames : undefined,
+    },
+    present: counts,
+    absent,
+  };
+}
+
+/**
+ * Term frequencies as a column per record (tf_<field>): the share of the value among distinct profiles, a profile
+ * being the value with the record's other compared fields. Records that repeat a value with everything else the
+ * same (or nothing else, in a name-only list) are copies of one record, not namesakes, and count once:
+ * "AKZO NOBEL" ×148 with nothing else is one rare name, "John Smith" with 40 dates of birth a common one.
+ */
+async function addTermFrequencies(db: Db, cfg: EntityConfig): Promise<void> {
+  const cols = [...new Set(tfColumns(cfg).map(([, c]) => c))];
+  if (!cols.length) return;
+  for (const c of cols) {
+    const others = Object.keys(cfg.fields).filter((f) => f !== c && !(c === 'email_user' && f === 'email'));
+    const profile = others.length ? `concat_ws('|', ${others.map((f) => `coalesce(CAST(${ident(f)} AS VARCHAR), '')`).join(', ')})` : `''`;
+    const prior = uPrior(cfg.fields[c] ?? 'email').at(-1)!;
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${ident(`dd_tf_${c}`)} AS SELECT v, (k + ${TF_PRIOR_RECORDS * prior}) / (sum(k) OVER () + ${TF_PRIOR_RECORDS}) AS tf FROM (
+      SELECT ${ident(c)} AS v, count(DISTINCT ${profile}) AS k FROM dd_rec WHERE ${ident(c)} IS NOT NULL GROUP BY 1)`);
+  }
+  await db.run(`CREATE OR REPLACE TEMP TABLE dd_rec AS SELECT r.*, ${cols.map((c) => `${ident(`t_${c}`)}.tf AS ${ident(`tf_${c}`)}`).join(', ')} FROM dd_rec r
+    ${cols.map((c) => `LEFT JOIN ${ident(`dd_tf_${c}`)} ${ident(`t_${c}`)} ON ${ident(`t_${c}`)}.v = r.${ident(c)}`).join(' ')}`);
+  for (const c of cols) await db.run(`DROP TABLE ${ident(`dd_tf_${c}`)}`);
+}
+
+/** log2 Bayes factor of each field as a SQL sum (no prior): an exact tf field by its value's frequency. */
+export function weightSql(cfg: EntityConfig, model: Model, alias = 'g'): string {
+  const tfOf = new Map(tfColumns(cfg));
+  const terms = Object.entries(cfg.fields).map(([f, kind]) => {
+    const { m, u } = model.fields[f];
+    const top = TOP[kind];
+    const g = `${alias}.${ident(`g_${f}`)}`;
+    const byLevel = `CASE ${g} ${m.map((_, l) => `WHEN ${l} THEN ${Math.log2(m[l] / u[l])}`).join(' ')} ELSE 0 END`;
+    const col = tfOf.get(f);
+    if (!col) return byLevel;
+    // An exact match weighs log2(m / tf(value)): agreeing on "Smith" says less than agreeing on "Zyablikov"; the same
+    // for an e-mail user name at another domain. The tf is floored at a twentieth of u so one rare value cannot outweigh every other field.
+    const level = col === f ? top : 1;
+    return `CASE WHEN ${g} = ${level} THEN log2(${m[level]} / greatest(coalesce(${alias}.${ident(`tfv_${f}`)}, ${u[level]}), ${u[level] / 20})) ELSE ${byLevel} END`;
+  });
+  return terms.length ? terms.join(' + ') : '0';
+}
+
+/**
+ * Copies: two records equal on every field both have, an organisation name or a strong identifier among them. In a
+ * list with nothing but names ("AKZO NOBEL" ×148) one field cannot outweigh the prior, yet a repeated organisation
+ * name with nothing to tell the records apart is one organisation; a person's name alone is never enough.
+ */
+export function copySql(cfg: EntityConfig, alias = 'g'): string {
+  const g = (f: string) => `${alias}.${ident(`g_${f}`)}`;
+  const all = Object.entries(cfg.fields).map(([f, kind]) => `${g(f)} IN (-1, ${TOP[kind]})`);
+  const strong = [...cfg.identifiers, ...('org_name' in cfg.fields ? ['org_name'] : [])].filter((f) => f in cfg.fields).map((f) => `${g(f)} = ${TOP[cfg.fields[f]]}`);
+  return strong.length ? `((${all.join(' AND ')}) AND (${strong.join(' OR ')}))` : 'FALSE';
+}
+
+/** A copy scores at least this many bits. */
+const COPY_BITS = 20;
+
+/** The log2 match weight of a comparison row: prior + fields, copies at least COPY_BITS. */
+export function scoreSql(cfg: EntityConfig, model: Model, alias = 'g'): string {
+  const prior = Math.log2(model.lambda / (1 - model.lambda));
+  return `CASE WHEN ${copySql(cfg, alias)} THEN greatest(${prior} + ${weightSql(cfg, model, alias)}, ${COPY_BITS}) ELSE ${prior} + ${weightSql(cfg, model, alias)} END`;
+}
+
+export async function linkRecords(db: Db, base: EntityConfig, opts: LinkOptions = {}): Promise<LinkResult> {
+  let t = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    opts.onPhase?.(name, now - t);
+    t = now;
+  };
   const [{ n }] = await db.all<{ n: number }>('SELECT count(*) AS n FROM dd_rec');
-  // Blocks shrink as the table grows (150 up to 20,000 records, 21 at a million), so pairs grow about linearly.
-  const maxBlock = opts.maxBlock ?? Math.round(Math.min(150, Math.max(20, 150 * Math.sqrt(20_000 / Math.max(1, n)))));
-  const empty: Model = { lambda: 0, levels: {} };
-  await db.run(`CREATE OR REPLACE TEMP TABLE dd_gamma AS SELECT NULL::VARCHAR AS l, NULL::VARCHAR AS r WHERE FALSE`);
-  if (n < 2) return { records: n, candidatePairs: 0, model: empty, links: [] };
-
-  // Blocking: one equality join per rule, UNION of their pairs (one join with OR conditions is far slower).
-  const keys = cfg.blocking.map((parts, i) => {
-    const nonEmpty = parts.map((p) => `coalesce(CAST(${p} AS VARCHAR), '') <> ''`).join(' AND ');
-    return `SELECT id, ${i} AS rule, concat_ws('|', ${parts.map((p) => `CAST(${p} AS VARCHAR)`).join(', ')}) AS k FROM dd_rec WHERE ${nonEmpty}`;
-  });
-  await db.run(`CREATE OR REPLACE TEMP TABLE dd_keys AS SELECT * FROM (${keys.join(' UNION ALL ')}) QUALIFY count(*) OVER (PARTITION BY rule, k) BETWEEN 2 AND ${maxBlock}`);
-  await db.run(`CREATE OR REPLACE TEMP TABLE dd_pairs AS SELECT DISTINCT a.id AS l, b.id AS r FROM dd_keys a JOIN dd_keys b ON a.rule = b.rule AND a.k = b.k AND a.id < b.id`);
-  await db.run('DROP TABLE dd_keys');
-  const [{ c: candidatePairs }] = await db.all<{ c: number }>('SELECT count(*) AS c FROM dd_pairs');
-  await db.run(`CREATE OR REPLACE TEMP TABLE dd_gamma AS ${gammasSelect(cfg, 'dd_pairs')}`);
-
-  // u: agreement levels among random pairs (almost all non-matches).
-  const want = opts.uPairs ?? 200_000;
-  const salts = Math.min(50, Math.max(1, Math.ceil(want / n)));
-  const randomPairs = Array.from({ length: salts }, (_, s) =>
-    `SELECT a.id AS l, b.id AS r FROM (SELECT id, row_number() OVER (ORDER BY hash(id || 'a${s}')) AS k FROM dd_rec) a
-     JOIN (SELECT id, row_number() OVER (ORDER BY hash(id || 'b${s}')) AS k FROM dd_rec) b USING (k) WHERE a.id <> b.id`,
-  ).join(' UNION ALL ');
-  // Distinct pairs: in a small table the same few pairs would otherwise be drawn again and again, a true duplicate
-  // among them counted as if it were many random agreements.
-  await db.run(`CREATE OR REPLACE TEMP TABLE dd_random AS SELECT DISTINCT least(l, r) AS l, greatest(l, r) AS r FROM (SELECT * FROM (${randomPairs}) LIMIT ${want})`);
-  const uCounts = await db.all<Record<string, number>>(`SELECT ${fields.map((f) => `${ident(`g_${f}`)}`).join(', ')}, count(*) AS n FROM (${gammasSelect(cfg, 'dd_random')}) GROUP BY ALL`);
-  await db.run('DROP TABLE dd_random');
-  const u: Record<string, Record<number, number>> = {};
-  for (const f of fields) {
-    const top = TOP[cfg.fields[f]];
-    const counts: Record<number, number> = {};
-    let total = 0;
-    for (const row of uCounts) {
-      const g = row[`g_${f}`];
-      if (g < 0) continue;
-      counts[g] = (counts[g] ?? 0) + row.n;
-      total += row.n;
-    }
-    u[f] = {};
-    // A prior worth up to U_PRIOR_PAIRS random pairs, fading as real pairs accumulate: small tables (a few records)
-    // get sane weights, large ones are ruled by their own data; the 0.5 keeps rare levels from an infinite weight.
-    const k = U_PRIOR_PAIRS * Math.min(1, 1000 / Math.max(1, total));
-    for (let l = 0; l <= top; l++) u[f][l] = ((counts[l] ?? 0) + k * U_PRIOR[cfg.fields[f]][l] + 0.5 / (top + 1)) / (total + k + 0.5);
+  const { cfg, present, absent } = await presentConfig(db, base);
+  const [{ phones }] = await db.all<{ phones: number }>(`SELECT count(phones) AS phones FROM dd_rec`);
+  const hasPhones = phones > 0;
+  const fields = Object.keys(cfg.fields);
+  const emptyModel: Model = { lambda: 0, lambdaFrom: '', fields: {}, emLambda: 0 };
+  if (n < 2 || fields.length === 0) {
+    await db.run(`CREATE OR REPLACE TEMP TABLE dd_gamma AS SELECT NULL::INTEGER AS l, NULL::INTEGER AS r WHERE FALSE`);
+    return { records: n, candidatePairs: 0, cfg, absent, hasPhones, model: emptyModel, links: [] };
   }
 
-  // m and lambda by EM over the distinct comparison patterns of the candidate pairs.
-  const patterns = await db.all<Record<string, number>>(`SELECT ${fields.map((f) => ident(`g_${f}`)).join(', ')}, count(*) AS n FROM dd_gamma GROUP BY ALL`);
-  const m: Record<string, Record<number, number>> = {};
-  for (const f of fields) {
-    const top = TOP[cfg.fields[f]];
-    m[f] = {};
-    for (let l = 0; l <= top; l++) m[f][l] = l === top ? 0.9 : 0.1 / top;
-  }
-  // m starts from what the comparison levels mean (an exact match is what duplicates mostly show) and EM refines it.
-  for (const f of fields) {
-    const top = TOP[cfg.fields[f]];
-    const prior = M_PRIOR[cfg.fields[f]];
-    for (let l = 0; l <= top; l++) m[f][l] = prior[l];
-  }
-  // λ among candidates: every record has about `dupesPerRecord` duplicates among the pairs blocking found.
-  let lambda = Math.min(0.5, Math.max(1e-4, (n * (opts.dupesPerRecord ?? cfg.dupesPerRecord)) / Math.max(1, candidatePairs)));
-  if (cfg.lambdaRules?.length && opts.dupesPerRecord === undefined) {
-    const strict = cfg.lambdaRules.map((rule) => `(${rule.map((f) => `${ident(`g_${f}`)} = ${TOP[cfg.fields[f]]}`).join(' AND ')})`).join(' OR ');
-    const [{ k }] = await db.all<{ k: number }>(`SELECT count(*) AS k FROM dd_gamma WHERE ${strict}`);
-    // Too few strict matches to say anything (a small table, or fields the data lacks): keep the prior.
-    if (k >= 5) lambda = Math.sqrt(lambda * Math.min(0.5, k / LAMBDA_RULES_RECALL / Math.max(1, candidatePairs)));
-  }
-  const fixedLambda = lambda;
-  for (let it = 0; it < (opts.emIterations ?? 0); it++) {
-    const mNum: Record<string, Record<number, number>> = Object.fromEntries(fields.map((f) => [f, {}]));
-    const mDen: Record<string, number> = Object.fromEntries(fields.map((f) => [f, 0]));
-    let pSum = 0;
-    let nSum = 0;
-    for (const row of patterns) {
-      let lm = Math.log(lambda);
-      let lu = Math.log(1 - lambda);
-      for (const f of fields) {
-        const g = row[`g_${f}`];
-        if (g < 0) continue;
-        lm += Math.log(m[f][g]);
-        lu += Math.log(u[f][g]);
-      }
-      const p = 1 / (1 + Math.exp(lu - lm));
-      pSum += p * row.n;
-      nSum += row.n;
-      for (const f of fields) {
-        const g = row[`g_${f}`];
-        if (g < 0) continue;
-        mNum[f][g] = (mNum[f][g] ?? 0) + p * row.n;
-        mDen[f] += p * row.n;
-      }
-    }
-    lambda = fixedLambda;
-    for (const f of fields) {
-      const top = TOP[cfg.fields[f]];
-      if (mDen[f] <= 0) continue;
-      for (let l = 0; l <= top; l++) m[f][l] = Math.max(1e-6, ((mNum[f][l] ?? 0) + 1e-3) / (mDen[f] + 1e-3 * (top + 1)));
-    }
-  }
-  const model: Model = { lambda, levels: Object.fromEntries(fields.map((f) => [f, Object.fromEntries(Object.keys(m[f]).map((l) => [Number(l), [m[f][Number(l)], u[f][Number(l)]]]))])) };
+  const pairs = await candidatePairs(db, cfg.blocking, opts.maxBlock ?? blockCap(n));
+  phase('blocking');
+  await addTermFrequencies(db, cfg);
+  await db.run(`CREATE OR REPLACE TEMP TABLE dd_gamma AS ${gammasSelect(cfg, 'dd_pairs', hasPhones)}`);
+  if (!opts.keepPairs) await db.run('DROP TABLE dd_pairs');
+  phase('comparisons');
 
-  // Scores: prior odds + Σ log2(m/u); an exact match of a tf field uses the value's own frequency for u.
-  for (const f of cfg.tf) {
-    const prior = U_PRIOR[cfg.fields[f]].at(-1)!;
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${ident(`dd_tf_${f}`)} AS
-      SELECT ${ident(f)} AS v, (count(*) + ${TF_PRIOR_RECORDS * prior}) / (sum(count(*)) OVER () + ${TF_PRIOR_RECORDS}) AS tf FROM dd_rec WHERE ${ident(f)} IS NOT NULL GROUP BY 1`);
-  }
-  const w = (f: string, l: number) => Math.log2(m[f][l] / u[f][l]);
-  const terms = fields.map((f) => {
-    const top = TOP[cfg.fields[f]];
-    const g = `g.${ident(`g_${f}`)}`;
-    const byLevel = `CASE ${g} ${Array.from({ length: top + 1 }, (_, l) => `WHEN ${l} THEN ${w(f, l)}`).join(' ')} ELSE 0 END`;
-    if (!cfg.tf.includes(f)) return byLevel;
-    // An exact match weighs log2(m_exact / tf(value)): agreeing on "Smith" says less than agreeing on "Zyablikov".
-    // The tf is floored at a twentieth of the global u so one rare value cannot outweigh every other field.
-    return `CASE WHEN ${g} = ${top} THEN log2(${m[f][top]} / greatest(coalesce(${ident(`tf_${f}`)}.tf, ${u[f][top]}), ${u[f][top] / 20})) ELSE ${byLevel} END`;
-  });
-  const tfJoins = cfg.tf.map((f) => `LEFT JOIN ${ident(`dd_tf_${f}`)} ${ident(`tf_${f}`)} ON ${ident(`tf_${f}`)}.v = g.${ident(`v_${f}`)}`).join(' ');
-  const prior = Math.log2(lambda / (1 - lambda));
+  const u = await estimateU(db, cfg, n, hasPhones, opts.uPairs);
+  const { lambda, from: lambdaFrom } = await estimateLambda(db, cfg, n, pairs, opts.dupesPerRecord);
+  const patterns = await db.all<Record<string, number>>(`SELECT ${fields.map((f) => ident(`g_${f}`)).join(', ')}, count(*) AS n FROM dd_gamma GROUP BY ALL ORDER BY ALL`);
+  const { m, mFrom, emLambda } = estimateM(cfg, patterns, u, lambda, opts.emRounds);
+  const model: Model = {
+    lambda, lambdaFrom, emLambda,
+    fields: Object.fromEntries(fields.map((f) => [f, { kind: cfg.fields[f], present: present[f], m: m[f], u: u[f], mFrom: mFrom[f] }])),
+  };
+  phase('estimation');
+
   // Only the links leave DuckDB: weight ≥ log2(t / (1 - t)) is probability ≥ t.
-  const minWeight = Math.log2(cfg.threshold / (1 - cfg.threshold));
-  const links = await db.all<{ l: string; r: string; p: number }>(
-    `SELECT l, r, 1 / (1 + pow(2, -weight)) AS p FROM (SELECT g.l, g.r, ${prior} + ${terms.join(' + ')} AS weight FROM dd_gamma g ${tfJoins})
-     WHERE weight >= ${Number.isFinite(minWeight) ? minWeight : -1e9} ORDER BY l, r`,
+  const minP = opts.minProbability ?? cfg.reviewThreshold;
+  const links = await db.all<{ l: number; r: number; p: number }>(
+    `SELECT l, r, 1 / (1 + pow(2, -weight)) AS p FROM (SELECT g.l, g.r, ${scoreSql(cfg, model)} AS weight FROM dd_gamma g)
+     WHERE weight >= ${Math.log2(minP / (1 - minP))} ORDER BY l, r`,
   );
-  return { records: n, candidatePairs, model, links: links.map((x) => [x.l, x.r, x.p]) };
+  phase('scoring');
+  return { records: n, candidatePairs: pairs, cfg, absent, hasPhones, model, links: links.map((x) => [x.l, x.r, x.p]) };
 }

@@ -5,7 +5,13 @@ const CYR: [string, string][] = [
   ['а', 'a'], ['б', 'b'], ['в', 'v'], ['г', 'g'], ['д', 'd'], ['е', 'e'], ['з', 'z'], ['и', 'i'], ['к', 'k'], ['л', 'l'], ['м', 'm'], ['н', 'n'],
   ['о', 'o'], ['п', 'p'], ['р', 'r'], ['с', 's'], ['т', 't'], ['у', 'u'], ['ф', 'f'], ['ы', 'y'], ['э', 'e'],
 ];
-const translit = (x: string) => CYR.reduce((acc, [c, l]) => `replace(${acc}, '${c}', '${l}')`, x);
+// Letters written with several Latin letters by replace(), then every one-letter mapping (and ъ, ь dropped) by one translate().
+const translit = (x: string) => {
+  const multi = CYR.filter(([c, l]) => l.length > 1).reduce((acc, [c, l]) => `replace(${acc}, '${c}', '${l}')`, x);
+  // translate() deletes the letters past the end of its target string: ъ and ь go last
+  const single = [...CYR.filter(([, l]) => l.length === 1), ...CYR.filter(([, l]) => l === '')];
+  return `translate(${multi}, '${single.map(([c]) => c).join('')}', '${single.map(([, l]) => l).join('')}')`;
+};
 /** The same transliteration in JS, for constants. */
 export const latin = (s: string) => CYR.reduce((acc, [c, l]) => acc.replaceAll(c, l), s.toLowerCase());
 
@@ -45,4 +51,6 @@ CREATE OR REPLACE TEMP MACRO dd_domain(s) AS CASE WHEN regexp_extract(lower(trim
 CREATE OR REPLACE TEMP MACRO dd_address(s) AS nullif(trim(regexp_replace(list_reduce(list_value(dd_name(s)${ADDRESS_RULES.map(([re, to]) => `, '${re}\x1f${to}'`).join('')}),
   (acc, rule) -> regexp_replace(acc, split_part(rule, '\x1f', 1), split_part(rule, '\x1f', 2), 'g')), '\\s+', ' ', 'g')), '');
 CREATE OR REPLACE TEMP MACRO dd_digits(s) AS nullif(regexp_replace(s, '[^0-9]', '', 'g'), '');
+-- identifiers as written (passport, tax, VAT numbers): letters and digits only, lower case
+CREATE OR REPLACE TEMP MACRO dd_key(s) AS nullif(regexp_replace(lower(s), '[^0-9a-zа-яё]', '', 'g'), '');
 `;

@@ -1,35 +1,109 @@
-// The engine's input for CRM data: one row per contact, lead or company in dd_rec, normalised once.
-// Ids are "<entity>:<source>:<source_id>", so contacts and leads of every CRM can fall into one cluster.
+// The engine's input for CRM data: one row per contact, lead or company in dd_rec, normalised once, with every
+// identifying field the model has. Ids are "<entity>:<source>:<source_id>" (contacts and leads of every CRM can fall
+// into one cluster); `rid` is a dense integer id in id order that pairs and joins use.
 import type { Db } from '../db/database.js';
+import { ident, lit } from '../db/sql.js';
+import type { Comparison } from './config.js';
 import { DEDUPE_MACROS } from './normalize-sql.js';
 
 export type DedupeTarget = 'contacts' | 'leads' | 'companies' | 'people';
+export type EntityType = 'person' | 'organisation';
 
-const personOf = (entity: 'contacts' | 'leads') => `
+/** A comparison of the user's own (crmq.yaml `dedupe.fields`): a canonical column or a key of `extra`. */
+export interface CustomField {
+  name: string;
+  compare: Comparison;
+  identifier?: boolean;
+  block?: boolean;
+}
+
+/** Columns every person / organisation row of dd_rec has (NULL when the source has no such field). */
+export const PERSON_COLUMNS = ['first', 'last', 'dob', 'email', 'phone', 'phones', 'id_number', 'tax_id', 'address', 'city', 'postcode', 'gender', 'occupation', 'company'];
+export const ORG_COLUMNS = ['org_name', 'address', 'city', 'postcode', 'phone', 'phones', 'domain', 'email', 'inn', 'kpp', 'ogrn', 'vat_id', 'duns'];
+
+/** SQL normalising a raw value for a comparison kind (for the user's own fields). */
+export function normalizeFor(kind: Comparison, v: string): string {
+  switch (kind) {
+    case 'name':
+    case 'text':
+      return `dd_name(${v})`;
+    case 'org':
+      return `dd_company(${v})`;
+    case 'address':
+      return `dd_address(${v})`;
+    case 'email':
+      return `dd_email(${v})`;
+    case 'phone':
+      return `dd_digits(${v})`;
+    case 'date':
+      return `coalesce(strftime(try_cast(${v} AS DATE), '%Y%m%d'), dd_digits(${v}))`;
+    default:
+      return `dd_key(${v})`;
+  }
+}
+
+const valueOf = (table: string, column: string, columns: Set<string>) =>
+  columns.has(column) ? `CAST(t.${ident(column)} AS VARCHAR)` : `json_extract_string(t.extra, ${lit(`$."${column.replace(/^extra\./, '').replaceAll('"', '\\"')}"`)})`;
+
+const phonesOf = (entity: string) => `LEFT JOIN (SELECT source, source_id, list(e164 ORDER BY pos) AS phones FROM phone_keys
+    WHERE entity = '${entity}' AND e164 IS NOT NULL GROUP BY ALL) p ON p.source = t.source AND p.source_id = t.source_id`;
+
+function personOf(entity: 'contacts' | 'leads', custom: CustomField[], columns: Set<string>): string {
+  return `
   SELECT '${entity}:' || t.source || ':' || t.source_id AS id, '${entity}' AS entity, t.source, t.source_id,
     coalesce(dd_name(t.first_name), dd_name(split_part(t.full_name, ' ', 1))) AS first,
     coalesce(dd_name(t.last_name), CASE WHEN t.first_name IS NULL AND t.last_name IS NULL AND t.full_name LIKE '% %' THEN dd_name(regexp_extract(t.full_name, '(\\S+)\\s*$', 1)) END) AS last,
-    CAST(NULL AS VARCHAR) AS dob, dd_email(t.email) AS email, p.e164 AS phone, CAST(NULL AS VARCHAR) AS address, dd_name(${entity === 'contacts' ? 't.city' : 'NULL'}) AS city,
-    CAST(NULL AS VARCHAR) AS postcode, CAST(NULL AS VARCHAR) AS id_number, CAST(NULL AS VARCHAR) AS gender, CAST(NULL AS VARCHAR) AS occupation,
-    dd_company(t.company_name) AS company, coalesce(t.full_name, concat_ws(' ', t.first_name, t.last_name)) AS label
-  FROM ${entity} t LEFT JOIN (SELECT source, source_id, first(e164 ORDER BY pos) AS e164 FROM phone_keys WHERE entity = '${entity}' AND e164 IS NOT NULL GROUP BY ALL) p
-    ON p.source = t.source AND p.source_id = t.source_id`;
+    -- a date of birth that did not parse is still compared by its digits (kept raw in extra at import)
+    coalesce(strftime(t.birth_date, '%Y%m%d'), nullif(regexp_extract(dd_digits(json_extract_string(t.extra, '$."unparsed.birth_date"')), '^\\d{8}$'), '')) AS dob,
+    dd_email(t.email) AS email, p.phones[1] AS phone, p.phones, dd_key(t.national_id) AS id_number, dd_key(t.tax_id) AS tax_id,
+    dd_address(t.address) AS address, dd_name(t.city) AS city, dd_key(t.postcode) AS postcode,
+    CAST(NULL AS VARCHAR) AS gender, CAST(NULL AS VARCHAR) AS occupation, dd_company(t.company_name) AS company,
+    ${custom.map((f) => `${normalizeFor(f.compare, valueOf(entity, f.name, columns))} AS ${ident(`x_${f.name}`)}, `).join('')}
+    coalesce(t.full_name, concat_ws(' ', t.first_name, t.last_name)) AS label
+  FROM ${entity} t ${phonesOf(entity)}`;
+}
 
 /** Creates dd_rec for the target; returns the entity type the matching configuration is for. */
-export async function buildRecords(db: Db, target: DedupeTarget): Promise<'person' | 'organisation'> {
+export async function buildRecords(db: Db, target: DedupeTarget, custom: CustomField[] = []): Promise<EntityType> {
   await db.run(DEDUPE_MACROS);
+  const tables = target === 'people' ? ['contacts', 'leads'] : [target];
+  const columns = new Map<string, Set<string>>();
+  for (const t of tables) columns.set(t, new Set((await db.all<{ column_name: string }>(`SELECT column_name FROM duckdb_columns() WHERE table_name = ${lit(t)}`)).map((c) => c.column_name)));
   if (target === 'companies') {
-    await db.run(`CREATE OR REPLACE TEMP TABLE dd_rec AS
+    const cols = columns.get('companies')!;
+    await db.run(`CREATE OR REPLACE TEMP TABLE dd_src AS
       SELECT 'companies:' || t.source || ':' || t.source_id AS id, 'companies' AS entity, t.source, t.source_id, dd_company(t.name) AS org_name,
-        CAST(NULL AS VARCHAR) AS address, dd_name(t.city) AS city, CAST(NULL AS VARCHAR) AS postcode, p.e164 AS phone,
+        dd_address(t.address) AS address, dd_name(t.city) AS city, dd_key(t.postcode) AS postcode, p.phones[1] AS phone, p.phones,
         coalesce(dd_domain(t.website), dd_domain(t.email)) AS domain, dd_email(t.email) AS email,
-        nullif(regexp_replace(t.inn, '\\D', '', 'g'), '') AS id_number, t.name AS label
-      FROM companies t LEFT JOIN (SELECT source, source_id, first(e164 ORDER BY pos) AS e164 FROM phone_keys WHERE entity = 'companies' AND e164 IS NOT NULL GROUP BY ALL) p
-        ON p.source = t.source AND p.source_id = t.source_id`);
+        dd_digits(t.inn) AS inn, dd_digits(t.kpp) AS kpp, dd_digits(t.ogrn) AS ogrn, dd_key(t.vat_id) AS vat_id, dd_digits(t.duns) AS duns,
+        ${custom.map((f) => `${normalizeFor(f.compare, valueOf('companies', f.name, cols))} AS ${ident(`x_${f.name}`)}, `).join('')}
+        t.name AS label
+      FROM companies t ${phonesOf('companies')}`);
+    await finishRecords(db, 'organisation');
     return 'organisation';
   }
-  const parts = target === 'people' ? [personOf('contacts'), personOf('leads')] : [personOf(target)];
-  await db.run(`CREATE OR REPLACE TEMP TABLE dd_rec AS SELECT *, CASE WHEN first IS NOT NULL OR last IS NOT NULL
-    THEN array_to_string(list_sort(list_filter([first, last], x -> x IS NOT NULL)), ' ') END AS name_key FROM (${parts.join(' UNION ALL ')})`);
+  const parts = tables.map((t) => personOf(t as 'contacts' | 'leads', custom, columns.get(t)!));
+  await db.run(`CREATE OR REPLACE TEMP TABLE dd_src AS ${parts.join(' UNION ALL ')}`);
+  await finishRecords(db, 'person');
   return 'person';
+}
+
+/**
+ * dd_src (id plus the type's columns, any of them missing) → dd_rec: the dense integer `rid`, every column of the
+ * type (NULL where absent), the sorted-name key and the e-mail's user part for people. Shared with the benchmark loaders.
+ */
+export async function finishRecords(db: Db, type: EntityType): Promise<void> {
+  const have = new Set((await db.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE dd_src)`)).map((c) => c.column_name));
+  const cols = type === 'person' ? PERSON_COLUMNS : ORG_COLUMNS;
+  const pick = (c: string) => (have.has(c) ? ident(c) : c === 'phones' ? (have.has('phone') ? `CASE WHEN phone IS NOT NULL THEN [phone] END AS phones` : 'CAST(NULL AS VARCHAR[]) AS phones') : `CAST(NULL AS VARCHAR) AS ${ident(c)}`);
+  const custom = [...have].filter((c) => c.startsWith('x_'));
+  const keep = ['entity', 'source', 'source_id', 'label'].filter((c) => have.has(c));
+  const derived = type === 'person'
+    ? [`CASE WHEN first IS NOT NULL OR last IS NOT NULL THEN array_to_string(list_sort(list_filter([first, last], x -> x IS NOT NULL)), ' ') END AS name_key`,
+      // the user part of an e-mail (a namesake on another mail domain often has the same one)
+      `nullif(split_part(email, '@', 1), '') AS email_user`]
+    : [];
+  await db.run(`CREATE OR REPLACE TEMP TABLE dd_rec AS SELECT *${derived.map((d) => `, ${d}`).join('')} FROM (
+    SELECT CAST(row_number() OVER (ORDER BY id) AS INTEGER) AS rid, id, ${[...cols.map(pick), ...custom.map(ident), ...keep.map(ident)].join(', ')} FROM dd_src)`);
+  await db.run('DROP TABLE dd_src');
 }

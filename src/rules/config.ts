@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { readYamlFile } from '../yaml-file.js';
 import { SEVERITIES } from './rule.js';
 import { packagePath } from '../paths.js';
+import { COMPARISONS, type Comparison } from '../dedupe/config.js';
 
 export const ConfigSchema = z
   .object({
@@ -16,6 +17,18 @@ export const ConfigSchema = z
     semantics: z.array(z.string()).default([]),
     phone_region: z.object({ default: z.string().regex(/^[A-Z]{2}$/).default('RU'), sources: z.record(z.string(), z.string().regex(/^[A-Z]{2}$/)).default({}) }).strict().default({ default: 'RU', sources: {} }),
     fail_on: z.enum(SEVERITIES).default('error'),
+    /** crmq dedupe: comparisons of your own fields, per target (a canonical column or a key of extra). */
+    dedupe: z
+      .object({
+        fields: z
+          .partialRecord(
+            z.enum(['contacts', 'leads', 'people', 'companies']),
+            z.record(z.string().min(1), z.object({ compare: z.enum(COMPARISONS as [Comparison, ...Comparison[]]), identifier: z.boolean().default(false), block: z.boolean().default(false) }).strict()),
+          )
+          .default({}),
+      })
+      .strict()
+      .default({ fields: {} }),
   })
   .strict();
 
