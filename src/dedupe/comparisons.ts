@@ -17,7 +17,7 @@ export const LEVEL_NAMES: Record<Comparison, string[]> = {
   phone: ['different', 'same exchange block', 'one typo', 'exact'],
 };
 
-function gammaSql(kind: Comparison, l: string, r: string, lists?: [string, string]): string {
+function gammaSql(kind: Comparison, l: string, r: string, lists?: [string, string], namedUser?: string): string {
   const jw = `jaro_winkler_similarity(${l}, ${r})`;
   const nul = `WHEN ${l} IS NULL OR ${r} IS NULL THEN -1`;
   switch (kind) {
@@ -31,10 +31,16 @@ function gammaSql(kind: Comparison, l: string, r: string, lists?: [string, strin
       return `CASE ${nul} WHEN ${l} = ${r} THEN 3 WHEN damerau_levenshtein(${l}, ${r}) <= 1 THEN 2
         WHEN length(${l}) = 8 AND length(${r}) = 8 AND (substr(${l}, 1, 4) = substr(${r}, 1, 4) OR substr(${l}, 5, 4) = substr(${r}, 5, 4)) THEN 1 ELSE 0 END`;
     case 'email': {
-      // A typo inside one mailbox is strong; the same user name at another domain is weak (namesakes pick the same
-      // "fedor.zakharov" at list.ru and inbox.ru), weighted by how common that user name is.
+      // A typo inside one mailbox is strong. The same user name at another domain is weak evidence, weighted by how
+      // common the user name is, and none at all when it is just the person's name: namesakes pick the same
+      // "fedor.zakharov" at list.ru and inbox.ru, so it says nothing the names have not said.
       const [lu, ru, ld, rd] = [`split_part(${l}, '@', 1)`, `split_part(${r}, '@', 1)`, `split_part(${l}, '@', 2)`, `split_part(${r}, '@', 2)`];
-      return `CASE ${nul} WHEN ${l} = ${r} THEN 3 WHEN ${ld} = ${rd} AND length(${lu}) >= 5 AND damerau_levenshtein(${lu}, ${ru}) <= 1 THEN 2
+      // A typo is in the letters: fedor.zakharov85 and fedor.zakharov86 are two people born a year apart, and
+      // sergeypavlov@ and sergey.pavlov@ two mailboxes; near-misses of a user name that is the person's name are no evidence either.
+      const digits = (x: string) => `regexp_replace(${x}, '[^0-9]', '', 'g')`;
+      const letters = (x: string) => `regexp_replace(${x}, '[^a-z]', '', 'g')`;
+      const typo = `${ld} = ${rd} AND length(${lu}) >= 5 AND damerau_levenshtein(${lu}, ${ru}) <= 1 AND ${digits(lu)} = ${digits(ru)} AND ${letters(lu)} <> ${letters(ru)}`;
+      return `CASE ${nul} WHEN ${l} = ${r} THEN 3 ${namedUser ? `WHEN ${namedUser} AND (${lu} = ${ru} OR ${typo}) THEN -1 ` : ''}WHEN ${typo} THEN 2
         WHEN ${lu} = ${ru} THEN 1 ELSE 0 END`;
     }
     case 'org': {
@@ -66,7 +72,7 @@ function gammaSql(kind: Comparison, l: string, r: string, lists?: [string, strin
  * fields the value's frequency when it is shared (tfv_<field>). Swapped first and last names (one of them equal
  * crosswise, neither in place) compare as names.
  */
-export function gammasSelect(cfg: EntityConfig, pairs: string, hasPhones: boolean): string {
+export function gammasSelect(cfg: EntityConfig, pairs: string, columns: Set<string>): string {
   const [fn, ln] = cfg.swapNames ?? ['', ''];
   const swap = !!cfg.swapNames && fn in cfg.fields && ln in cfg.fields;
   const [af, al, bf, bl] = [`a.${ident(fn)}`, `a.${ident(ln)}`, `b.${ident(fn)}`, `b.${ident(ln)}`];
@@ -77,7 +83,8 @@ export function gammasSelect(cfg: EntityConfig, pairs: string, hasPhones: boolea
     return `b.${ident(f)}`;
   };
   const cols = Object.entries(cfg.fields).map(([f, kind]) =>
-    `${gammaSql(kind, `a.${ident(f)}`, right(f), kind === 'phone' && f === 'phone' && hasPhones ? ['a.phones', 'b.phones'] : undefined)} AS ${ident(`g_${f}`)}`);
+    `${gammaSql(kind, `a.${ident(f)}`, right(f), kind === 'phone' && f === 'phone' && columns.has('phones') ? ['a.phones', 'b.phones'] : undefined,
+      kind === 'email' && f === 'email' && columns.has('email_user_named') ? 'a.email_user_named' : undefined)} AS ${ident(`g_${f}`)}`);
   const tf = tfColumns(cfg).map(([f, col]) => `CASE WHEN a.${ident(col)} = ${col === f ? right(f) : `b.${ident(col)}`} THEN a.${ident(`tf_${col}`)} END AS ${ident(`tfv_${f}`)}`);
   return `SELECT p.l, p.r, ${[...cols, ...tf].join(', ')} FROM ${pairs} p JOIN dd_rec a ON a.rid = p.l JOIN dd_rec b ON b.rid = p.r`;
 }

@@ -65,8 +65,15 @@ export function configFor(type: 'person' | 'organisation', custom: CustomField[]
   };
 }
 
-/** Pairs inside tentative clusters (of three or more) whose own fields say "different": their Bayes factor is below 1. */
-async function contradictions(db: Db, link: LinkResult, links: Link[], below = 0): Promise<[number, number][]> {
+/**
+ * A pair is contradicted when its own fields say "different people" with some weight: a Bayes factor of 4:1 or more
+ * against (two namesakes at one company with different phones and e-mails). A record that resembles two such
+ * records must not glue them into one cluster.
+ */
+export const CONTRADICTION_BITS = -2;
+
+/** Contradicted pairs inside tentative clusters of three or more. */
+async function contradictions(db: Db, link: LinkResult, links: Link[]): Promise<[number, number][]> {
   const comp = components(links);
   const size = new Map<number, number>();
   for (const c of comp.values()) size.set(c, (size.get(c) ?? 0) + 1);
@@ -84,7 +91,7 @@ async function contradictions(db: Db, link: LinkResult, links: Link[], below = 0
   await db.run(`CREATE OR REPLACE TEMP TABLE dd_cpairs AS
     SELECT a.rid AS l, b.rid AS r FROM dd_comp a JOIN dd_comp b ON a.comp = b.comp AND a.rid < b.rid WHERE a.small
     UNION SELECT g.l, g.r FROM dd_gamma g JOIN dd_comp a ON a.rid = g.l JOIN dd_comp b ON b.rid = g.r WHERE a.comp = b.comp AND NOT a.small`);
-  const bad = await db.all<{ l: number; r: number }>(`SELECT l, r FROM (${gammasSelect(link.cfg, 'dd_cpairs', link.hasPhones)}) g WHERE ${weightSql(link.cfg, link.model)} < ${below}`);
+  const bad = await db.all<{ l: number; r: number }>(`SELECT l, r FROM (${gammasSelect(link.cfg, 'dd_cpairs', link.columns)}) g WHERE ${weightSql(link.cfg, link.model)} <= ${CONTRADICTION_BITS}`);
   await db.run('DROP TABLE dd_comp; DROP TABLE dd_cpairs');
   return bad.map((x) => [x.l, x.r]);
 }
@@ -123,7 +130,7 @@ export interface Resolved {
 /** Links at or above the threshold → coherent clusters, with members, scores and explanations. */
 export async function resolveClusters(db: Db, link: LinkResult, threshold: number): Promise<Resolved> {
   const links = link.links.filter((l) => l[2] >= threshold);
-  const cannot = process.env.NO_COHERENCE ? [] : await contradictions(db, link, links, Number(process.env.CONTRA ?? 0));
+  const cannot = await contradictions(db, link, links);
   const all = clusterLinks(links, { cannotLink: cannot });
   // Refused: links between records that ended in different clusters.
   const refused = links.filter(([l, r]) => all.get(l) !== all.get(r)).length;

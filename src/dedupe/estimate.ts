@@ -1,8 +1,10 @@
 // The Fellegi–Sunter parameters, from the data and without labels:
 //   u (how often two different records show each level) from random pairs;
 //   m (how often two records of one person show it) by expectation–maximisation over the candidate pairs, each field
-//     learnt from the other fields' verdict (leave-one-out), so no field can vote itself strong; a field the likely
-//     duplicates rarely show, or whose estimate makes no sense, keeps its prior and the model says so;
+//     learnt from the other fields' verdict (leave-one-out), so no field can vote itself strong, and where an
+//     identifier that is near proof agrees (an e-mail, a phone, an ID), from those pairs only; a field too few
+//     likely duplicates show, one the other fields would teach wrong (namesakes), or a degenerate estimate keeps its
+//     prior, and the model says so;
 //   λ (the share of candidate pairs that are duplicates) from strict rules (Splink's deterministic estimate),
 //     blended with the prior.
 import type { Db } from '../db/database.js';
@@ -63,9 +65,13 @@ const LAMBDA_RULES_RECALL = 0.5;
 const M_PRIOR_PAIRS = 50;
 const EM_ROUNDS = 4;
 const MIN_EVIDENCE = 30;
+/** EM for a field is unsafe when its likely duplicates outnumber λ's expectation this many times. */
+const SAFE_EXCESS = 3;
+/** An identifier anchors the learning of other fields when its exact agreement weighs at least this many bits. */
+const ANCHOR_BITS = 10;
 
 /** u per field and level from `want` distinct random pairs (almost all non-matches), with a fading prior. */
-export async function estimateU(db: Db, cfg: EntityConfig, n: number, hasPhones: boolean, want = 200_000): Promise<Record<string, number[]>> {
+export async function estimateU(db: Db, cfg: EntityConfig, n: number, columns: Set<string>, want = 200_000): Promise<Record<string, number[]>> {
   const fields = Object.keys(cfg.fields);
   const salts = Math.min(50, Math.max(1, Math.ceil(want / n)));
   const randomPairs = Array.from({ length: salts }, (_, s) =>
@@ -75,7 +81,7 @@ export async function estimateU(db: Db, cfg: EntityConfig, n: number, hasPhones:
   // Distinct pairs: in a small table the same few pairs would otherwise be drawn again and again, a true duplicate
   // among them counted as if it were many random agreements.
   await db.run(`CREATE OR REPLACE TEMP TABLE dd_random AS SELECT DISTINCT least(l, r) AS l, greatest(l, r) AS r FROM (SELECT * FROM (${randomPairs}) LIMIT ${want})`);
-  const counts = await db.all<Record<string, number>>(`SELECT ${fields.map((f) => ident(`g_${f}`)).join(', ')}, count(*) AS n FROM (${gammasSelect({ ...cfg, tf: [] }, 'dd_random', hasPhones)}) GROUP BY ALL ORDER BY ALL`);
+  const counts = await db.all<Record<string, number>>(`SELECT ${fields.map((f) => ident(`g_${f}`)).join(', ')}, count(*) AS n FROM (${gammasSelect({ ...cfg, tf: [] }, 'dd_random', columns)}) GROUP BY ALL ORDER BY ALL`);
   await db.run('DROP TABLE dd_random');
   const u: Record<string, number[]> = {};
   for (const f of fields) {
@@ -98,19 +104,21 @@ export async function estimateU(db: Db, cfg: EntityConfig, n: number, hasPhones:
 }
 
 /** λ among the candidate pairs: the prior, blended with the strict rules' estimate when they say anything. */
-export async function estimateLambda(db: Db, cfg: EntityConfig, n: number, candidatePairs: number, dupesPerRecord?: number): Promise<{ lambda: number; from: string }> {
+export async function estimateLambda(db: Db, cfg: EntityConfig, n: number, candidatePairs: number, dupesPerRecord?: number): Promise<{ lambda: number; from: string; expected: number }> {
   const prior = Math.min(0.5, Math.max(1e-4, (n * (dupesPerRecord ?? cfg.dupesPerRecord)) / Math.max(1, candidatePairs)));
   const rules = cfg.lambdaRules.filter((rule) => rule.every((f) => f in cfg.fields));
-  if (dupesPerRecord !== undefined) return { lambda: prior, from: `given: ${dupesPerRecord} duplicates per record` };
-  if (!rules.length) return { lambda: prior, from: `prior (${cfg.dupesPerRecord} duplicates per record): no strict rule applies to these fields` };
+  const expected = prior * candidatePairs;
+  if (dupesPerRecord !== undefined) return { lambda: prior, from: `given: ${dupesPerRecord} duplicates per record`, expected };
+  if (!rules.length) return { lambda: prior, from: `prior (${cfg.dupesPerRecord} duplicates per record): no strict rule applies to these fields`, expected };
   const strict = rules.map((rule) => `(${rule.map((f) => `${ident(`g_${f}`)} = ${TOP[cfg.fields[f]]}`).join(' AND ')})`).join(' OR ');
   const [{ k }] = await db.all<{ k: number }>(`SELECT count(*) AS k FROM dd_gamma WHERE ${strict}`);
   // Too few strict matches to say anything (a small table, or fields the data lacks): keep the prior.
-  if (k < 5) return { lambda: prior, from: `prior (${cfg.dupesPerRecord} duplicates per record): only ${k} pairs meet a strict rule` };
+  if (k < 5) return { lambda: prior, from: `prior (${cfg.dupesPerRecord} duplicates per record): only ${k} pairs meet a strict rule`, expected };
   const fromRules = Math.min(0.5, k / LAMBDA_RULES_RECALL / Math.max(1, candidatePairs));
   return {
     lambda: Math.sqrt(prior * fromRules),
     from: `data: ${k} candidate pairs meet a strict rule (${rules.map((r) => r.join(' + ')).join('; ')}), blended with the prior`,
+    expected: fromRules * candidatePairs,
   };
 }
 
@@ -125,6 +133,7 @@ export function estimateM(
   patterns: Record<string, number>[],
   u: Record<string, number[]>,
   lambda: number,
+  expected: number,
   rounds = EM_ROUNDS,
 ): { m: Record<string, number[]>; mFrom: Record<string, string>; emLambda: number } {
   const fields = Object.keys(cfg.fields);
@@ -132,9 +141,18 @@ export function estimateM(
   const m: Record<string, number[]> = Object.fromEntries(fields.map((f) => [f, prior(f)]));
   const mFrom: Record<string, string> = Object.fromEntries(fields.map((f) => [f, 'prior']));
   const w = (f: string, g: number) => Math.log(m[f][g] / u[f][g]);
-  const learn = new Set(process.env.EM_MODE === 'all' ? fields : cfg.identifiers);
-  const hard = Number(process.env.EM_HARD ?? 0);
   let emLambda = lambda;
+  // An identifier is learnt from the pairs where another identifier agrees exactly (Splink trains m the same way,
+  // blocking on one field to learn the others), when there are enough of them: namesakes alike in everything but
+  // identifiers cannot then teach it that duplicates differ in it.
+  const ids = cfg.identifiers.filter((f) => f in cfg.fields);
+  // Only an identifier whose exact agreement is itself near proof (≥ ANCHOR_BITS) anchors: a year of birth shared by
+  // thousands does not.
+  const anchors = ids.filter((o) => Math.log2(prior(o)[TOP[cfg.fields[o]]] / u[o][TOP[cfg.fields[o]]]) >= ANCHOR_BITS);
+  const anchoredBy = (f: string, row: Record<string, number>) => anchors.some((o) => o !== f && row[`g_${o}`] === TOP[cfg.fields[o]]);
+  const anchored = new Set(fields.filter((f) => patterns.filter((row) => row[`g_${f}`] >= 0 && anchoredBy(f, row)).reduce((a, row) => a + row.n, 0) >= MIN_EVIDENCE));
+  // Learnt: the identifiers (anchored, else leave-one-out), and every other field an anchor exists for.
+  const learn = new Set([...ids, ...fields.filter((f) => anchored.has(f))]);
   for (let round = 0; round < rounds; round++) {
     const num: Record<string, number[]> = Object.fromEntries(fields.map((f) => [f, new Array<number>(TOP[cfg.fields[f]] + 1).fill(0)]));
     let pSum = 0;
@@ -146,9 +164,9 @@ export function estimateM(
       nSum += row.n;
       for (const f of fields) {
         const g = row[`g_${f}`];
-        if (g < 0) continue;
+        if (g < 0 || (anchored.has(f) && !anchoredBy(f, row))) continue;
         const p = 1 / (1 + Math.exp(-(full - w(f, g))));
-        num[f][g] += hard ? (p >= hard ? row.n : 0) : row.n * p;
+        num[f][g] += row.n * p;
       }
     }
     emLambda = pSum / Math.max(1, nSum);
@@ -161,6 +179,13 @@ export function estimateM(
         mFrom[f] = `prior: only ${evidence.toFixed(0)} likely duplicates show this field`;
         continue;
       }
+      // Unsafe: the other fields call far more pairs duplicates than λ says there are (namesakes alike in all
+      // but this field would teach it that duplicates differ in it).
+      if (!anchored.has(f) && evidence > SAFE_EXCESS * Math.max(expected, MIN_EVIDENCE)) {
+        m[f] = prior(f);
+        mFrom[f] = `prior: unsafe to learn (the other fields call ${evidence.toFixed(0)} pairs duplicates, λ expects ${expected.toFixed(0)})`;
+        continue;
+      }
       const p = prior(f);
       const next = num[f].map((c, l) => Math.max(1e-6, (c + M_PRIOR_PAIRS * p[l]) / (evidence + M_PRIOR_PAIRS)));
       // Degenerate: duplicates would agree exactly no more often than strangers do.
@@ -170,7 +195,7 @@ export function estimateM(
         continue;
       }
       m[f] = next;
-      mFrom[f] = `data: ${evidence.toFixed(0)} likely duplicates`;
+      mFrom[f] = `data: ${evidence.toFixed(0)} likely duplicates${anchored.has(f) ? ` agreeing on ${anchors.filter((o) => o !== f).join(' or ')}` : ''}`;
     }
   }
   return { m, mFrom, emLambda };

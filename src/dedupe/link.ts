@@ -35,8 +35,8 @@ export interface LinkResult {
   cfg: EntityConfig;
   /** Fields left out because no record has them. */
   absent: string[];
-  /** dd_rec has phone lists (any shared number is the same phone). */
-  hasPhones: boolean;
+  /** dd_rec's columns (phone lists, name-derived e-mail users … change how fields compare). */
+  columns: Set<string>;
   model: Model;
   /** Pairs at or above minProbability: [left rid, right rid, probability]. */
   links: [number, number, number][];
@@ -134,26 +134,25 @@ export async function linkRecords(db: Db, base: EntityConfig, opts: LinkOptions 
   };
   const [{ n }] = await db.all<{ n: number }>('SELECT count(*) AS n FROM dd_rec');
   const { cfg, present, absent } = await presentConfig(db, base);
-  const [{ phones }] = await db.all<{ phones: number }>(`SELECT count(phones) AS phones FROM dd_rec`);
-  const hasPhones = phones > 0;
+  const columns = new Set((await db.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE dd_rec)`)).map((c) => c.column_name));
   const fields = Object.keys(cfg.fields);
   const emptyModel: Model = { lambda: 0, lambdaFrom: '', fields: {}, emLambda: 0 };
   if (n < 2 || fields.length === 0) {
     await db.run(`CREATE OR REPLACE TEMP TABLE dd_gamma AS SELECT NULL::INTEGER AS l, NULL::INTEGER AS r WHERE FALSE`);
-    return { records: n, candidatePairs: 0, cfg, absent, hasPhones, model: emptyModel, links: [] };
+    return { records: n, candidatePairs: 0, cfg, absent, columns, model: emptyModel, links: [] };
   }
 
   const pairs = await candidatePairs(db, cfg.blocking, opts.maxBlock ?? blockCap(n));
   phase('blocking');
   await addTermFrequencies(db, cfg);
-  await db.run(`CREATE OR REPLACE TEMP TABLE dd_gamma AS ${gammasSelect(cfg, 'dd_pairs', hasPhones)}`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE dd_gamma AS ${gammasSelect(cfg, 'dd_pairs', columns)}`);
   if (!opts.keepPairs) await db.run('DROP TABLE dd_pairs');
   phase('comparisons');
 
-  const u = await estimateU(db, cfg, n, hasPhones, opts.uPairs);
-  const { lambda, from: lambdaFrom } = await estimateLambda(db, cfg, n, pairs, opts.dupesPerRecord);
+  const u = await estimateU(db, cfg, n, columns, opts.uPairs);
+  const { lambda, from: lambdaFrom, expected } = await estimateLambda(db, cfg, n, pairs, opts.dupesPerRecord);
   const patterns = await db.all<Record<string, number>>(`SELECT ${fields.map((f) => ident(`g_${f}`)).join(', ')}, count(*) AS n FROM dd_gamma GROUP BY ALL ORDER BY ALL`);
-  const { m, mFrom, emLambda } = estimateM(cfg, patterns, u, lambda, opts.emRounds);
+  const { m, mFrom, emLambda } = estimateM(cfg, patterns, u, lambda, expected, opts.emRounds);
   const model: Model = {
     lambda, lambdaFrom, emLambda,
     fields: Object.fromEntries(fields.map((f) => [f, { kind: cfg.fields[f], present: present[f], m: m[f], u: u[f], mFrom: mFrom[f] }])),
@@ -167,5 +166,5 @@ export async function linkRecords(db: Db, base: EntityConfig, opts: LinkOptions 
      WHERE weight >= ${Math.log2(minP / (1 - minP))} ORDER BY l, r`,
   );
   phase('scoring');
-  return { records: n, candidatePairs: pairs, cfg, absent, hasPhones, model, links: links.map((x) => [x.l, x.r, x.p]) };
+  return { records: n, candidatePairs: pairs, cfg, absent, columns, model, links: links.map((x) => [x.l, x.r, x.p]) };
 }

@@ -101,7 +101,10 @@ export async function finishRecords(db: Db, type: EntityType): Promise<void> {
   const derived = type === 'person'
     ? [`CASE WHEN first IS NOT NULL OR last IS NOT NULL THEN array_to_string(list_sort(list_filter([first, last], x -> x IS NOT NULL)), ' ') END AS name_key`,
       // the user part of an e-mail (a namesake on another mail domain often has the same one)
-      `nullif(split_part(email, '@', 1), '') AS email_user`]
+      `nullif(split_part(email, '@', 1), '') AS email_user`,
+      // … and whether it is just the person's name ("fedor.zakharov", "f.zakharov85")
+      `strpos(regexp_replace(split_part(email, '@', 1), '[^a-z]', '', 'g'), substr(regexp_replace(last, '[^a-z]', '', 'g'), 1, 4)) > 0 AND length(last) >= 4
+        OR strpos(regexp_replace(split_part(email, '@', 1), '[^a-z]', '', 'g'), substr(regexp_replace(first, '[^a-z]', '', 'g'), 1, 4)) > 0 AND length(first) >= 4 AS email_user_named`]
     : [];
   await db.run(`CREATE OR REPLACE TEMP TABLE dd_rec AS SELECT *${derived.map((d) => `, ${d}`).join('')} FROM (
     SELECT CAST(row_number() OVER (ORDER BY id) AS INTEGER) AS rid, id, ${[...cols.map(pick), ...custom.map(ident), ...keep.map(ident)].join(', ')} FROM dd_src)`);
