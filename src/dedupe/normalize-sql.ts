@@ -17,7 +17,7 @@ export const latin = (s: string) => CYR.reduce((acc, [c, l]) => acc.replaceAll(c
 
 export const FREE_MAIL = ['gmail.com', 'googlemail.com', 'yandex.ru', 'ya.ru', 'mail.ru', 'bk.ru', 'inbox.ru', 'list.ru', 'rambler.ru', 'outlook.com', 'hotmail.com', 'live.com', 'yahoo.com', 'icloud.com', 'me.com', 'gmx.de', 'web.de', 'proton.me', 'protonmail.com', 'aol.com'];
 
-export const LEGAL_FORMS = ['ооо', 'оао', 'зао', 'пао', 'ао', 'ип', 'нко', 'ано', 'гуп', 'муп', 'llc', 'inc', 'ltd', 'limited', 'gmbh', 'ag', 'sa', 'sarl', 'bv', 'oy', 'ab', 'plc', 'corp', 'corporation', 'co', 'company', 'kg'];
+export const LEGAL_FORMS = ['ооо', 'оао', 'зао', 'пао', 'ао', 'ип', 'нко', 'ано', 'гуп', 'муп', 'llc', 'inc', 'ltd', 'limited', 'gmbh', 'ag', 'sa', 'sarl', 'bv', 'oy', 'ab', 'plc', 'corp', 'corporation', 'co', 'company', 'kg', 'nv', 'n v', 'b v'];
 
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth'];
 const SUFFIX = ['st', 'nd', 'rd', 'th', 'th', 'th', 'th', 'th', 'th', 'th'];
@@ -39,8 +39,8 @@ CREATE OR REPLACE TEMP MACRO dd_name(s) AS nullif(trim(regexp_replace(regexp_rep
   '(iy|ij|yi|ii|ei|ey)\\b', 'y', 'g'), '\\s+', ' ', 'g')), '');
 -- name tokens in alphabetical order: "Иванов Сергей" and "Sergey Ivanov" get the same key
 CREATE OR REPLACE TEMP MACRO dd_name_key(s) AS array_to_string(list_sort(string_split(dd_name(s), ' ')), ' ');
-CREATE OR REPLACE TEMP MACRO dd_company(s) AS nullif(trim(regexp_replace(regexp_replace(dd_latin(replace(replace(replace(s, '«', ' '), '»', ' '), '"', ' ')),
-  '(^|[^a-z0-9])(${LEGAL_FORMS.map(latin).join('|')})([^a-z0-9]|$)', ' ', 'g'), '[^a-z0-9]+', ' ', 'g')), '');
+CREATE OR REPLACE TEMP MACRO dd_company(s) AS nullif(trim(regexp_replace(regexp_replace(' ' || regexp_replace(dd_latin(s), '[^a-z0-9]+', ' ', 'g') || ' ',
+  ' (${LEGAL_FORMS.map(latin).join('|')})(?: (?:${LEGAL_FORMS.map(latin).join('|')}))* ', ' ', 'g'), '\\s+', ' ', 'g')), '');
 CREATE OR REPLACE TEMP MACRO dd_email(e) AS CASE WHEN split_part(lower(trim(e)), '@', 2) IN ('gmail.com', 'googlemail.com')
   THEN replace(split_part(split_part(lower(trim(e)), '@', 1), '+', 1), '.', '') || '@gmail.com'
   ELSE split_part(split_part(lower(trim(e)), '@', 1), '+', 1) || '@' || split_part(lower(trim(e)), '@', 2) END;

@@ -30,6 +30,7 @@ describe('normalisers', () => {
   it.each([
     ["dd_company('ООО «Вектор»')", 'vektor'], ["dd_company('Vektor LLC')", 'vektor'], ["dd_company('АО \"Гранит\"')", 'granit'], ["dd_company('ПАО Сбербанк')", 'sberbank'],
     ["dd_company('Acme Tools GmbH')", 'acme tools'], ["dd_company('Helix Labs, Inc.')", 'helix labs'], ["dd_company('ИП Петров')", 'petrov'],
+    ["dd_company('Akzo Nobel N.V.')", 'akzo nobel'], ["dd_company('Philips B.V.')", 'philips'], ["dd_company('Рога и копыта, ООО')", 'roga i kopyta'],
   ])('companies: %s = %s', async (expr, want) => expect(await sql(expr)).toBe(want));
 
   it.each([
