@@ -11,6 +11,9 @@ import { prepareNormalization } from '../src/rules/normalize.js';
 import { findDuplicates } from '../src/dedupe/dedupe.js';
 import { evaluate } from '../src/dedupe/evaluate.js';
 import { evaluateDataset } from './dedup/evaluate-dataset.js';
+import { duckdbBaseline } from './dedup/duckdb-baseline.js';
+import { writeNamesakes } from '../fixtures/gen/namesakes.js';
+import { main } from '../src/cli.js';
 import type { Cursor } from '../src/pull/connector.js';
 import { connectorFor } from '../src/pull/connectors/index.js';
 import { pull, pullHttp } from '../src/pull/pull.js';
@@ -98,24 +101,75 @@ const steps: Record<string, () => Promise<Record<string, unknown> | void>> = {
     db.close();
     return { quality: r.quality, records: r.link.records, candidatePairs: r.link.candidatePairs, blockingRecall: r.blockingRecall, lambda: r.link.model.lambda };
   },
-  /** crmq's own path on generated contacts: import (not timed), phones to E.164, then normalise, block, score, cluster. */
-  async 'dedup-speed'() {
+  /** Generated contacts imported for the speed benchmark (not timed as part of it). */
+  async 'dedup-import'() {
     fresh(args.db);
     const db = await openDb(args.db);
-    await importFile(db, { file: args.file, source: 'hs' });
+    const r = await importFile(db, { file: args.file, source: 'hs' });
+    db.close();
+    return { rows: r.rowsLoaded };
+  },
+  /** crmq's own path on the imported contacts: phones to E.164, then normalise, block, score, cluster; scored against the planted truth. */
+  async 'dedup-speed'() {
+    const db = await openDb(args.db);
+    await db.run('DROP TABLE IF EXISTS phone_norm');
+    const phases: Record<string, number> = {};
     let t = performance.now();
     await prepareNormalization(db, { defaultRegion: 'RU', regions: {} });
-    const phonesMs = performance.now() - t;
+    phases.phones = performance.now() - t;
     t = performance.now();
-    const r = await findDuplicates(db, 'contacts');
+    const r = await findDuplicates(db, 'contacts', { onPhase: (p, ms) => (phases[p] = ms) });
     const dedupeMs = performance.now() - t;
-    // Against the planted truth (person number per record id).
     const truth = new Map((await db.all<{ id: string; person: string }>(`SELECT 'contacts:hs:' || id AS id, person FROM read_csv(${lit(`${args.file}.truth.csv`)}, all_varchar = true)`)).map((x) => [x.id, x.person]));
     const predicted = new Map<string, string>();
     for (const c of r.clusters) for (const m of c.members) predicted.set(m.id, c.cluster);
     const q = evaluate(predicted, truth);
     db.close();
-    return { phonesMs, dedupeMs, candidatePairs: r.candidatePairs, clusters: r.clusters.length, precision: q.precision, recall: q.recall, f1: q.f1 };
+    return { phases, dedupeMs, candidatePairs: r.candidatePairs, clusters: r.clusters.length, refused: r.refused, precision: q.precision, recall: q.recall, f1: q.f1 };
+  },
+  /** The plain DuckDB baseline (bench/dedup/duckdb-baseline.ts) on the same imported contacts. */
+  async 'dedup-baseline'() {
+    const db = await openDb(args.db);
+    const r = await duckdbBaseline(db);
+    const truth = new Map((await db.all<{ id: string; person: string }>(`SELECT 'hs:' || id AS id, person FROM read_csv(${lit(`${args.file}.truth.csv`)}, all_varchar = true)`)).map((x) => [x.id, x.person]));
+    const q = evaluate(r.clustered, truth);
+    db.close();
+    return { candidatePairs: r.pairs, links: r.links, precision: q.precision, recall: q.recall, f1: q.f1 };
+  },
+  /** The namesake-dense cross-source set: two CRM exports imported as a user would, deduplicated, scored. */
+  async 'dedup-namesakes'() {
+    const set = writeNamesakes(args.dir, Number(args.people));
+    fresh(args.db);
+    const db = await openDb(args.db);
+    await importFile(db, { file: set.bitrix24, source: 'b24' });
+    await importFile(db, { file: set.hubspot, source: 'hs' });
+    await prepareNormalization(db, { defaultRegion: 'RU', regions: {} });
+    const truth = new Map((await db.all<{ id: string; person: string }>(`SELECT 'contacts:' || source || ':' || source_id AS id, person FROM read_csv(${lit(set.truth)}, all_varchar = true)`)).map((x) => [x.id, x.person]));
+    const out: Record<string, unknown> = { records: set.records, people: set.people, truePairs: set.truePairs, namesakePeople: set.namesakePeople };
+    for (const profile of ['precise', 'review'] as const) {
+      const r = await findDuplicates(db, 'contacts', { profile });
+      const predicted = new Map<string, string>();
+      for (const c of r.clusters) for (const m of c.members) predicted.set(m.id, c.cluster);
+      out[profile] = evaluate(predicted, truth);
+      out.candidatePairs = r.candidatePairs;
+    }
+    db.close();
+    return out;
+  },
+  /** A header-less FEBRL-like file through the CLI as a user runs it: import --columns with a mapping, dedupe --format csv. */
+  async 'dedup-cli'() {
+    fresh(args.db);
+    const out: string[] = [];
+    const io = { stdout: (x: string) => out.push(x), stderr: () => {} };
+    const csvOut = `${args.db}.clusters.csv`;
+    if ((await main(['node', 'crmq', 'import', args.file, '--source', 'registry', '--mapping', args.mapping, '--columns', args.columns, '--db', args.db], io)) !== 0) throw new Error(out.join(''));
+    if ((await main(['node', 'crmq', 'dedupe', '--db', args.db, '--format', 'csv', '--output', csvOut], io)) !== 0) throw new Error(out.join(''));
+    const db = await openDb(':memory:');
+    const predicted = new Map((await db.all<{ id: string; c: string }>(`SELECT source_id AS id, cluster_id AS c FROM read_csv(${lit(csvOut)}, all_varchar = true)`)).map((x) => [x.id, x.c]));
+    const truth = new Map((await db.all<{ id: string; c: string }>(`SELECT trim(column0) AS id, regexp_extract(column0, 'rec-(\\d+)', 1) AS c FROM read_csv(${lit(args.file)}, header = false, all_varchar = true)`)).map((x) => [x.id, x.c]));
+    db.close();
+    rmSync(csvOut, { force: true });
+    return { records: truth.size, ...evaluate(predicted, truth) };
   },
   async 'crmq-import'() {
     fresh(args.db);
@@ -150,6 +204,10 @@ const steps: Record<string, () => Promise<Record<string, unknown> | void>> = {
 };
 
 const t = performance.now();
+const cpu0 = process.resourceUsage();
 const detail = await steps[step]();
 const ms = performance.now() - t;
-console.log(JSON.stringify({ ms, rssMb: process.resourceUsage().maxRSS / 1024, detail }));
+const cpu1 = process.resourceUsage();
+// CPU time of the step alone (every thread of the process: DuckDB's workers too), in ms.
+const cpuMs = (cpu1.userCPUTime + cpu1.systemCPUTime - cpu0.userCPUTime - cpu0.systemCPUTime) / 1000;
+console.log(JSON.stringify({ ms, cpuMs, rssMb: cpu1.maxRSS / 1024, detail }));

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 export interface Measured {
   ms: number;
+  /** CPU time of the step (every thread), when the step reports it. */
+  cpuMs?: number;
   rssMb: number;
   detail?: Record<string, unknown>;
 }
