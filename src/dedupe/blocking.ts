@@ -1,7 +1,8 @@
 // Candidate pairs: one equality join per blocking rule, UNION of their pairs (one join with OR conditions is far
 // slower). A key shared by more records than the block cap would make pairs quadratic: such a block is not
-// joined whole, each record is paired with its next two in id order instead (a chain: a name-only list's
-// "AKZO NOBEL" ×148 still ends in one cluster, at a linear cost).
+// joined whole; when the key is a whole field (an e-mail, a name, an organisation name, not a prefix), each record
+// is paired with its next two in id order instead (a chain: a name-only list's "AKZO NOBEL" ×148 still ends in one
+// cluster, at a linear cost).
 import type { Db } from '../db/database.js';
 
 /** Blocks shrink as the table grows (150 up to 20,000 records, 21 at a million), so pairs grow about linearly. */
@@ -13,16 +14,16 @@ const WINDOW = 2;
 export async function candidatePairs(db: Db, rules: string[][], maxBlock: number): Promise<number> {
   const keys = rules.map((parts, i) => {
     const nonEmpty = parts.map((p) => `coalesce(CAST(${p} AS VARCHAR), '') <> ''`).join(' AND ');
-    return `SELECT rid, ${i} AS rule, ${parts.length === 1 ? `CAST(${parts[0]} AS VARCHAR)` : `concat_ws('|', ${parts.map((p) => `CAST(${p} AS VARCHAR)`).join(', ')})`} AS k FROM dd_rec WHERE ${nonEmpty}`;
+    return `SELECT rid, ${i} AS rule, ${parts.length === 1 ? 'TRUE' : 'FALSE'} AS whole, ${parts.length === 1 ? `CAST(${parts[0]} AS VARCHAR)` : `concat_ws('|', ${parts.map((p) => `CAST(${p} AS VARCHAR)`).join(', ')})`} AS k FROM dd_rec WHERE ${nonEmpty}`;
   });
-  await db.run(`CREATE OR REPLACE TEMP TABLE dd_keys AS SELECT * FROM (SELECT rule, k, rid, count(*) OVER (PARTITION BY rule, k) AS size,
+  await db.run(`CREATE OR REPLACE TEMP TABLE dd_keys AS SELECT * FROM (SELECT rule, whole, k, rid, count(*) OVER (PARTITION BY rule, k) AS size,
     row_number() OVER (PARTITION BY rule, k ORDER BY rid) AS pos FROM (${keys.join(' UNION ALL ')})) WHERE size >= 2`);
   await db.run(`CREATE OR REPLACE TEMP TABLE dd_pairs AS SELECT DISTINCT l, r FROM (
       SELECT a.rid AS l, b.rid AS r FROM dd_keys a JOIN dd_keys b ON a.rule = b.rule AND a.k = b.k AND a.rid < b.rid
       WHERE a.size <= ${maxBlock}
       UNION ALL
       SELECT a.rid, b.rid FROM dd_keys a JOIN dd_keys b ON a.rule = b.rule AND a.k = b.k AND b.pos BETWEEN a.pos + 1 AND a.pos + ${WINDOW}
-      WHERE a.size > ${maxBlock})`);
+      WHERE a.size > ${maxBlock} AND a.whole)`);
   await db.run('DROP TABLE dd_keys');
   const [{ c }] = await db.all<{ c: number }>('SELECT count(*) AS c FROM dd_pairs');
   return c;

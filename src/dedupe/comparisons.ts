@@ -17,8 +17,22 @@ export const LEVEL_NAMES: Record<Comparison, string[]> = {
   phone: ['different', 'same exchange block', 'one typo', 'exact'],
 };
 
-function gammaSql(kind: Comparison, l: string, r: string, lists?: [string, string], namedUser?: string): string {
-  const jw = `jaro_winkler_similarity(${l}, ${r})`;
+/** Kinds whose levels are bands of the Jaro–Winkler similarity of the two values (computed once per pair; addresses compare their parts). */
+const BY_JW = new Set<Comparison>(['name', 'text', 'org']);
+
+/**
+ * `then` when the values are at most one edit apart (Damerau–Levenshtein), else `otherwise`. Edit distance is slow in
+ * DuckDB: nested CASEs (which skip the rows an earlier branch decided) rule most pairs out first by length, then
+ * because one edit leaves either the first or the last (shorter length − 1) / 2 characters as they were.
+ */
+function oneEdit(l: string, r: string, then: string, otherwise: string): string {
+  const n = `((least(length(${l}), length(${r})) - 1) // 2)`;
+  return `CASE WHEN abs(length(${l}) - length(${r})) > 1 THEN ${otherwise} WHEN ${n} >= 1 AND left(${l}, ${n}) <> left(${r}, ${n}) AND right(${l}, ${n}) <> right(${r}, ${n}) THEN ${otherwise}
+    WHEN damerau_levenshtein(${l}, ${r}) <= 1 THEN ${then} ELSE ${otherwise} END`;
+}
+
+function gammaSql(kind: Comparison, l: string, r: string, jwOf?: string, lists?: [string, string], namedUser?: string): string {
+  const jw = jwOf ?? `jaro_winkler_similarity(${l}, ${r})`;
   const nul = `WHEN ${l} IS NULL OR ${r} IS NULL THEN -1`;
   switch (kind) {
     case 'name':
@@ -26,10 +40,10 @@ function gammaSql(kind: Comparison, l: string, r: string, lists?: [string, strin
     case 'text':
       return `CASE ${nul} WHEN ${l} = ${r} THEN 3 WHEN ${jw} >= 0.9 THEN 2 WHEN ${jw} >= 0.75 THEN 1 ELSE 0 END`;
     case 'exact':
-      return `CASE ${nul} WHEN ${l} = ${r} THEN 2 WHEN damerau_levenshtein(${l}, ${r}) <= 1 THEN 1 ELSE 0 END`;
+      return `CASE ${nul} WHEN ${l} = ${r} THEN 2 ELSE ${oneEdit(l, r, '1', '0')} END`;
     case 'date':
-      return `CASE ${nul} WHEN ${l} = ${r} THEN 3 WHEN damerau_levenshtein(${l}, ${r}) <= 1 THEN 2
-        WHEN length(${l}) = 8 AND length(${r}) = 8 AND (substr(${l}, 1, 4) = substr(${r}, 1, 4) OR substr(${l}, 5, 4) = substr(${r}, 5, 4)) THEN 1 ELSE 0 END`;
+      return `CASE ${nul} WHEN ${l} = ${r} THEN 3 ELSE ${oneEdit(l, r, '2',
+        `CASE WHEN length(${l}) = 8 AND length(${r}) = 8 AND (substr(${l}, 1, 4) = substr(${r}, 1, 4) OR substr(${l}, 5, 4) = substr(${r}, 5, 4)) THEN 1 ELSE 0 END`)} END`;
     case 'email': {
       // A typo inside one mailbox is strong. The same user name at another domain is weak evidence, weighted by how
       // common the user name is, and none at all when it is just the person's name: namesakes pick the same
@@ -39,9 +53,10 @@ function gammaSql(kind: Comparison, l: string, r: string, lists?: [string, strin
       // sergeypavlov@ and sergey.pavlov@ two mailboxes; near-misses of a user name that is the person's name are no evidence either.
       const digits = (x: string) => `regexp_replace(${x}, '[^0-9]', '', 'g')`;
       const letters = (x: string) => `regexp_replace(${x}, '[^a-z]', '', 'g')`;
-      const typo = `${ld} = ${rd} AND length(${lu}) >= 5 AND damerau_levenshtein(${lu}, ${ru}) <= 1 AND ${digits(lu)} = ${digits(ru)} AND ${letters(lu)} <> ${letters(ru)}`;
-      return `CASE ${nul} WHEN ${l} = ${r} THEN 3 ${namedUser ? `WHEN ${namedUser} AND (${lu} = ${ru} OR ${typo}) THEN -1 ` : ''}WHEN ${typo} THEN 2
-        WHEN ${lu} = ${ru} THEN 1 ELSE 0 END`;
+      const typo = `CASE WHEN ${digits(lu)} = ${digits(ru)} AND ${letters(lu)} <> ${letters(ru)} THEN ${namedUser ? `CASE WHEN ${namedUser} THEN -1 ELSE 2 END` : '2'} ELSE 0 END`;
+      const sameUser = namedUser ? `CASE WHEN ${namedUser} THEN -1 ELSE 1 END` : '1';
+      return `CASE ${nul} WHEN ${l} = ${r} THEN 3 WHEN ${lu} = ${ru} THEN ${sameUser} WHEN ${ld} <> ${rd} OR length(${lu}) < 5 THEN 0
+        ELSE ${oneEdit(lu, ru, typo, '0')} END`;
     }
     case 'org': {
       // Organisation names: also "mason" vs "legacy charter school at mason school": most words of the shorter name
@@ -51,9 +66,10 @@ function gammaSql(kind: Comparison, l: string, r: string, lists?: [string, strin
     }
     case 'phone': {
       // Any number in common is the same phone; an organisation's numbers often share all but the last two digits.
-      const any = lists ? ` OR list_has_any(${lists[0]}, ${lists[1]})` : '';
-      return `CASE ${nul} WHEN ${l} = ${r}${any} THEN 3 WHEN damerau_levenshtein(${l}, ${r}) <= 1 THEN 2
-        WHEN length(${l}) >= 7 AND length(${l}) = length(${r}) AND left(${l}, length(${l}) - 2) = left(${r}, length(${r}) - 2) THEN 1 ELSE 0 END`;
+      // (a phone list is there only for records with more than one number)
+      const any = lists ? ` OR (${lists[0]} IS NOT NULL OR ${lists[1]} IS NOT NULL) AND list_has_any(coalesce(${lists[0]}, [${l}]), coalesce(${lists[1]}, [${r}]))` : '';
+      return `CASE ${nul} WHEN ${l} = ${r}${any} THEN 3 ELSE ${oneEdit(l, r, '2',
+        `CASE WHEN length(${l}) >= 7 AND length(${l}) = length(${r}) AND left(${l}, length(${l}) - 2) = left(${r}, length(${r}) - 2) THEN 1 ELSE 0 END`)} END`;
     }
     case 'address': {
       // (dd_address'd) house number, then the street: same number and street, same street, similar text.
@@ -70,23 +86,44 @@ function gammaSql(kind: Comparison, l: string, r: string, lists?: [string, strin
 /**
  * The comparison vectors of a pair relation (integer columns l, r): g_<field> per field, and for term-frequency
  * fields the value's frequency when it is shared (tfv_<field>). Swapped first and last names (one of them equal
- * crosswise, neither in place) compare as names.
+ * crosswise, neither in place) compare as names. Three layers, so that the join, the name alignment and each
+ * Jaro–Winkler similarity are computed once per pair. `tfTables`: the columns whose term frequency dd_tf holds
+ * (rid → tf_<column>), joined on the left record.
  */
-export function gammasSelect(cfg: EntityConfig, pairs: string, columns: Set<string>): string {
+export function gammasSelect(cfg: EntityConfig, pairs: string, columns: Set<string>, tfTables: string[] = []): string {
+  const fields = Object.entries(cfg.fields);
   const [fn, ln] = cfg.swapNames ?? ['', ''];
   const swap = !!cfg.swapNames && fn in cfg.fields && ln in cfg.fields;
-  const [af, al, bf, bl] = [`a.${ident(fn)}`, `a.${ident(ln)}`, `b.${ident(fn)}`, `b.${ident(ln)}`];
-  const swapped = `((${af} = ${bl} OR ${al} = ${bf}) AND ${af} IS DISTINCT FROM ${bf} AND ${al} IS DISTINCT FROM ${bl})`;
-  const right = (f: string) => {
-    if (swap && f === fn) return `CASE WHEN ${swapped} THEN ${bl} ELSE ${bf} END`;
-    if (swap && f === ln) return `CASE WHEN ${swapped} THEN ${bf} ELSE ${bl} END`;
-    return `b.${ident(f)}`;
-  };
-  const cols = Object.entries(cfg.fields).map(([f, kind]) =>
-    `${gammaSql(kind, `a.${ident(f)}`, right(f), kind === 'phone' && f === 'phone' && columns.has('phones') ? ['a.phones', 'b.phones'] : undefined,
-      kind === 'email' && f === 'email' && columns.has('email_user_named') ? 'a.email_user_named' : undefined)} AS ${ident(`g_${f}`)}`);
-  const tf = tfColumns(cfg).map(([f, col]) => `CASE WHEN a.${ident(col)} = ${col === f ? right(f) : `b.${ident(col)}`} THEN a.${ident(`tf_${col}`)} END AS ${ident(`tfv_${f}`)}`);
-  return `SELECT p.l, p.r, ${[...cols, ...tf].join(', ')} FROM ${pairs} p JOIN dd_rec a ON a.rid = p.l JOIN dd_rec b ON b.rid = p.r`;
+  const tfs = tfColumns(cfg).filter(([, c]) => tfTables.includes(c));
+  const tfCols = [...new Set(tfs.map(([, c]) => c))];
+  const a = (c: string) => ident(`a_${c}`);
+  const b = (c: string) => ident(`b_${c}`);
+  const lists = columns.has('phones') && cfg.fields.phone === 'phone';
+  const named = columns.has('email_user_named') && cfg.fields.email === 'email';
+  // 1. the join: both records' columns side by side, and whether the names are swapped
+  const raw = [...new Set([...fields.map(([f]) => f), ...tfs.map(([, c]) => c)])];
+  const joined = [
+    'p.l', 'p.r',
+    ...raw.flatMap((c) => [`a.${ident(c)} AS ${a(c)}`, `b.${ident(c)} AS ${b(c)}`]),
+    ...tfCols.map((c) => `t.${ident(`tf_${c}`)} AS ${a(`tf_${c}`)}`),
+    ...(lists ? ['a.phones AS a_phones', 'b.phones AS b_phones'] : []),
+    ...(named ? ['a.email_user_named AS a_named'] : []),
+    swap ? `((a.${ident(fn)} = b.${ident(ln)} OR a.${ident(ln)} = b.${ident(fn)}) AND a.${ident(fn)} IS DISTINCT FROM b.${ident(fn)} AND a.${ident(ln)} IS DISTINCT FROM b.${ident(ln)}) AS swapped` : 'FALSE AS swapped',
+  ];
+  // 2. names aligned, similarities computed
+  const right = (f: string) => (swap && f === fn ? `CASE WHEN swapped THEN ${b(ln)} ELSE ${b(fn)} END` : swap && f === ln ? `CASE WHEN swapped THEN ${b(fn)} ELSE ${b(ln)} END` : b(f));
+  const aligned = ['*', ...(swap ? [`${right(fn)} AS ${ident(`r_${fn}`)}`, `${right(ln)} AS ${ident(`r_${ln}`)}`] : [])];
+  const r = (f: string) => (swap && (f === fn || f === ln) ? ident(`r_${f}`) : b(f));
+  const jws = fields.filter(([, k]) => BY_JW.has(k)).map(([f]) => `CASE WHEN ${a(f)} = ${r(f)} THEN 1.0 ELSE jaro_winkler_similarity(${a(f)}, ${r(f)}) END AS ${ident(`jw_${f}`)}`);
+  // 3. levels
+  const cols = fields.map(([f, kind]) =>
+    `${gammaSql(kind, a(f), r(f), BY_JW.has(kind) ? ident(`jw_${f}`) : undefined, lists && f === 'phone' ? ['a_phones', 'b_phones'] : undefined, named && f === 'email' ? 'a_named' : undefined)} AS ${ident(`g_${f}`)}`);
+  const tf = tfs.map(([f, c]) => `CASE WHEN ${a(c)} = ${c === f ? r(f) : b(c)} THEN ${a(`tf_${c}`)} END AS ${ident(`tfv_${f}`)}`);
+  const tfJoins = tfCols.length ? ' JOIN dd_tf t ON t.rid = p.l' : '';
+  const l1 = `SELECT ${joined.join(', ')} FROM ${pairs} p JOIN dd_rec a ON a.rid = p.l JOIN dd_rec b ON b.rid = p.r${tfJoins}`;
+  const l2 = `SELECT ${aligned.join(', ')} FROM (${l1})`;
+  const l3 = jws.length ? `SELECT *, ${jws.join(', ')} FROM (${l2})` : l2;
+  return `SELECT l, r, ${[...cols, ...tf].join(', ')} FROM (${l3})`;
 }
 
 /** [field, column whose frequency weighs it]: tf fields by their own value, e-mails' "same user" level by the user name. */

@@ -91,7 +91,7 @@ async function contradictions(db: Db, link: LinkResult, links: Link[]): Promise<
   await db.run(`CREATE OR REPLACE TEMP TABLE dd_cpairs AS
     SELECT a.rid AS l, b.rid AS r FROM dd_comp a JOIN dd_comp b ON a.comp = b.comp AND a.rid < b.rid WHERE a.small
     UNION SELECT g.l, g.r FROM dd_gamma g JOIN dd_comp a ON a.rid = g.l JOIN dd_comp b ON b.rid = g.r WHERE a.comp = b.comp AND NOT a.small`);
-  const bad = await db.all<{ l: number; r: number }>(`SELECT l, r FROM (${gammasSelect(link.cfg, 'dd_cpairs', link.columns)}) g WHERE ${weightSql(link.cfg, link.model)} <= ${CONTRADICTION_BITS}`);
+  const bad = await db.all<{ l: number; r: number }>(`SELECT l, r FROM (${gammasSelect(link.cfg, 'dd_cpairs', link.columns, link.tf)}) g WHERE ${weightSql(link.cfg, link.model)} <= ${CONTRADICTION_BITS}`);
   await db.run('DROP TABLE dd_comp; DROP TABLE dd_cpairs');
   return bad.map((x) => [x.l, x.r]);
 }

@@ -37,6 +37,8 @@ export interface LinkResult {
   absent: string[];
   /** dd_rec's columns (phone lists, name-derived e-mail users … change how fields compare). */
   columns: Set<string>;
+  /** Columns with a term frequency in dd_tf (rid → tf_<column>), for comparing more pairs the same way. */
+  tf: string[];
   model: Model;
   /** Pairs at or above minProbability: [left rid, right rid, probability]. */
   links: [number, number, number][];
@@ -66,24 +68,27 @@ async function presentConfig(db: Db, cfg: EntityConfig): Promise<{ cfg: EntityCo
 }
 
 /**
- * Term frequencies as a column per record (tf_<field>): the share of the value among distinct profiles, a profile
- * being the value with the record's other compared fields. Records that repeat a value with everything else the
- * same (or nothing else, in a name-only list) are copies of one record, not namesakes, and count once:
- * "AKZO NOBEL" ×148 with nothing else is one rare name, "John Smith" with 40 dates of birth a common one.
+ * Term frequencies, one table per column (dd_tf_<column>: value → share): a value's share among distinct profiles
+ * (the record's other compared fields), blended with the exact-match prior as if seen among TF_PRIOR_RECORDS records.
+ * Records repeating a value with everything else the same are copies of one record and count once: "AKZO NOBEL" ×148
+ * with nothing else is one rare name, "John Smith" with 40 dates of birth a common one.
  */
-async function addTermFrequencies(db: Db, cfg: EntityConfig): Promise<void> {
-  const cols = [...new Set(tfColumns(cfg).map(([, c]) => c))];
-  if (!cols.length) return;
+async function termFrequencies(db: Db, cfg: EntityConfig): Promise<string[]> {
+  const cols = [...new Set(tfColumns(cfg).map(([, col]) => col))];
   for (const c of cols) {
     const others = Object.keys(cfg.fields).filter((f) => f !== c && !(c === 'email_user' && f === 'email'));
-    const profile = others.length ? `concat_ws('|', ${others.map((f) => `coalesce(CAST(${ident(f)} AS VARCHAR), '')`).join(', ')})` : `''`;
-    const prior = uPrior(cfg.fields[c] ?? 'email').at(-1)!;
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${ident(`dd_tf_${c}`)} AS SELECT v, (k + ${TF_PRIOR_RECORDS * prior}) / (sum(k) OVER () + ${TF_PRIOR_RECORDS}) AS tf FROM (
+    const profile = others.length ? `hash(${others.map(ident).join(', ')})` : '0';
+    const prior = TF_PRIOR_RECORDS * uPrior(cfg.fields[c] ?? 'email').at(-1)!;
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${ident(`dd_tf_${c}`)} AS SELECT v, (k + ${prior}) / (sum(k) OVER () + ${TF_PRIOR_RECORDS}) AS tf FROM (
       SELECT ${ident(c)} AS v, count(DISTINCT ${profile}) AS k FROM dd_rec WHERE ${ident(c)} IS NOT NULL GROUP BY 1)`);
   }
-  await db.run(`CREATE OR REPLACE TEMP TABLE dd_rec AS SELECT r.*, ${cols.map((c) => `${ident(`t_${c}`)}.tf AS ${ident(`tf_${c}`)}`).join(', ')} FROM dd_rec r
-    ${cols.map((c) => `LEFT JOIN ${ident(`dd_tf_${c}`)} ${ident(`t_${c}`)} ON ${ident(`t_${c}`)}.v = r.${ident(c)}`).join(' ')}`);
-  for (const c of cols) await db.run(`DROP TABLE ${ident(`dd_tf_${c}`)}`);
+  // One narrow row per record (rid → each column's tf), so comparisons join once, on an integer.
+  if (cols.length) {
+    await db.run(`CREATE OR REPLACE TEMP TABLE dd_tf AS SELECT r.rid, ${cols.map((c) => `${ident(`t_${c}`)}.tf AS ${ident(`tf_${c}`)}`).join(', ')} FROM dd_rec r
+      ${cols.map((c) => `LEFT JOIN ${ident(`dd_tf_${c}`)} ${ident(`t_${c}`)} ON ${ident(`t_${c}`)}.v = r.${ident(c)}`).join(' ')}`);
+    for (const c of cols) await db.run(`DROP TABLE ${ident(`dd_tf_${c}`)}`);
+  }
+  return cols;
 }
 
 /** log2 Bayes factor of each field as a SQL sum (no prior): an exact tf field by its value's frequency. */
@@ -139,13 +144,13 @@ export async function linkRecords(db: Db, base: EntityConfig, opts: LinkOptions 
   const emptyModel: Model = { lambda: 0, lambdaFrom: '', fields: {}, emLambda: 0 };
   if (n < 2 || fields.length === 0) {
     await db.run(`CREATE OR REPLACE TEMP TABLE dd_gamma AS SELECT NULL::INTEGER AS l, NULL::INTEGER AS r WHERE FALSE`);
-    return { records: n, candidatePairs: 0, cfg, absent, columns, model: emptyModel, links: [] };
+    return { records: n, candidatePairs: 0, cfg, absent, columns, tf: [], model: emptyModel, links: [] };
   }
 
   const pairs = await candidatePairs(db, cfg.blocking, opts.maxBlock ?? blockCap(n));
   phase('blocking');
-  await addTermFrequencies(db, cfg);
-  await db.run(`CREATE OR REPLACE TEMP TABLE dd_gamma AS ${gammasSelect(cfg, 'dd_pairs', columns)}`);
+  const tf = await termFrequencies(db, cfg);
+  await db.run(`CREATE OR REPLACE TEMP TABLE dd_gamma AS ${gammasSelect(cfg, 'dd_pairs', columns, tf)}`);
   if (!opts.keepPairs) await db.run('DROP TABLE dd_pairs');
   phase('comparisons');
 
@@ -166,5 +171,5 @@ export async function linkRecords(db: Db, base: EntityConfig, opts: LinkOptions 
      WHERE weight >= ${Math.log2(minP / (1 - minP))} ORDER BY l, r`,
   );
   phase('scoring');
-  return { records: n, candidatePairs: pairs, cfg, absent, columns, model, links: links.map((x) => [x.l, x.r, x.p]) };
+  return { records: n, candidatePairs: pairs, cfg, absent, columns, tf, model, links: links.map((x) => [x.l, x.r, x.p]) };
 }

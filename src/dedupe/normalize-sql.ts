@@ -48,8 +48,8 @@ CREATE OR REPLACE TEMP MACRO dd_domain(s) AS CASE WHEN regexp_extract(lower(trim
   ELSE nullif(regexp_extract(lower(trim(s)), '^(?:https?://)?(?:www\\.)?(?:[^@/]*@)?([^/:?#@]+)', 1), '') END;
 -- street addresses: dd_name, then street types and directions abbreviated, ordinal words as numbers ("fifth" → "5th"),
 -- cross-street notes ("between 54th and 55th sts", "at 10th st") and units ("rm 105", "suite 2") dropped
-CREATE OR REPLACE TEMP MACRO dd_address(s) AS nullif(trim(regexp_replace(list_reduce(list_value(dd_name(s)${ADDRESS_RULES.map(([re, to]) => `, '${re}\x1f${to}'`).join('')}),
-  (acc, rule) -> regexp_replace(acc, split_part(rule, '\x1f', 1), split_part(rule, '\x1f', 2), 'g')), '\\s+', ' ', 'g')), '');
+CREATE OR REPLACE TEMP MACRO dd_address(s) AS CASE WHEN s IS NOT NULL THEN nullif(trim(regexp_replace(list_reduce(list_value(dd_name(s)${ADDRESS_RULES.map(([re, to]) => `, '${re}\x1f${to}'`).join('')}),
+  (acc, rule) -> regexp_replace(acc, split_part(rule, '\x1f', 1), split_part(rule, '\x1f', 2), 'g')), '\\s+', ' ', 'g')), '') END;
 CREATE OR REPLACE TEMP MACRO dd_digits(s) AS nullif(regexp_replace(s, '[^0-9]', '', 'g'), '');
 -- identifiers as written (passport, tax, VAT numbers): letters and digits only, lower case
 CREATE OR REPLACE TEMP MACRO dd_key(s) AS nullif(regexp_replace(lower(s), '[^0-9a-zа-яё]', '', 'g'), '');

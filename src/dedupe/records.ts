@@ -45,22 +45,42 @@ export function normalizeFor(kind: Comparison, v: string): string {
 const valueOf = (table: string, column: string, columns: Set<string>) =>
   columns.has(column) ? `CAST(t.${ident(column)} AS VARCHAR)` : `json_extract_string(t.extra, ${lit(`$."${column.replace(/^extra\./, '').replaceAll('"', '\\"')}"`)})`;
 
-const phonesOf = (entity: string) => `LEFT JOIN (SELECT source, source_id, list(e164 ORDER BY pos) AS phones FROM phone_keys
+// The first valid phone, and the list of all of them only when there are several.
+const phonesOf = (entity: string) => `LEFT JOIN (SELECT source, source_id, arg_min(e164, pos) AS phone, CASE WHEN count(*) > 1 THEN list(e164) END AS phones FROM phone_keys
     WHERE entity = '${entity}' AND e164 IS NOT NULL GROUP BY ALL) p ON p.source = t.source AND p.source_id = t.source_id`;
 
-function personOf(entity: 'contacts' | 'leads', custom: CustomField[], columns: Set<string>): string {
-  return `
-  SELECT '${entity}:' || t.source || ':' || t.source_id AS id, '${entity}' AS entity, t.source, t.source_id,
-    coalesce(dd_name(t.first_name), dd_name(split_part(t.full_name, ' ', 1))) AS first,
-    coalesce(dd_name(t.last_name), CASE WHEN t.first_name IS NULL AND t.last_name IS NULL AND t.full_name LIKE '% %' THEN dd_name(regexp_extract(t.full_name, '(\\S+)\\s*$', 1)) END) AS last,
+/** Name-like raw values are normalised once per distinct value (names, cities and companies repeat), then joined back. */
+const dictionary = (name: string, macro: string, values: string[]) =>
+  `${name} AS (SELECT v, ${macro}(v) AS n FROM (SELECT DISTINCT v FROM (${values.map((v) => `SELECT ${v} AS v FROM raw`).join(' UNION ALL ')}) WHERE v IS NOT NULL))`;
+
+function personRaw(entity: 'contacts' | 'leads', columns: Set<string>, extra: string): string {
+  const has = (c: string) => (columns.has(c) ? `t.${ident(c)}` : 'CAST(NULL AS VARCHAR)');
+  return `SELECT '${entity}:' || t.source || ':' || t.source_id AS id, '${entity}' AS entity, t.source, t.source_id, t.extra,
+    coalesce(nullif(trim(t.first_name), ''), nullif(split_part(trim(t.full_name), ' ', 1), '')) AS raw_first,
+    coalesce(nullif(trim(t.last_name), ''), CASE WHEN t.first_name IS NULL AND t.last_name IS NULL AND t.full_name LIKE '% %' THEN regexp_extract(t.full_name, '(\\S+)\\s*$', 1) END) AS raw_last,
+    ${has('city')} AS raw_city, t.company_name AS raw_company, t.email, t.birth_date, t.national_id, t.tax_id, t.address, t.postcode,
+    coalesce(t.full_name, concat_ws(' ', t.first_name, t.last_name)) AS label${extra}
+    FROM ${entity} t`;
+}
+
+function peopleSelect(tables: ('contacts' | 'leads')[], custom: CustomField[], columns: Map<string, Set<string>>): string {
+  // The user's own fields come from each table (a canonical column or a key of extra).
+  const customRaw = (t: string) => custom.map((f) => `, ${valueOf(t, f.name, columns.get(t)!)} AS ${ident(`xr_${f.name}`)}`).join('');
+  const raw = tables.map((t) => personRaw(t, columns.get(t)!, customRaw(t))).join(' UNION ALL ');
+  return `WITH raw AS (${raw}),
+    ${dictionary('names', 'dd_name', ['raw_first', 'raw_last', 'raw_city'])},
+    ${dictionary('companies', 'dd_company', ['raw_company'])}
+  SELECT t.id, t.entity, t.source, t.source_id, f.n AS first, l.n AS last,
     -- a date of birth that did not parse is still compared by its digits (kept raw in extra at import)
     coalesce(strftime(t.birth_date, '%Y%m%d'), nullif(regexp_extract(dd_digits(json_extract_string(t.extra, '$."unparsed.birth_date"')), '^\\d{8}$'), '')) AS dob,
-    dd_email(t.email) AS email, p.phones[1] AS phone, p.phones, dd_key(t.national_id) AS id_number, dd_key(t.tax_id) AS tax_id,
-    dd_address(t.address) AS address, dd_name(t.city) AS city, dd_key(t.postcode) AS postcode,
-    CAST(NULL AS VARCHAR) AS gender, CAST(NULL AS VARCHAR) AS occupation, dd_company(t.company_name) AS company,
-    ${custom.map((f) => `${normalizeFor(f.compare, valueOf(entity, f.name, columns))} AS ${ident(`x_${f.name}`)}, `).join('')}
-    coalesce(t.full_name, concat_ws(' ', t.first_name, t.last_name)) AS label
-  FROM ${entity} t ${phonesOf(entity)}`;
+    dd_email(t.email) AS email, p.phone, p.phones, dd_key(t.national_id) AS id_number, dd_key(t.tax_id) AS tax_id,
+    dd_address(t.address) AS address, c.n AS city, dd_key(t.postcode) AS postcode, co.n AS company,
+    ${custom.map((f) => `${normalizeFor(f.compare, ident(`xr_${f.name}`))} AS ${ident(`x_${f.name}`)}, `).join('')}
+    t.label
+  FROM raw t LEFT JOIN names f ON f.v = t.raw_first LEFT JOIN names l ON l.v = t.raw_last LEFT JOIN names c ON c.v = t.raw_city
+    LEFT JOIN companies co ON co.v = t.raw_company
+    LEFT JOIN (SELECT entity, source, source_id, arg_min(e164, pos) AS phone, CASE WHEN count(*) > 1 THEN list(e164) END AS phones FROM phone_keys
+      WHERE entity IN (${tables.map(lit).join(', ')}) AND e164 IS NOT NULL GROUP BY ALL) p ON p.entity = t.entity AND p.source = t.source AND p.source_id = t.source_id`;
 }
 
 /** Creates dd_rec for the target; returns the entity type the matching configuration is for. */
@@ -71,29 +91,29 @@ export async function buildRecords(db: Db, target: DedupeTarget, custom: CustomF
   for (const t of tables) columns.set(t, new Set((await db.all<{ column_name: string }>(`SELECT column_name FROM duckdb_columns() WHERE table_name = ${lit(t)}`)).map((c) => c.column_name)));
   if (target === 'companies') {
     const cols = columns.get('companies')!;
-    await db.run(`CREATE OR REPLACE TEMP TABLE dd_src AS
-      SELECT 'companies:' || t.source || ':' || t.source_id AS id, 'companies' AS entity, t.source, t.source_id, dd_company(t.name) AS org_name,
-        dd_address(t.address) AS address, dd_name(t.city) AS city, dd_key(t.postcode) AS postcode, p.phones[1] AS phone, p.phones,
+    await finishRecords(db, 'organisation', `
+      WITH raw AS (SELECT *, name AS raw_name, city AS raw_city FROM companies),
+        ${dictionary('companies', 'dd_company', ['raw_name'])}, ${dictionary('names', 'dd_name', ['raw_city'])}
+      SELECT 'companies:' || t.source || ':' || t.source_id AS id, 'companies' AS entity, t.source, t.source_id, o.n AS org_name,
+        dd_address(t.address) AS address, c.n AS city, dd_key(t.postcode) AS postcode, p.phone, p.phones,
         coalesce(dd_domain(t.website), dd_domain(t.email)) AS domain, dd_email(t.email) AS email,
         dd_digits(t.inn) AS inn, dd_digits(t.kpp) AS kpp, dd_digits(t.ogrn) AS ogrn, dd_key(t.vat_id) AS vat_id, dd_digits(t.duns) AS duns,
         ${custom.map((f) => `${normalizeFor(f.compare, valueOf('companies', f.name, cols))} AS ${ident(`x_${f.name}`)}, `).join('')}
         t.name AS label
-      FROM companies t ${phonesOf('companies')}`);
-    await finishRecords(db, 'organisation');
+      FROM raw t LEFT JOIN companies o ON o.v = t.raw_name LEFT JOIN names c ON c.v = t.raw_city ${phonesOf('companies')}`);
     return 'organisation';
   }
-  const parts = tables.map((t) => personOf(t as 'contacts' | 'leads', custom, columns.get(t)!));
-  await db.run(`CREATE OR REPLACE TEMP TABLE dd_src AS ${parts.join(' UNION ALL ')}`);
-  await finishRecords(db, 'person');
+  await finishRecords(db, 'person', peopleSelect(tables as ('contacts' | 'leads')[], custom, columns));
   return 'person';
 }
 
 /**
- * dd_src (id plus the type's columns, any of them missing) → dd_rec: the dense integer `rid`, every column of the
- * type (NULL where absent), the sorted-name key and the e-mail's user part for people. Shared with the benchmark loaders.
+ * A SELECT of records (id plus the type's columns, any of them missing) → dd_rec: the dense integer `rid`, every
+ * column of the type (NULL where absent), the sorted-name key and the e-mail's user part for people, in one pass.
+ * Shared with the benchmark loaders.
  */
-export async function finishRecords(db: Db, type: EntityType): Promise<void> {
-  const have = new Set((await db.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE dd_src)`)).map((c) => c.column_name));
+export async function finishRecords(db: Db, type: EntityType, select = 'SELECT * FROM dd_src'): Promise<void> {
+  const have = new Set((await db.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE ${select})`)).map((c) => c.column_name));
   const cols = type === 'person' ? PERSON_COLUMNS : ORG_COLUMNS;
   const pick = (c: string) => (have.has(c) ? ident(c) : c === 'phones' ? (have.has('phone') ? `CASE WHEN phone IS NOT NULL THEN [phone] END AS phones` : 'CAST(NULL AS VARCHAR[]) AS phones') : `CAST(NULL AS VARCHAR) AS ${ident(c)}`);
   const custom = [...have].filter((c) => c.startsWith('x_'));
@@ -103,10 +123,10 @@ export async function finishRecords(db: Db, type: EntityType): Promise<void> {
       // the user part of an e-mail (a namesake on another mail domain often has the same one)
       `nullif(split_part(email, '@', 1), '') AS email_user`,
       // … and whether it is just the person's name ("fedor.zakharov", "f.zakharov85")
-      `strpos(regexp_replace(split_part(email, '@', 1), '[^a-z]', '', 'g'), substr(regexp_replace(last, '[^a-z]', '', 'g'), 1, 4)) > 0 AND length(last) >= 4
-        OR strpos(regexp_replace(split_part(email, '@', 1), '[^a-z]', '', 'g'), substr(regexp_replace(first, '[^a-z]', '', 'g'), 1, 4)) > 0 AND length(first) >= 4 AS email_user_named`]
+      `CASE WHEN email IS NOT NULL THEN coalesce(strpos(regexp_replace(split_part(email, '@', 1), '[^a-z]', '', 'g'), left(replace(first, ' ', ''), 4)) > 0 AND length(first) >= 4, FALSE)
+        OR coalesce(strpos(regexp_replace(split_part(email, '@', 1), '[^a-z]', '', 'g'), left(replace(last, ' ', ''), 4)) > 0 AND length(last) >= 4, FALSE) END AS email_user_named`]
     : [];
   await db.run(`CREATE OR REPLACE TEMP TABLE dd_rec AS SELECT *${derived.map((d) => `, ${d}`).join('')} FROM (
-    SELECT CAST(row_number() OVER (ORDER BY id) AS INTEGER) AS rid, id, ${[...cols.map(pick), ...custom.map(ident), ...keep.map(ident)].join(', ')} FROM dd_src)`);
-  await db.run('DROP TABLE dd_src');
+    SELECT CAST(row_number() OVER (ORDER BY id) AS INTEGER) AS rid, id, ${[...cols.map(pick), ...custom.map(ident), ...keep.map(ident)].join(', ')} FROM (${select}))`);
+  await db.run('DROP TABLE IF EXISTS dd_src');
 }
