@@ -1,6 +1,8 @@
 // One benchmark step, run by measure.ts in its own process: prints {ms, rssMb, detail} as JSON.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { openDb } from '../src/db/database.js';
 import { lit } from '../src/db/sql.js';
 import { checkCommand } from '../src/commands/check.js';
@@ -126,6 +128,26 @@ const steps: Record<string, () => Promise<Record<string, unknown> | void>> = {
     const q = evaluate(predicted, truth);
     db.close();
     return { phases, dedupeMs, candidatePairs: r.candidatePairs, clusters: r.clusters.length, refused: r.refused, precision: q.precision, recall: q.recall, f1: q.f1 };
+  },
+  /**
+   * The engine before this branch (main's src/, extracted by bench/dedup.ts into args.before) on the same imported
+   * contacts, in this run: phones to E.164 + its findDuplicates, as its own 'dedup-speed' step ran them.
+   */
+  async 'dedup-before'() {
+    const from = (p: string) => import(pathToFileURL(join(args.before, p)).href);
+    const { openDb: openBefore } = await from('src/db/database.ts');
+    const { prepareNormalization: phonesBefore } = await from('src/rules/normalize.ts');
+    const { findDuplicates: findBefore } = await from('src/dedupe/dedupe.ts');
+    const db = await openBefore(args.db);
+    await db.run('DROP TABLE IF EXISTS phone_norm');
+    await phonesBefore(db, { defaultRegion: 'RU', regions: {} });
+    const r = (await findBefore(db, 'contacts')) as { candidatePairs: number; clusters: { cluster: string; members: { id: string }[] }[] };
+    const truth = new Map((await db.all(`SELECT 'contacts:hs:' || id AS id, person FROM read_csv(${lit(`${args.file}.truth.csv`)}, all_varchar = true)`) as { id: string; person: string }[]).map((x) => [x.id, x.person]));
+    const predicted = new Map<string, string>();
+    for (const c of r.clusters) for (const m of c.members) predicted.set(m.id, c.cluster);
+    const q = evaluate(predicted, truth);
+    db.close();
+    return { candidatePairs: r.candidatePairs, clusters: r.clusters.length, precision: q.precision, recall: q.recall, f1: q.f1 };
   },
   /** The plain DuckDB baseline (bench/dedup/duckdb-baseline.ts) on the same imported contacts. */
   async 'dedup-baseline'() {

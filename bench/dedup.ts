@@ -3,13 +3,15 @@
 //    profiles, beside the figures before this version (main at 0f7f708, bench/dedup-results.md of that commit).
 // 2. A header-less FEBRL-like file (zingg_febrl_20k) through the CLI: import --columns with a mapping, dedupe.
 // 3. A namesake-dense cross-source set from the fixtures generator (Bitrix24 Cyrillic + HubSpot Latin).
-// 4. Generated contacts at 100k, 1M and 3M: CPU time, wall time, peak RSS and candidate pairs, beside a plain DuckDB
-//    baseline (bench/dedup/duckdb-baseline.ts) on the same data in the same run. Splink needs PyPI, which this
-//    machine cannot reach: the issue's Splink figures are the reference, the DuckDB baseline the in-run yardstick.
+// 4. Generated contacts at 100k, 1M and 3M: CPU time, wall time, peak RSS and candidate pairs of crmq, of the engine
+//    before this branch (`--before`, default main: its src/ extracted from git, run on the same database) and of a
+//    plain DuckDB baseline (bench/dedup/duckdb-baseline.ts), all on the same data in the same run. Splink needs
+//    PyPI, which this machine cannot reach: the issue's Splink figures are the reference.
 // Each step runs in its own process (bench/child.ts), so its memory and CPU figures are its own.
-//   npm run bench:dedup [-- --sizes 100000,1000000,3000000]
-import { existsSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+//   npm run bench:dedup [-- --sizes 100000,1000000,3000000] [--before main] [--before-max 1000000] [--no-quality]
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeBenchPeople } from '../fixtures/generate.js';
@@ -23,6 +25,11 @@ if (!existsSync(shared)) throw new Error(`${shared}: the labelled datasets are n
 const dataDir = join(here, 'data');
 const arg = (name: string) => process.argv[process.argv.indexOf(name) + 1];
 const sizes = (process.argv.includes('--sizes') ? arg('--sizes') : '100000,1000000,3000000').split(',').map(Number);
+const load0 = loadavg();
+const withQuality = !process.argv.includes('--no-quality');
+const beforeRef = process.argv.includes('--before') ? arg('--before') : 'main';
+/** The before engine keeps every pair in memory (3.8 GB at 1M): above this size it is not run. */
+const beforeMax = process.argv.includes('--before-max') ? Number(arg('--before-max')) : 1_000_000;
 const f3 = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(3));
 type Q = { precision: number; recall: number; f1: number; b3F1?: number; refused?: number };
 
@@ -52,56 +59,74 @@ const row = (name: string, records: number, q: Record<'precise' | 'review', Q> |
   console.log(`${name}: ${JSON.stringify(precise)}`);
 };
 
-for (const ds of DATASETS) {
+for (const ds of withQuality ? DATASETS : []) {
   const m = measure('dedup-dataset', { name: ds.name, dir: shared });
   const d = m.detail as { quality: Record<'precise' | 'review', Q>; records: number; blockingRecall: number };
   row(ds.name, d.records, d.quality, { seconds: m.ms, rssMb: m.rssMb, blocking: d.blockingRecall });
 }
-{
+if (withQuality) {
   const mapping = join(dataDir, 'zingg-febrl.yaml');
   writeFileSync(mapping, ['entity: contacts', 'id: id', 'columns:', ...Object.entries({ fname: 'first_name', lname: 'last_name', stNo: 'address', add1: 'address', add2: 'address', city: 'city', areacode: 'postcode', state: 'ignore', dob: 'birth_date', ssn: 'national_id' }).map(([k, v]) => `  ${k}: ${v}`)].join('\n') + '\n');
   const m = measure('dedup-cli', { file: join(shared, 'zingg_febrl_20k', 'test.csv.orig'), mapping, columns: 'id,fname,lname,stNo,add1,add2,city,areacode,state,dob,ssn', db: join(dataDir, 'dedup-cli.duckdb') });
   const d = m.detail as Q & { records: number };
   row('zingg_febrl_20k via the CLI', d.records, d, { seconds: m.ms, rssMb: m.rssMb });
 }
-{
+if (withQuality) {
   const m = measure('dedup-namesakes', { dir: join(dataDir, 'namesakes'), people: 20_000, db: join(dataDir, 'dedup-namesakes.duckdb') });
   const d = m.detail as Record<'precise' | 'review', Q> & { records: number; namesakePeople: number; people: number };
   row('namesakes (20,000 people)', d.records, d, { seconds: m.ms, rssMb: m.rssMb });
   console.log(`namesakes: ${d.namesakePeople} of ${d.people} people share their exact name with another`);
 }
 
-// Speed: crmq's path (phones to E.164 + dedupe) and the DuckDB baseline on the same imported contacts.
+// Speed: crmq's path (phones to E.164 + dedupe), the engine before this branch and the DuckDB baseline on the same
+// imported contacts.
+const beforeDir = join(dataDir, 'before');
+rmSync(beforeDir, { recursive: true, force: true });
+mkdirSync(beforeDir, { recursive: true });
+execSync(`git archive ${beforeRef} src | tar -x -C ${beforeDir}`, { cwd: resolve(here, '..') });
+const beforeCommit = execSync(`git rev-parse --short ${beforeRef}`, { cwd: resolve(here, '..'), encoding: 'utf8' }).trim();
+type S = { candidatePairs: number; precision: number; recall: number; f1: number };
 const speed: Record<string, string | number>[] = [];
+const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? `${(a / b).toFixed(2)}×` : '–');
 for (const n of sizes) {
   const file = join(dataDir, `people-${n}.csv`);
   if (!existsSync(`${file}.truth.csv`)) await writeBenchPeople(file, n);
   const db = join(dataDir, `dedup-speed-${n}.duckdb`);
   measure('dedup-import', { file, db });
-  const c = measure('dedup-speed', { file, db });
-  const b = measure('dedup-baseline', { file, db });
-  const cd = c.detail as { candidatePairs: number; precision: number; recall: number; f1: number; phases: Record<string, number> };
-  const bd = b.detail as { candidatePairs: number; precision: number; recall: number; f1: number };
-  const line = (engine: string, m: typeof c, d: typeof bd, ratio: string) => ({
-    contacts: n.toLocaleString('en-US'), engine, 'candidate pairs': d.candidatePairs.toLocaleString('en-US'), 'CPU s': ((m.cpuMs ?? 0) / 1000).toFixed(1),
-    'wall s': (m.ms / 1000).toFixed(1), 'peak RSS MB': Math.round(m.rssMb), 'CPU vs baseline': ratio, precision: f3(d.precision), recall: f3(d.recall), F1: f3(d.f1),
-  });
-  speed.push(line('crmq (phones + dedupe)', c, cd, `${((c.cpuMs ?? 0) / (b.cpuMs ?? 1)).toFixed(2)}×`), line('plain DuckDB baseline', b, bd, '1.00×'));
-  console.log(`${n}: crmq ${JSON.stringify({ cpuMs: c.cpuMs, ms: c.ms, rssMb: c.rssMb, ...cd })}; baseline ${JSON.stringify({ cpuMs: b.cpuMs, ms: b.ms, rssMb: b.rssMb, ...bd })}`);
+  const runs: [string, ReturnType<typeof measure>][] = [['crmq (phones + dedupe)', measure('dedup-speed', { file, db })]];
+  if (n <= beforeMax) runs.push([`before (${beforeRef} ${beforeCommit})`, measure('dedup-before', { file, db, before: beforeDir })]);
+  runs.push(['plain DuckDB baseline', measure('dedup-baseline', { file, db })]);
+  const base = runs.at(-1)![1];
+  const before = runs.find(([e]) => e.startsWith('before'))?.[1];
+  for (const [engine, m] of runs) {
+    const d = m.detail as S;
+    speed.push({
+      contacts: n.toLocaleString('en-US'), engine, 'candidate pairs': d.candidatePairs.toLocaleString('en-US'), 'CPU s': ((m.cpuMs ?? 0) / 1000).toFixed(1),
+      'wall s': (m.ms / 1000).toFixed(1), 'peak RSS MB': Math.round(m.rssMb), 'CPU / baseline': ratio(m.cpuMs, base.cpuMs), 'RSS / baseline': ratio(m.rssMb, base.rssMb),
+      'CPU / before': ratio(m.cpuMs, before?.cpuMs), 'RSS / before': ratio(m.rssMb, before?.rssMb), precision: f3(d.precision), recall: f3(d.recall), F1: f3(d.f1),
+    });
+    console.log(`${n} ${engine}: ${JSON.stringify({ cpuMs: m.cpuMs, ms: m.ms, rssMb: m.rssMb, ...d })}`);
+  }
+  rmSync(db, { force: true });
+  rmSync(`${db}.wal`, { force: true });
+  writeResults(); // after each size, so a long run that is stopped keeps what it measured
 }
 
-const machine = `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`;
-const qTable = renderTable(quality, undefined, { maxWidth: 44 });
-const sTable = renderTable(speed);
-console.log(`${qTable}\n\n${sTable}\n${machine}`);
-writeFileSync(
-  join(here, 'dedup-results.md'),
-  `# Duplicate detection benchmark\n\n${machine}. Written by \`npm run bench:dedup\`.\n\n` +
-    'Quality: pairwise precision / recall / F1 at the default `precise` profile and at `review`, beside the figures before this version ' +
-    '(main at 0f7f708; PATSTAT and the header-less CLI file from issue #14).\n\n' +
-    `\`\`\`\n${qTable}\n\`\`\`\n\n` +
-    'Speed on generated contacts (20% planted duplicates typed differently): phones to E.164 + dedupe, import excluded, beside a plain DuckDB ' +
-    "Splink-style linkage on the same data in the same run. Before this version, 1,000,000 contacts took 120.5 s CPU and 2.8 GB peak RSS on this machine " +
-    '(main at 0f7f708: precision 0.773).\n\n' +
-    `\`\`\`\n${sTable}\n\`\`\`\n`,
-);
+function writeResults(): void {
+  const machine = `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}`;
+  const qTable = renderTable(quality, undefined, { maxWidth: 44 });
+  const sTable = renderTable(speed);
+  console.log(`${qTable}\n\n${sTable}\n${machine}`);
+  writeFileSync(
+    join(here, 'dedup-results.md'),
+    `# Duplicate detection benchmark\n\n${machine}. Written by \`npm run bench:dedup\`.\n\n` +
+      'Quality: pairwise precision / recall / F1 at the default `precise` profile and at `review`, beside the figures before this version ' +
+      '(main at 0f7f708; PATSTAT and the header-less CLI file from issue #14).\n\n' +
+      `\`\`\`\n${qTable}\n\`\`\`\n\n` +
+      'Speed on generated contacts (20% planted duplicates typed differently): phones to E.164 + dedupe, import excluded (each engine in its own ' +
+      `process, CPU time of every thread), beside the engine before this branch (${beforeRef} at ${beforeCommit}, same database, same run) and a ` +
+      `plain DuckDB Splink-style linkage on the same data in the same run. Load average at the start: ${load0.map((x) => x.toFixed(1)).join(' ')}.\n\n` +
+      `\`\`\`\n${sTable}\n\`\`\`\n`,
+  );
+}
+writeResults();
