@@ -188,7 +188,7 @@ const steps: Record<string, () => Promise<Record<string, unknown> | void>> = {
     if ((await main(['node', 'crmq', 'dedupe', '--db', args.db, '--format', 'csv', '--output', csvOut], io)) !== 0) throw new Error(out.join(''));
     const db = await openDb(':memory:');
     const predicted = new Map((await db.all<{ id: string; c: string }>(`SELECT source_id AS id, cluster_id AS c FROM read_csv(${lit(csvOut)}, all_varchar = true)`)).map((x) => [x.id, x.c]));
-    const truth = new Map((await db.all<{ id: string; c: string }>(`SELECT trim(column0) AS id, regexp_extract(column0, 'rec-(\\d+)', 1) AS c FROM read_csv(${lit(args.file)}, header = false, all_varchar = true)`)).map((x) => [x.id, x.c]));
+    const truth = new Map((await db.all<{ id: string; c: string }>(`SELECT trim(id) AS id, regexp_extract(id, 'rec-(\\d+)', 1) AS c FROM read_csv(${lit(args.file)}, header = false, all_varchar = true, names = [${args.columns.split(',').map(lit).join(', ')}])`)).map((x) => [x.id, x.c]));
     db.close();
     rmSync(csvOut, { force: true });
     return { records: truth.size, ...evaluate(predicted, truth) };
