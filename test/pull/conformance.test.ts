@@ -111,6 +111,8 @@ const SUITES: Suite[] = [
       UTM_SOURCE: ['utm_source', 'google'], UTM_MEDIUM: ['utm_medium', 'CPC'], UTM_CAMPAIGN: ['utm_campaign', 'summer_sale'], UTM_CONTENT: ['utm_content', 'header_banner'], UTM_TERM: ['utm_term', 'discount'],
       PHONE: ['phones', ['+13333333555', '+15599888666']], EMAIL: ['emails', ['johnsmith@example.mailing', 'johnsmith@example.work']],
       ADDRESS_CITY: ['city', null], ADDRESS_COUNTRY: ['country', null], LEAD_ID: ['', null],
+      // an identity field (issue 14): the date of birth, 02:00 at +02:00 is that day
+      BIRTHDATE: ['birth_date', '2001-11-11'],
     },
   },
   {
