@@ -1,0 +1,139 @@
+// The profile of one import, computed inside its transaction with a few aggregate passes over the rows just loaded
+// (never per row in JavaScript): rows, headers, fill per field, min/max of dates and numbers, amounts' median and p95
+// per currency, the values of vocabulary fields, and what changed against the previous export of the same source and
+// entity by source_id. Drift rules (src/rules/kinds/*-change.ts …), `crmq import`'s "what differs" lines and
+// `crmq history` read these tables (src/model/ddl.ts, PROFILE_DDL).
+import type { Db } from '../db/database.js';
+import { ident, lit, litList } from '../db/sql.js';
+import { fieldsOf, type EntityName, type FieldDef } from '../model/tables.js';
+
+/** Fields whose values are a vocabulary: stages, statuses, channels, owners, types. Their values are kept per import. */
+export const VOCABULARY_FIELDS = ['stage', 'pipeline', 'status', 'lifecycle_stage', 'channel', 'owner', 'type', 'direction', 'currency', 'forecast_category', 'method', 'category'];
+/** Values kept per vocabulary field and import (the most frequent); a field with more is marked by its distinct count. */
+export const MAX_VALUES = 500;
+/** Hashes kept per header, from a sample of records chosen by source_id (the same records in every export). */
+const SKETCH = 64;
+/** Records sampled for header sketches: one in SAMPLE by the hash of source_id, when the import is larger than this many. */
+const SAMPLE = 32;
+const SAMPLE_ALL_UNDER = 20_000;
+
+export interface ProfileInput {
+  importId: number;
+  source: string;
+  entity: EntityName;
+  /** A whole export (a file), or a page of an incremental pull (then nothing can be "gone"). */
+  complete: boolean;
+  /** The staged raw rows (columns `cols`, one per header) and the condition (over alias `s`) that keeps the loaded ones. */
+  stage: string;
+  cols: string[];
+  header: string[];
+  kept: string;
+  sourceId: string;
+  /** Header → canonical field it feeds. */
+  mapped: Record<string, string>;
+}
+
+const filledExpr = (name: string, f: FieldDef) => (f.type === 'list' ? `count(*) FILTER (WHERE len(${ident(name)}) > 0)` : `count(${ident(name)})`);
+const hasRange = (f: FieldDef) => ['timestamp', 'date', 'decimal', 'int'].includes(f.type);
+
+/** The complete import of this source and entity before `importId`, if any. */
+export async function previousComplete(db: Db, source: string, entity: string, importId: number): Promise<number | undefined> {
+  const [row] = await db.all<{ id: number }>(
+    `SELECT max(import_id) AS id FROM import_profiles WHERE source = ${lit(source)} AND entity = ${lit(entity)} AND complete AND import_id < ${importId}`,
+  );
+  return row?.id ?? undefined;
+}
+
+/**
+ * Profiles the rows `importId` just loaded. Runs after they are inserted and before the rows they replace are
+ * deleted, so the previous version of every record is still there to compare with.
+ */
+export async function profileImport(db: Db, p: ProfileInput): Promise<void> {
+  const t0 = performance.now();
+  const { importId, entity } = p;
+  const defs = Object.entries(fieldsOf(entity));
+  const mine = `(SELECT * FROM ${entity} WHERE import_id = ${importId})`;
+  const prev = p.complete ? await previousComplete(db, p.source, entity, importId) : undefined;
+  // What the export is compared with: the source's records as of the previous complete export (with the pages pulled
+  // since); before any complete export, or for a pull page, every record of the source.
+  const theirs = `(SELECT * FROM ${entity} WHERE source = ${lit(p.source)} AND import_id <> ${importId}${prev !== undefined ? ` AND import_id >= ${prev}` : ''})`;
+
+  // 1. Fields: fill (canonical text is NULL when empty), min/max of dates and numbers, in one scan.
+  const [stats] = await db.all<Record<string, unknown>>(`SELECT count(*) AS __rows,
+    ${defs.map(([n, f], i) => `${filledExpr(n, f)} AS f${i}${hasRange(f) ? `, CAST(min(${ident(n)}) AS VARCHAR) AS lo${i}, CAST(max(${ident(n)}) AS VARCHAR) AS hi${i}` : ''}`).join(',\n    ')}
+    FROM ${mine}`);
+  const rows = Number(stats.__rows);
+
+  // 2. Vocabulary values, in one scan (grouping sets), most frequent first (ties by value), at most MAX_VALUES per
+  // field; the number of distinct values is exact.
+  const vocab = defs.filter(([n]) => VOCABULARY_FIELDS.includes(n)).map(([n]) => n);
+  const distinct = new Map<string, number>();
+  if (vocab.length && rows) {
+    const which = `CASE ${vocab.map((n, i) => `WHEN grouping(${ident(n)}) = 0 THEN ${i}`).join(' ')} END`;
+    await db.run(`CREATE OR REPLACE TEMP TABLE crmq_profile_values AS
+      SELECT ${litList(vocab)}[${which} + 1] AS field, coalesce(${vocab.map(ident).join(', ')}) AS value, count(*) AS n
+      FROM ${mine} GROUP BY GROUPING SETS (${vocab.map((n) => `(${ident(n)})`).join(', ')})`);
+    await db.run(`DELETE FROM crmq_profile_values WHERE value IS NULL`);
+    await db.run(`INSERT INTO import_values SELECT ${importId}, field, value, n FROM crmq_profile_values
+      QUALIFY row_number() OVER (PARTITION BY field ORDER BY n DESC, value) <= ${MAX_VALUES}`);
+    for (const r of await db.all<{ field: string; n: number }>(`SELECT field, count(*) AS n FROM crmq_profile_values GROUP BY field`)) distinct.set(r.field, r.n);
+    await db.run(`DROP TABLE crmq_profile_values`);
+  }
+
+  // 3. Amounts per currency: median and 95th percentile.
+  const money = defs.filter(([, f]) => f.type === 'decimal').map(([n]) => n);
+  const currency = defs.some(([n]) => n === 'currency') ? 'currency' : 'NULL';
+  for (const m of money) {
+    await db.run(`INSERT INTO import_amounts SELECT ${importId}, ${lit(m)}, ${currency}, count(*), median(${ident(m)}), quantile_cont(${ident(m)}, 0.95)
+      FROM ${mine} WHERE ${ident(m)} IS NOT NULL GROUP BY ALL`);
+  }
+
+  // 4. Against the records as they were: new, changed (any canonical field), same, gone; per field how many changed;
+  // for vocabulary fields, the most frequent transitions (who took over whose records).
+  const compared = defs.map(([n]) => n);
+  const diff = (n: string) => `n.${ident(n)} IS DISTINCT FROM o.${ident(n)}`;
+  const [{ n: theirsRows }] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${theirs}`);
+  const [cmp] = theirsRows === 0 ? [{ __matched: 0, __changed: 0 } as Record<string, number>] : await db.all<Record<string, number>>(`SELECT
+      count(*) AS __matched,
+      count(*) FILTER (WHERE ${compared.map(diff).join(' OR ')}) AS __changed
+      ${compared.map((n, i) => `, count(*) FILTER (WHERE ${diff(n)}) AS c${i}`).join('')}
+    FROM ${mine} n JOIN ${theirs} o USING (source_id)`);
+  const changedBy = new Map(compared.map((n, i) => [n, Number(cmp[`c${i}`] ?? 0)]));
+  const moved = vocab.filter((n) => (changedBy.get(n) ?? 0) > 0);
+  if (moved.length) {
+    await db.run(`INSERT INTO import_transitions SELECT ${importId}, field, old_value, new_value, n FROM (
+      ${moved.map((n) => `SELECT ${lit(n)} AS field, o.${ident(n)} AS old_value, n.${ident(n)} AS new_value, count(*) AS n
+        FROM ${mine} n JOIN ${theirs} o USING (source_id) WHERE ${diff(n)} GROUP BY ALL`).join(' UNION ALL ')})
+      QUALIFY row_number() OVER (PARTITION BY field ORDER BY n DESC, old_value NULLS FIRST, new_value NULLS FIRST) <= 20`);
+  }
+
+  await db.run(`INSERT INTO import_fields VALUES ${defs
+    .map(([n, f], i) => `(${importId}, ${lit(n)}, ${Number(stats[`f${i}`])}, ${distinct.has(n) ? distinct.get(n) : 'NULL'}, ${hasRange(f) ? `${lit(stats[`lo${i}`] as string | null)}, ${lit(stats[`hi${i}`] as string | null)}` : 'NULL, NULL'}, ${changedBy.get(n) ?? 0})`)
+    .join(', ')}`);
+
+  // 5. Headers: a sketch of each one's values (the smallest hashes of its distinct values) and its fill, over a sample
+  // of records chosen by the hash of source_id (the same records in every export, so a renamed column matches the one it
+  // replaced by content); every record when the import is small.
+  const hs = p.header.map((h, i) => ({ h, c: p.cols[i], i })).filter((x) => !x.h.startsWith('__trailing_'));
+  if (hs.length) {
+    const v = (c: string) => `nullif(trim(${ident(c)}), '')`;
+    const sampled = rows <= SAMPLE_ALL_UNDER ? p.kept : `${p.kept ? `${p.kept} AND` : 'WHERE'} hash(${p.sourceId}) % ${SAMPLE} = 0`;
+    const [k] = await db.all<Record<string, unknown>>(`SELECT count(*) AS __n, ${hs
+      .map((x) => `count(${v(x.c)}) AS f${x.i}, CAST(list_slice(list_sort(list_distinct(list(hash(${v(x.c)})) FILTER (WHERE ${v(x.c)} IS NOT NULL))), 1, ${SKETCH}) AS VARCHAR) AS k${x.i}`)
+      .join(', ')}
+      FROM ${p.stage} s ${sampled}`);
+    const n = Number(k.__n);
+    // Fill of the sampled records, scaled to the import (exact when every record was read).
+    const fill = (i: number) => (n === 0 ? 0 : Math.round((Number(k[`f${i}`]) / n) * rows));
+    await db.run(`INSERT INTO import_headers VALUES ${hs
+      .map((x) => `(${importId}, ${x.i + 1}, ${lit(x.h)}, ${lit(p.mapped[x.h] ?? null)}, ${fill(x.i)}, CAST(${lit(k[`k${x.i}`] as string)} AS UBIGINT[]))`)
+      .join(', ')}`);
+  }
+
+  const updated = defs.findIndex(([n]) => n === 'updated_at');
+  const newest = updated < 0 ? null : (stats[`hi${updated}`] as string | null);
+  const matched = Number(cmp.__matched);
+  const changed = Number(cmp.__changed);
+  await db.run(`INSERT INTO import_profiles VALUES (${importId}, ${lit(p.source)}, ${lit(entity)}, ${p.complete}, ${prev ?? 'NULL'}, ${rows},
+    ${rows - matched}, ${changed}, ${matched - changed}, ${p.complete ? theirsRows - matched : 'NULL'}, ${theirsRows}, ${lit(newest)}, ${(performance.now() - t0) / 1000})`);
+}
