@@ -36,70 +36,59 @@ export interface ProfileInput {
 const filledExpr = (name: string, f: FieldDef) => (f.type === 'list' ? `count(*) FILTER (WHERE len(${ident(name)}) > 0)` : `count(${ident(name)})`);
 const hasRange = (f: FieldDef) => ['timestamp', 'date', 'decimal', 'int'].includes(f.type);
 
-/** The complete import of this source and entity before `importId`, if any. */
-export async function previousComplete(db: Db, source: string, entity: string, importId: number): Promise<number | undefined> {
-  const [row] = await db.all<{ id: number }>(
-    `SELECT max(import_id) AS id FROM import_profiles WHERE source = ${lit(source)} AND entity = ${lit(entity)} AND complete AND import_id < ${importId}`,
-  );
-  return row?.id ?? undefined;
-}
-
 /**
  * Profiles the rows `importId` just loaded. Runs after they are inserted and before the rows they replace are
- * deleted, so the previous version of every record is still there to compare with.
+ * deleted, so the previous version of every record is still there to compare with. Six statements or fewer.
  */
 export async function profileImport(db: Db, p: ProfileInput): Promise<void> {
   const t0 = performance.now();
   const { importId, entity } = p;
   const defs = Object.entries(fieldsOf(entity));
+  const vocab = defs.filter(([n]) => VOCABULARY_FIELDS.includes(n)).map(([n]) => n);
   const mine = `(SELECT * FROM ${entity} WHERE import_id = ${importId})`;
-  const prev = p.complete ? await previousComplete(db, p.source, entity, importId) : undefined;
+
+  // 1. Fields: fill (canonical text is NULL when empty), min/max of dates and numbers, in one scan; and the previous
+  // complete import of this source and entity.
+  const [stats] = await db.all<Record<string, unknown>>(`SELECT count(*) AS __rows,
+    ${p.complete ? `(SELECT max(import_id) FROM import_profiles WHERE source = ${lit(p.source)} AND entity = ${lit(entity)} AND complete AND import_id < ${importId})` : 'NULL'} AS __prev,
+    ${defs.map(([n, f], i) => `${filledExpr(n, f)} AS f${i}${hasRange(f) ? `, CAST(min(${ident(n)}) AS VARCHAR) AS lo${i}, CAST(max(${ident(n)}) AS VARCHAR) AS hi${i}` : ''}`).join(',\n    ')}
+    FROM ${mine}`);
+  const rows = Number(stats.__rows);
+  const prev = stats.__prev === null ? undefined : Number(stats.__prev);
   // What the export is compared with: the source's records as of the previous complete export (with the pages pulled
   // since); before any complete export, or for a pull page, every record of the source.
   const theirs = `(SELECT * FROM ${entity} WHERE source = ${lit(p.source)} AND import_id <> ${importId}${prev !== undefined ? ` AND import_id >= ${prev}` : ''})`;
 
-  // 1. Fields: fill (canonical text is NULL when empty), min/max of dates and numbers, in one scan.
-  const [stats] = await db.all<Record<string, unknown>>(`SELECT count(*) AS __rows,
-    ${defs.map(([n, f], i) => `${filledExpr(n, f)} AS f${i}${hasRange(f) ? `, CAST(min(${ident(n)}) AS VARCHAR) AS lo${i}, CAST(max(${ident(n)}) AS VARCHAR) AS hi${i}` : ''}`).join(',\n    ')}
-    FROM ${mine}`);
-  const rows = Number(stats.__rows);
-
-  // 2. Vocabulary values, in one scan (grouping sets), most frequent first (ties by value), at most MAX_VALUES per
-  // field; the number of distinct values is exact.
-  const vocab = defs.filter(([n]) => VOCABULARY_FIELDS.includes(n)).map(([n]) => n);
-  const distinct = new Map<string, number>();
+  // 2. Vocabulary values in one scan (a histogram per field): at most MAX_VALUES a field, most frequent first (ties by
+  // value), and each field's exact number of distinct values.
+  const values: { field: string; value: string; n: number; d: number }[] = [];
   if (vocab.length && rows) {
-    const which = `CASE ${vocab.map((n, i) => `WHEN grouping(${ident(n)}) = 0 THEN ${i}`).join(' ')} END`;
-    await db.run(`CREATE OR REPLACE TEMP TABLE crmq_profile_values AS
-      SELECT ${litList(vocab)}[${which} + 1] AS field, coalesce(${vocab.map(ident).join(', ')}) AS value, count(*) AS n
-      FROM ${mine} GROUP BY GROUPING SETS (${vocab.map((n) => `(${ident(n)})`).join(', ')})`);
-    await db.run(`DELETE FROM crmq_profile_values WHERE value IS NULL`);
-    await db.run(`INSERT INTO import_values SELECT ${importId}, field, value, n FROM crmq_profile_values
-      QUALIFY row_number() OVER (PARTITION BY field ORDER BY n DESC, value) <= ${MAX_VALUES}`);
-    for (const r of await db.all<{ field: string; n: number }>(`SELECT field, count(*) AS n FROM crmq_profile_values GROUP BY field`)) distinct.set(r.field, r.n);
-    await db.run(`DROP TABLE crmq_profile_values`);
+    values.push(...(await db.all<{ field: string; value: string; n: number; d: number }>(`
+      WITH h AS (SELECT ${vocab.map((n, i) => `histogram(${ident(n)}) AS h${i}`).join(', ')} FROM ${mine}),
+      e AS (${vocab.map((n, i) => `SELECT ${lit(n)} AS field, unnest(map_entries(h${i})) AS e, cardinality(h${i}) AS d FROM h`).join(' UNION ALL ')})
+      SELECT field, e.key AS value, e.value AS n, d FROM e WHERE e.key IS NOT NULL
+      QUALIFY row_number() OVER (PARTITION BY field ORDER BY e.value DESC, e.key) <= ${MAX_VALUES}`)));
   }
+  const distinct = new Map(values.map((v) => [v.field, v.d]));
 
   // 3. Amounts per currency: median and 95th percentile.
   const money = defs.filter(([, f]) => f.type === 'decimal').map(([n]) => n);
   const currency = defs.some(([n]) => n === 'currency') ? 'currency' : 'NULL';
-  for (const m of money) {
-    await db.run(`INSERT INTO import_amounts SELECT ${importId}, ${lit(m)}, ${currency}, count(*), median(${ident(m)}), quantile_cont(${ident(m)}, 0.95)
-      FROM ${mine} WHERE ${ident(m)} IS NOT NULL GROUP BY ALL`);
+  if (money.length && rows) {
+    await db.run(`INSERT INTO import_amounts ${money
+      .map((m) => `SELECT ${importId}, ${lit(m)}, ${currency}, count(*), median(${ident(m)}), quantile_cont(${ident(m)}, 0.95) FROM ${mine} WHERE ${ident(m)} IS NOT NULL GROUP BY ALL`)
+      .join(' UNION ALL ')}`);
   }
 
   // 4. Against the records as they were: new, changed (any canonical field), same, gone; per field how many changed;
   // for vocabulary fields, the most frequent transitions (who took over whose records).
-  const compared = defs.map(([n]) => n);
   const diff = (n: string) => `n.${ident(n)} IS DISTINCT FROM o.${ident(n)}`;
-  const [{ n: theirsRows }] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${theirs}`);
-  const [cmp] = theirsRows === 0 ? [{ __matched: 0, __changed: 0 } as Record<string, number>] : await db.all<Record<string, number>>(`SELECT
-      count(*) AS __matched,
-      count(*) FILTER (WHERE ${compared.map(diff).join(' OR ')}) AS __changed
-      ${compared.map((n, i) => `, count(*) FILTER (WHERE ${diff(n)}) AS c${i}`).join('')}
+  const [cmp] = await db.all<Record<string, number>>(`SELECT (SELECT count(*) FROM ${theirs}) AS __theirs, count(*) AS __matched,
+      count(*) FILTER (WHERE ${defs.map(([n]) => diff(n)).join(' OR ')}) AS __changed
+      ${defs.map(([n], i) => `, count(*) FILTER (WHERE ${diff(n)}) AS c${i}`).join('')}
     FROM ${mine} n JOIN ${theirs} o USING (source_id)`);
-  const changedBy = new Map(compared.map((n, i) => [n, Number(cmp[`c${i}`] ?? 0)]));
-  const moved = vocab.filter((n) => (changedBy.get(n) ?? 0) > 0);
+  const changedBy = (i: number) => Number(cmp[`c${i}`] ?? 0);
+  const moved = vocab.filter((n) => changedBy(defs.findIndex(([x]) => x === n)) > 0);
   if (moved.length) {
     await db.run(`INSERT INTO import_transitions SELECT ${importId}, field, old_value, new_value, n FROM (
       ${moved.map((n) => `SELECT ${lit(n)} AS field, o.${ident(n)} AS old_value, n.${ident(n)} AS new_value, count(*) AS n
@@ -107,14 +96,11 @@ export async function profileImport(db: Db, p: ProfileInput): Promise<void> {
       QUALIFY row_number() OVER (PARTITION BY field ORDER BY n DESC, old_value NULLS FIRST, new_value NULLS FIRST) <= 20`);
   }
 
-  await db.run(`INSERT INTO import_fields VALUES ${defs
-    .map(([n, f], i) => `(${importId}, ${lit(n)}, ${Number(stats[`f${i}`])}, ${distinct.has(n) ? distinct.get(n) : 'NULL'}, ${hasRange(f) ? `${lit(stats[`lo${i}`] as string | null)}, ${lit(stats[`hi${i}`] as string | null)}` : 'NULL, NULL'}, ${changedBy.get(n) ?? 0})`)
-    .join(', ')}`);
-
   // 5. Headers: a sketch of each one's values (the smallest hashes of its distinct values) and its fill, over a sample
   // of records chosen by the hash of source_id (the same records in every export, so a renamed column matches the one it
   // replaced by content); every record when the import is small.
   const hs = p.header.map((h, i) => ({ h, c: p.cols[i], i })).filter((x) => !x.h.startsWith('__trailing_'));
+  let headers = '';
   if (hs.length) {
     const v = (c: string) => `nullif(trim(${ident(c)}), '')`;
     const sampled = rows <= SAMPLE_ALL_UNDER ? p.kept : `${p.kept ? `${p.kept} AND` : 'WHERE'} hash(${p.sourceId}) % ${SAMPLE} = 0`;
@@ -125,15 +111,22 @@ export async function profileImport(db: Db, p: ProfileInput): Promise<void> {
     const n = Number(k.__n);
     // Fill of the sampled records, scaled to the import (exact when every record was read).
     const fill = (i: number) => (n === 0 ? 0 : Math.round((Number(k[`f${i}`]) / n) * rows));
-    await db.run(`INSERT INTO import_headers VALUES ${hs
+    headers = `INSERT INTO import_headers VALUES ${hs
       .map((x) => `(${importId}, ${x.i + 1}, ${lit(x.h)}, ${lit(p.mapped[x.h] ?? null)}, ${fill(x.i)}, CAST(${lit(k[`k${x.i}`] as string)} AS UBIGINT[]))`)
-      .join(', ')}`);
+      .join(', ')};`;
   }
 
   const updated = defs.findIndex(([n]) => n === 'updated_at');
   const newest = updated < 0 ? null : (stats[`hi${updated}`] as string | null);
+  const theirsRows = Number(cmp.__theirs);
   const matched = Number(cmp.__matched);
   const changed = Number(cmp.__changed);
-  await db.run(`INSERT INTO import_profiles VALUES (${importId}, ${lit(p.source)}, ${lit(entity)}, ${p.complete}, ${prev ?? 'NULL'}, ${rows},
-    ${rows - matched}, ${changed}, ${matched - changed}, ${p.complete ? theirsRows - matched : 'NULL'}, ${theirsRows}, ${lit(newest)}, ${(performance.now() - t0) / 1000})`);
+  const num = (x: unknown) => (x === undefined || x === null ? 'NULL' : String(Number(x)));
+  const valueRows = values.map((v) => `(${importId}, ${lit(v.field)}, ${lit(v.value)}, ${v.n})`);
+  await db.run(`${headers}${valueRows.length ? `INSERT INTO import_values VALUES ${valueRows.join(', ')};` : ''}
+    INSERT INTO import_fields VALUES ${defs
+      .map(([n, f], i) => `(${importId}, ${lit(n)}, ${num(stats[`f${i}`])}, ${distinct.get(n) ?? (vocab.includes(n) ? 0 : 'NULL')}, ${hasRange(f) ? `${lit(stats[`lo${i}`] as string | null)}, ${lit(stats[`hi${i}`] as string | null)}` : 'NULL, NULL'}, ${changedBy(i)})`)
+      .join(', ')};
+    INSERT INTO import_profiles VALUES (${importId}, ${lit(p.source)}, ${lit(entity)}, ${p.complete}, ${prev ?? 'NULL'}, ${rows},
+      ${rows - matched}, ${changed}, ${matched - changed}, ${p.complete ? theirsRows - matched : 'NULL'}, ${theirsRows}, ${lit(newest)}, ${(performance.now() - t0) / 1000});`);
 }

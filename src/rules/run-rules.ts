@@ -33,6 +33,9 @@ export interface RunOutput {
   results: RuleResult[];
 }
 
+/** SQL: the rank of a severity (info 0, warn 1, error 2); NULL ranks highest, so a finding without one takes its rule's. */
+const SEVERITY_RANK = (x: string) => `coalesce(CASE ${x} WHEN 'info' THEN 0 WHEN 'warn' THEN 1 WHEN 'error' THEN 2 END, 3)`;
+
 /** A rule's `where` as a parenthesised expression on lines of its own (a trailing `--` comment ends at its line). */
 const whereOf = (rule: Rule) => `(\n${rule.where}\n)`;
 const rowsOf = (rule: Rule) => `(SELECT * FROM ${rule.entity}${rule.where ? ` WHERE ${whereOf(rule)}` : ''})`;
@@ -59,7 +62,7 @@ export async function runRules(
   step('phones to E.164');
   await prepareNormalization(db, opts.normalize);
   const ctxBase = { db, semantics: opts.semantics };
-  await db.run(`CREATE OR REPLACE TEMP TABLE crmq_found (rule VARCHAR, source VARCHAR, source_id VARCHAR, value VARCHAR, detail VARCHAR, cluster VARCHAR)`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE crmq_found (rule VARCHAR, source VARCHAR, source_id VARCHAR, value VARCHAR, detail VARCHAR, cluster VARCHAR, severity VARCHAR)`);
   const seconds = new Map<string, number>();
 
   // Row rules, batched: one scan per entity evaluates every predicate.
@@ -80,7 +83,7 @@ export async function runRules(
     const items = checks.map(
       (c) => `CASE WHEN ${cond(c)} THEN {'rule': ${lit(c.rule.id)}, 'value': CAST(${c.check.value} AS VARCHAR), 'detail': CAST(${c.check.detail ?? 'NULL'} AS VARCHAR)} END`,
     );
-    await db.run(`INSERT INTO crmq_found SELECT f.rule, source, source_id, f.value, f.detail, NULL FROM (
+    await db.run(`INSERT INTO crmq_found SELECT f.rule, source, source_id, f.value, f.detail, NULL, NULL FROM (
       SELECT source, source_id, unnest(list_filter([${items.join(', ')}], x -> x IS NOT NULL)) AS f FROM ${entity} WHERE ${checks.map(cond).join(' OR ')})`);
     const share = (performance.now() - t) / 1000 / batch.length;
     for (const r of batch) seconds.set(r.id, share);
@@ -93,9 +96,11 @@ export async function runRules(
     step(rule.id);
     const ctx: KindContext = { ...ctxBase, rows: rowsOf(rule) };
     try {
-      const sql = await KINDS[rule.kind].set!(rule.params, rule, ctx);
+      const kind = KINDS[rule.kind];
+      const sql = await kind.set!(rule.params, rule, ctx);
       await checkSelect(db, sql, rule.file);
-      await db.run(`INSERT INTO crmq_found SELECT ${lit(rule.id)}, CAST(source AS VARCHAR), CAST(source_id AS VARCHAR), CAST(value AS VARCHAR), CAST(detail AS VARCHAR), CAST(cluster AS VARCHAR) FROM (\n${sql}\n)`);
+      await db.run(`INSERT INTO crmq_found SELECT ${lit(rule.id)}, CAST(source AS VARCHAR), CAST(source_id AS VARCHAR), CAST(value AS VARCHAR), CAST(detail AS VARCHAR), CAST(cluster AS VARCHAR),
+        ${kind.graded ? 'CAST(severity AS VARCHAR)' : 'NULL'} FROM (\n${sql}\n)`);
     } catch (err) {
       throw sqlError(rule, err);
     }
@@ -127,7 +132,8 @@ export async function runRules(
     if (meta.length) await db.run(`INSERT INTO crmq_rule_meta VALUES ${meta.join(', ')}`);
     const messages = rules.map((r) => `WHEN ${lit(r.id)} THEN ${renderMessage(r.message)}`);
     await db.run(`INSERT INTO findings
-      SELECT ${id}, md5(f.rule || '|' || m.entity || '|' || coalesce(f.source, '') || '|' || coalesce(f.source_id, ''))[1:16], f.rule, m.severity, m.entity,
+      SELECT ${id}, md5(f.rule || '|' || m.entity || '|' || coalesce(f.source, '') || '|' || coalesce(f.source_id, ''))[1:16], f.rule,
+        CASE WHEN ${SEVERITY_RANK('f.severity')} < ${SEVERITY_RANK('m.severity')} THEN f.severity ELSE m.severity END, m.entity,
         f.source, f.source_id, ${messages.length ? `CASE f.rule ${messages.join(' ')} END` : "''"}, f.value, f.detail, f.cluster
       FROM crmq_found f JOIN crmq_rule_meta m USING (rule)`);
     const failed = rules.filter((r) => exceeds(parseThreshold(r.fail_if, r.file), counts.get(r.id) ?? 0, checked.get(r.id) ?? 0)).length;

@@ -31,6 +31,11 @@ export interface Kind<P extends z.ZodType = z.ZodType> {
   params: P;
   row?: (params: z.infer<P>, rule: Rule) => RowCheck;
   set?: (params: z.infer<P>, rule: Rule, ctx: KindContext) => string | Promise<string>;
+  /**
+   * The set query also returns `severity` (info, warn, error) per finding: the level its figure reached (drift kinds).
+   * The rule's own severity is the most a finding of it can have.
+   */
+  graded?: boolean;
 }
 
 export const defineKind = <P extends z.ZodType>(k: Kind<P>): Kind<P> => k;
