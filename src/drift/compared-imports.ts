@@ -32,3 +32,6 @@ export const baselineOf = (x: string, b: Baseline): string =>
 /** The words for the baseline in a message: "import #12" or "the median of the last 5 imports". */
 export const baselineWords = (b: Baseline, prev: string): string =>
   b.baseline === 'median' ? `'the median of the last ' || ${b.window} || ' exports'` : `'import #' || ${prev}`;
+
+/** SQL: how many sources of `rows` have two complete exports of the entity to compare (what a drift rule checks). */
+export const comparedExports = (entity: string, rows: string): string => `SELECT count(*) FROM ${recentImports(entity, rows, 2)} WHERE k = 2`;

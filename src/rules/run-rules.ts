@@ -118,6 +118,10 @@ export async function runRules(
     );
     batch.forEach((r, i) => checked.set(r.id, row[`c${i}`]));
   }
+  for (const rule of rules.filter((r) => KINDS[r.kind].checked)) {
+    const [{ n }] = await db.all<{ n: number }>(`SELECT (${KINDS[rule.kind].checked!(rule.params, rule, rowsOf(rule))}) AS n`);
+    checked.set(rule.id, Number(n));
+  }
   const counts = new Map((await db.all<{ rule: string; n: number }>(`SELECT rule, count(*) AS n FROM crmq_found GROUP BY rule`)).map((x) => [x.rule, x.n]));
 
   // Store the run: the rules' SQL ran on a read-only connection when the caller opened one upgradable.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { lit } from '../../db/sql.js';
-import { BaselineParams, baselineOf, baselineWords, depthOf, latest, recentImports } from '../../drift/compared-imports.js';
+import { BaselineParams, baselineOf, baselineWords, depthOf, latest, recentImports, comparedExports } from '../../drift/compared-imports.js';
 import { Levels, levelOf } from '../../drift/levels.js';
 import { defineKind } from './kind.js';
 
@@ -22,6 +22,7 @@ export default defineKind({
     })
     .strict(),
   graded: true,
+  checked: (_p, rule, rows) => comparedExports(rule.entity, rows),
   set: (p, rule, ctx) => `
     WITH f AS (SELECT h.source, a.currency, max(h.import_id) FILTER (WHERE k = 1) AS cur, max(h.import_id) FILTER (WHERE k = 2) AS prev,
         ${latest('a.median')} AS median_now, ${baselineOf('a.median', p)} AS median_base,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { lit } from '../../db/sql.js';
-import { recentImports } from '../../drift/compared-imports.js';
+import { recentImports, comparedExports } from '../../drift/compared-imports.js';
 import { Levels, levelOf } from '../../drift/levels.js';
 import { defineKind } from './kind.js';
 
@@ -11,6 +11,7 @@ export default defineKind({
     'than in the previous export, as when an old file is imported after a newer one. `older` grades the gap in days (0: any gap).',
   params: z.object({ field: z.string().default('updated_at'), older: Levels.default({ error: 0 }) }).strict(),
   graded: true,
+  checked: (_p, rule, rows) => comparedExports(rule.entity, rows),
   set: (p, rule, ctx) => `
     WITH f AS (SELECT h.source, max(h.import_id) FILTER (WHERE k = 1) AS cur, max(h.import_id) FILTER (WHERE k = 2) AS prev,
         CAST(any_value(x.max_value) FILTER (WHERE k = 1) AS TIMESTAMP) AS now, CAST(any_value(x.max_value) FILTER (WHERE k = 2) AS TIMESTAMP) AS before

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { litList } from '../../db/sql.js';
-import { BaselineParams, baselineOf, baselineWords, depthOf, latest, recentImports } from '../../drift/compared-imports.js';
+import { BaselineParams, baselineOf, baselineWords, depthOf, latest, recentImports, comparedExports } from '../../drift/compared-imports.js';
 import { Levels, levelOf } from '../../drift/levels.js';
 import { defineKind } from './kind.js';
 
@@ -21,6 +21,7 @@ export default defineKind({
     })
     .strict(),
   graded: true,
+  checked: (_p, rule, rows) => comparedExports(rule.entity, rows),
   set: (p, rule, ctx) => `
     WITH f AS (SELECT h.source, x.field, max(h.import_id) FILTER (WHERE k = 1) AS cur, max(h.import_id) FILTER (WHERE k = 2) AS prev,
         ${latest('100.0 * x.filled / nullif(pr.rows, 0)')} AS now, ${baselineOf('100.0 * x.filled / nullif(pr.rows, 0)', p)} AS base,

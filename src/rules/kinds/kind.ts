@@ -36,6 +36,8 @@ export interface Kind<P extends z.ZodType = z.ZodType> {
    * The rule's own severity is the most a finding of it can have.
    */
   graded?: boolean;
+  /** SQL for what the rule looked at, when it is not rows of the entity (drift kinds: the exports compared). */
+  checked?: (params: z.infer<P>, rule: Rule, rows: string) => string;
 }
 
 export const defineKind = <P extends z.ZodType>(k: Kind<P>): Kind<P> => k;

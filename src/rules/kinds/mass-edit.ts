@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { litList } from '../../db/sql.js';
-import { recentImports } from '../../drift/compared-imports.js';
+import { recentImports, comparedExports } from '../../drift/compared-imports.js';
 import { Levels, levelOf } from '../../drift/levels.js';
 import { defineKind } from './kind.js';
 
@@ -18,6 +18,7 @@ export default defineKind({
     })
     .strict(),
   graded: true,
+  checked: (_p, rule, rows) => comparedExports(rule.entity, rows),
   set: (p, rule, ctx) => `
     WITH f AS (SELECT h.source, h.import_id AS cur, pr.prev_import_id AS prev, x.field, x.changed, pr.rows - pr.rows_new AS matched
       FROM ${recentImports(rule.entity, ctx.rows, 1)} h JOIN import_profiles pr USING (import_id) JOIN import_fields x USING (import_id)

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { lit, litList } from '../../db/sql.js';
-import { recentImports } from '../../drift/compared-imports.js';
+import { recentImports, comparedExports } from '../../drift/compared-imports.js';
 import { SeverityOrOff } from '../../drift/levels.js';
 import { sketchSimilarity } from '../../drift/similarity.js';
 import { defineKind } from './kind.js';
@@ -23,6 +23,7 @@ export default defineKind({
     })
     .strict(),
   graded: true,
+  checked: (_p, rule, rows) => comparedExports(rule.entity, rows),
   set: (p, rule, ctx) => {
     const sev = (s: string) => (s === 'off' ? 'NULL' : lit(s));
     return `

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { lit, litList } from '../../db/sql.js';
 import { CrmqError } from '../../errors.js';
 import { MAX_VALUES, VOCABULARY_FIELDS } from '../../import/import-profile.js';
-import { recentImports } from '../../drift/compared-imports.js';
+import { recentImports, comparedExports } from '../../drift/compared-imports.js';
 import { SeverityOrOff } from '../../drift/levels.js';
 import { fieldsOf } from '../../model/tables.js';
 import { mapLabel } from '../semantics.js';
@@ -17,7 +17,8 @@ export default defineKind({
     'Values of vocabulary fields (stages, statuses, channels, owners, types) that the latest export of a source has and the ' +
     'previous one had not (`new`), or the other way round (`vanished`). With `standards` (field → semantic standard), a new value ' +
     'the standard does not map for that source is `unmapped` (with the nearest canonical values), the rest `new`. Values in fewer ' +
-    'than `min_rows` rows are left out; fields with more than 500 distinct values are not compared.',
+    'than `min_rows` rows are left out; fields with more than 500 distinct values are not compared, and a field emptied ' +
+    'altogether is left to fill-rate-drop.',
   params: z
     .object({
       fields: z.array(z.string()).default([]),
@@ -29,6 +30,7 @@ export default defineKind({
     })
     .strict(),
   graded: true,
+  checked: (_p, rule, rows) => comparedExports(rule.entity, rows),
   set: async (p, rule, ctx) => {
     const known = Object.keys(fieldsOf(rule.entity));
     const fields = p.fields.length ? p.fields : VOCABULARY_FIELDS.filter((f) => known.includes(f));
@@ -51,6 +53,8 @@ export default defineKind({
       UNION ALL
       SELECT o.source, o.cur, o.prev, o.field, o.value, 'vanished', o.rows FROM v o
         WHERE o.import_id = o.prev AND o.rows >= ${p.min_rows} AND NOT EXISTS (SELECT 1 FROM v n WHERE n.source = o.source AND n.import_id = n.cur AND n.field = o.field AND n.value = o.value)
+          -- a field emptied altogether is the schema and fill rules' finding, not one per value
+          AND EXISTS (SELECT 1 FROM v n WHERE n.source = o.source AND n.import_id = n.cur AND n.field = o.field)
       ORDER BY 1, 4, 6, 5`);
     const table = `crmq_vocab_change_${process.pid}_${++seq}`;
     await ctx.db.run(`CREATE OR REPLACE TEMP TABLE ${table} (source VARCHAR, source_id VARCHAR, value VARCHAR, detail VARCHAR, cluster VARCHAR, severity VARCHAR)`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BaselineParams, baselineOf, baselineWords, depthOf, latest, recentImports } from '../../drift/compared-imports.js';
+import { BaselineParams, baselineOf, baselineWords, depthOf, latest, recentImports, comparedExports } from '../../drift/compared-imports.js';
 import { Levels, levelOf } from '../../drift/levels.js';
 import { defineKind } from './kind.js';
 
@@ -21,6 +21,7 @@ export default defineKind({
     })
     .strict(),
   graded: true,
+  checked: (_p, rule, rows) => comparedExports(rule.entity, rows),
   set: (p, rule, ctx) => `
     WITH f AS (SELECT h.source, max(h.import_id) FILTER (WHERE k = 1) AS cur, max(h.import_id) FILTER (WHERE k = 2) AS prev,
         ${latest('p.rows')} AS now, ${baselineOf('p.rows', p)} AS base, ${latest('p.rows_gone')} AS gone, ${latest('p.compared_rows')} AS compared
