@@ -109,6 +109,32 @@ CREATE TABLE IF NOT EXISTS findings (
   cluster VARCHAR
 );
 CREATE OR REPLACE VIEW latest_findings AS SELECT * FROM findings WHERE run_id = (SELECT max(run_id) FROM check_runs);
+-- Which rules each run ran, and what they found: a finding a later run of its rule no longer finds is resolved.
+CREATE TABLE IF NOT EXISTS check_run_rules (
+  run_id BIGINT NOT NULL,
+  rule VARCHAR NOT NULL,
+  kind VARCHAR NOT NULL,
+  severity VARCHAR NOT NULL,
+  entity VARCHAR NOT NULL,
+  checked BIGINT NOT NULL,
+  failing BIGINT NOT NULL
+);
+-- Every finding ever found, once: when it was first and last seen, and when a run of its rule stopped finding it.
+CREATE TABLE IF NOT EXISTS finding_history (
+  finding_id VARCHAR PRIMARY KEY,
+  rule VARCHAR NOT NULL,
+  severity VARCHAR NOT NULL,
+  entity VARCHAR NOT NULL,
+  source VARCHAR,
+  source_id VARCHAR,
+  message VARCHAR NOT NULL,
+  first_seen_run BIGINT NOT NULL,
+  first_seen TIMESTAMP NOT NULL,
+  last_seen_run BIGINT NOT NULL,
+  last_seen TIMESTAMP NOT NULL,
+  resolved_run BIGINT,
+  resolved_at TIMESTAMP
+);
 `;
 
 /**

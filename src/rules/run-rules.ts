@@ -142,6 +142,7 @@ export async function runRules(
       FROM crmq_found f JOIN crmq_rule_meta m USING (rule)`);
     const failed = rules.filter((r) => exceeds(parseThreshold(r.fail_if, r.file), counts.get(r.id) ?? 0, checked.get(r.id) ?? 0)).length;
     await db.run(`INSERT INTO check_runs VALUES (${id}, ${lit(started.toISOString())}, ${lit(new Date().toISOString())}, ${rules.length}, ${[...counts.values()].reduce((a, b) => a + b, 0)}, ${failed})`);
+    await recordHistory(db, id, rules, checked, counts);
     return id;
   });
 
@@ -156,3 +157,20 @@ export async function runRules(
   return { runId, results };
 }
 
+
+/**
+ * The run's rules, and each finding's history: first and last seen; a finding that a run of its rule no longer finds
+ * (fixed in the CRM, or gone with the next export) is resolved by that run, and reopened if it comes back.
+ */
+async function recordHistory(db: Db, runId: number, rules: Rule[], checked: Map<string, number>, counts: Map<string, number>): Promise<void> {
+  const ran = rules.map((r) => `(${runId}, ${lit(r.id)}, ${lit(r.kind)}, ${lit(r.severity)}, ${lit(r.entity)}, ${checked.get(r.id) ?? 0}, ${counts.get(r.id) ?? 0})`);
+  if (ran.length) await db.run(`INSERT INTO check_run_rules VALUES ${ran.join(', ')}`);
+  const at = `(SELECT started_at FROM check_runs WHERE run_id = ${runId})`;
+  await db.run(`INSERT INTO finding_history
+      SELECT finding_id, rule, severity, entity, source, source_id, message, run_id, ${at}, run_id, ${at}, NULL, NULL FROM findings WHERE run_id = ${runId}
+      QUALIFY row_number() OVER (PARTITION BY finding_id ORDER BY message, value) = 1
+    ON CONFLICT (finding_id) DO UPDATE SET severity = excluded.severity, message = excluded.message,
+      last_seen_run = excluded.last_seen_run, last_seen = excluded.last_seen, resolved_run = NULL, resolved_at = NULL`);
+  await db.run(`UPDATE finding_history SET resolved_run = ${runId}, resolved_at = ${at}
+    WHERE resolved_run IS NULL AND last_seen_run < ${runId} AND rule IN (SELECT rule FROM check_run_rules WHERE run_id = ${runId})`);
+}
