@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderTable } from '../src/ui/table.js';
 import { checkBench } from './check.bench.js';
-import { importBench, type BenchRow } from './import.bench.js';
+import { driftBench } from './drift.bench.js';
+import { importBench, profileBench, type BenchRow } from './import.bench.js';
 import { reportsBench } from './reports.bench.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,7 +20,10 @@ const runs = quick ? 1 : 3;
 
 const n = sizes[sizes.length - 1];
 const reports = reportsBench(dataDir, n);
-const rows: BenchRow[] = [...(await importBench(dataDir, sizes, runs)), ...(await checkBench(dataDir, n)), ...reports.rows];
+const rows: BenchRow[] = [
+  ...(await importBench(dataDir, sizes, runs)), ...(await profileBench(dataDir, n, runs)), ...driftBench(dataDir, quick ? 200 : 1000),
+  ...(await checkBench(dataDir, n)), ...reports.rows,
+];
 const fmt = rows.map((r) => ({
   bench: r.bench,
   rows: r.rows.toLocaleString('en-US'),

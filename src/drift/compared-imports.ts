@@ -14,11 +14,14 @@ export interface Baseline {
   window: number;
 }
 
-/** (source, import_id, k): the latest `depth` complete imports of each source of `rows`, k = 1 the latest. */
-export function recentImports(entity: string, rows: string, depth: number): string {
+/**
+ * (source, import_id, k): the latest `depth` complete imports of each source, k = 1 the latest. A rule with a `where`
+ * looks only at the sources of its rows (`where: source = 'b24'`).
+ */
+export function recentImports(rule: { entity: string; where?: string }, rows: string, depth: number): string {
   return `(SELECT source, import_id, k FROM (
       SELECT source, import_id, row_number() OVER (PARTITION BY source ORDER BY import_id DESC) AS k
-      FROM import_profiles WHERE entity = ${lit(entity)} AND complete AND source IN (SELECT DISTINCT source FROM ${rows}))
+      FROM import_profiles WHERE entity = ${lit(rule.entity)} AND complete${rule.where ? ` AND source IN (SELECT DISTINCT source FROM ${rows})` : ''})
     WHERE k <= ${depth})`;
 }
 
@@ -34,4 +37,4 @@ export const baselineWords = (b: Baseline, prev: string): string =>
   b.baseline === 'median' ? `'the median of the last ' || ${b.window} || ' exports'` : `'import #' || ${prev}`;
 
 /** SQL: how many sources of `rows` have two complete exports of the entity to compare (what a drift rule checks). */
-export const comparedExports = (entity: string, rows: string): string => `SELECT count(*) FROM ${recentImports(entity, rows, 2)} WHERE k = 2`;
+export const comparedExports = (rule: { entity: string; where?: string }, rows: string): string => `SELECT count(*) FROM ${recentImports(rule, rows, 2)} WHERE k = 2`;

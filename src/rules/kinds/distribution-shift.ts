@@ -22,12 +22,12 @@ export default defineKind({
     })
     .strict(),
   graded: true,
-  checked: (_p, rule, rows) => comparedExports(rule.entity, rows),
+  checked: (_p, rule, rows) => comparedExports(rule, rows),
   set: (p, rule, ctx) => `
     WITH f AS (SELECT h.source, a.currency, max(h.import_id) FILTER (WHERE k = 1) AS cur, max(h.import_id) FILTER (WHERE k = 2) AS prev,
         ${latest('a.median')} AS median_now, ${baselineOf('a.median', p)} AS median_base,
         ${latest('a.p95')} AS p95_now, ${baselineOf('a.p95', p)} AS p95_base, ${latest('a.rows')} AS rows
-      FROM ${recentImports(rule.entity, ctx.rows, depthOf(p))} h JOIN import_amounts a USING (import_id)
+      FROM ${recentImports(rule, ctx.rows, depthOf(p))} h JOIN import_amounts a USING (import_id)
       WHERE a.field = ${lit(p.field)} AND a.rows >= ${p.min_rows}
       GROUP BY h.source, a.currency HAVING count(*) FILTER (WHERE k = 1) > 0 AND count(*) FILTER (WHERE k > 1) > 0),
     found AS (

@@ -11,11 +11,11 @@ export default defineKind({
     'than in the previous export, as when an old file is imported after a newer one. `older` grades the gap in days (0: any gap).',
   params: z.object({ field: z.string().default('updated_at'), older: Levels.default({ error: 0 }) }).strict(),
   graded: true,
-  checked: (_p, rule, rows) => comparedExports(rule.entity, rows),
+  checked: (_p, rule, rows) => comparedExports(rule, rows),
   set: (p, rule, ctx) => `
     WITH f AS (SELECT h.source, max(h.import_id) FILTER (WHERE k = 1) AS cur, max(h.import_id) FILTER (WHERE k = 2) AS prev,
         CAST(any_value(x.max_value) FILTER (WHERE k = 1) AS TIMESTAMP) AS now, CAST(any_value(x.max_value) FILTER (WHERE k = 2) AS TIMESTAMP) AS before
-      FROM ${recentImports(rule.entity, ctx.rows, 2)} h JOIN import_fields x USING (import_id)
+      FROM ${recentImports(rule, ctx.rows, 2)} h JOIN import_fields x USING (import_id)
       WHERE x.field = ${lit(p.field)} GROUP BY h.source),
     found AS (SELECT *, epoch(before - now) / 86400.0 AS days FROM f WHERE now < before)
     SELECT source, 'import:' || cur || ':' || ${lit(p.field)} AS source_id, strftime(now, '%Y-%m-%d %H:%M:%S') AS value,

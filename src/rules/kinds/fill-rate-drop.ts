@@ -21,12 +21,12 @@ export default defineKind({
     })
     .strict(),
   graded: true,
-  checked: (_p, rule, rows) => comparedExports(rule.entity, rows),
+  checked: (_p, rule, rows) => comparedExports(rule, rows),
   set: (p, rule, ctx) => `
     WITH f AS (SELECT h.source, x.field, max(h.import_id) FILTER (WHERE k = 1) AS cur, max(h.import_id) FILTER (WHERE k = 2) AS prev,
         ${latest('100.0 * x.filled / nullif(pr.rows, 0)')} AS now, ${baselineOf('100.0 * x.filled / nullif(pr.rows, 0)', p)} AS base,
         ${latest('pr.rows')} AS rows, ${latest('x.filled')} AS filled
-      FROM ${recentImports(rule.entity, ctx.rows, depthOf(p))} h JOIN import_profiles pr USING (import_id) JOIN import_fields x USING (import_id)
+      FROM ${recentImports(rule, ctx.rows, depthOf(p))} h JOIN import_profiles pr USING (import_id) JOIN import_fields x USING (import_id)
       WHERE pr.rows >= ${p.min_rows}${p.fields.length ? ` AND list_contains(${litList(p.fields)}, x.field)` : ''}
       GROUP BY h.source, x.field HAVING count(*) FILTER (WHERE k = 1) > 0 AND count(*) FILTER (WHERE k > 1) > 0),
     found AS (SELECT *, ${levelOf(p.drop, 'base - now', 'base')} AS severity FROM f WHERE now < base)

@@ -23,12 +23,12 @@ export default defineKind({
     })
     .strict(),
   graded: true,
-  checked: (_p, rule, rows) => comparedExports(rule.entity, rows),
+  checked: (_p, rule, rows) => comparedExports(rule, rows),
   set: (p, rule, ctx) => {
     const sev = (s: string) => (s === 'off' ? 'NULL' : lit(s));
     return `
       WITH h AS (SELECT r.source, r.import_id, r.k, x.header, x.field, x.filled, x.sketch, pr.rows
-        FROM ${recentImports(rule.entity, ctx.rows, 2)} r JOIN import_headers x USING (import_id) JOIN import_profiles pr USING (import_id)
+        FROM ${recentImports(rule, ctx.rows, 2)} r JOIN import_headers x USING (import_id) JOIN import_profiles pr USING (import_id)
         WHERE NOT list_contains(${litList(p.ignore)}, x.header)),
       pairs AS (SELECT source, max(import_id) FILTER (WHERE k = 1) AS cur, max(import_id) FILTER (WHERE k = 2) AS prev FROM h GROUP BY source HAVING count(DISTINCT k) = 2),
       cur AS (SELECT h.* FROM h JOIN pairs p ON p.source = h.source AND h.import_id = p.cur),

@@ -30,7 +30,7 @@ export default defineKind({
     })
     .strict(),
   graded: true,
-  checked: (_p, rule, rows) => comparedExports(rule.entity, rows),
+  checked: (_p, rule, rows) => comparedExports(rule, rows),
   set: async (p, rule, ctx) => {
     const known = Object.keys(fieldsOf(rule.entity));
     const fields = p.fields.length ? p.fields : VOCABULARY_FIELDS.filter((f) => known.includes(f));
@@ -41,7 +41,7 @@ export default defineKind({
       if (!ctx.semantics?.standards[name]) throw new CrmqError(`${rule.file}: params.standards.${f}: no standard "${name}" in the semantics file`);
     }
     const changes = await ctx.db.all<{ source: string; cur: number; prev: number; field: string; value: string; change: 'new' | 'vanished'; rows: number }>(`
-      WITH h AS (SELECT * FROM ${recentImports(rule.entity, ctx.rows, 2)}),
+      WITH h AS (SELECT * FROM ${recentImports(rule, ctx.rows, 2)}),
       pairs AS (SELECT source, max(import_id) FILTER (WHERE k = 1) AS cur, max(import_id) FILTER (WHERE k = 2) AS prev FROM h GROUP BY source HAVING count(*) = 2),
       -- fields whose values were kept whole in both exports
       whole AS (SELECT p.source, x.field FROM pairs p JOIN import_fields x ON x.import_id IN (p.cur, p.prev)

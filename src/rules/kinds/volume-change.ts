@@ -21,11 +21,11 @@ export default defineKind({
     })
     .strict(),
   graded: true,
-  checked: (_p, rule, rows) => comparedExports(rule.entity, rows),
+  checked: (_p, rule, rows) => comparedExports(rule, rows),
   set: (p, rule, ctx) => `
     WITH f AS (SELECT h.source, max(h.import_id) FILTER (WHERE k = 1) AS cur, max(h.import_id) FILTER (WHERE k = 2) AS prev,
         ${latest('p.rows')} AS now, ${baselineOf('p.rows', p)} AS base, ${latest('p.rows_gone')} AS gone, ${latest('p.compared_rows')} AS compared
-      FROM ${recentImports(rule.entity, ctx.rows, depthOf(p))} h JOIN import_profiles p USING (import_id)
+      FROM ${recentImports(rule, ctx.rows, depthOf(p))} h JOIN import_profiles p USING (import_id)
       GROUP BY h.source HAVING count(*) FILTER (WHERE k > 1) > 0),
     found AS (
       SELECT source, cur, 'rows' AS what, CAST(now - base AS VARCHAR) AS value,
