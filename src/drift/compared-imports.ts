@@ -38,3 +38,6 @@ export const baselineWords = (b: Baseline, prev: string): string =>
 
 /** SQL: how many sources of `rows` have two complete exports of the entity to compare (what a drift rule checks). */
 export const comparedExports = (rule: { entity: string; where?: string }, rows: string): string => `SELECT count(*) FROM ${recentImports(rule, rows, 2)} WHERE k = 2`;
+
+/** SQL select items over rows of recentImports aliased `h`: the latest import (cur) and the previous one (prev). */
+export const CUR_PREV = 'max(h.import_id) FILTER (WHERE h.k = 1) AS cur, max(h.import_id) FILTER (WHERE h.k = 2) AS prev';

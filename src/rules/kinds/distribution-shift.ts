@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { lit } from '../../db/sql.js';
-import { BaselineParams, baselineOf, baselineWords, depthOf, latest, recentImports, comparedExports } from '../../drift/compared-imports.js';
+import { BaselineParams, baselineOf, baselineWords, depthOf, latest, recentImports, CUR_PREV } from '../../drift/compared-imports.js';
 import { Levels, levelOf } from '../../drift/levels.js';
-import { defineKind } from './kind.js';
+import { defineDriftKind } from './drift-kind.js';
 
 const num = (x: string) => `CAST(round(${x}, 2) AS VARCHAR)`;
 
-export default defineKind({
+export default defineDriftKind({
   name: 'distribution-shift',
   description:
     'The median and the 95th percentile of an amount field (`field`, per currency) in the latest export against its baseline (the ' +
@@ -21,10 +21,8 @@ export default defineKind({
       ...BaselineParams,
     })
     .strict(),
-  graded: true,
-  checked: (_p, rule, rows) => comparedExports(rule, rows),
   set: (p, rule, ctx) => `
-    WITH f AS (SELECT h.source, a.currency, max(h.import_id) FILTER (WHERE k = 1) AS cur, max(h.import_id) FILTER (WHERE k = 2) AS prev,
+    WITH f AS (SELECT h.source, a.currency, ${CUR_PREV},
         ${latest('a.median')} AS median_now, ${baselineOf('a.median', p)} AS median_base,
         ${latest('a.p95')} AS p95_now, ${baselineOf('a.p95', p)} AS p95_base, ${latest('a.rows')} AS rows
       FROM ${recentImports(rule, ctx.rows, depthOf(p))} h JOIN import_amounts a USING (import_id)

@@ -1,19 +1,17 @@
 import { z } from 'zod';
 import { lit } from '../../db/sql.js';
-import { recentImports, comparedExports } from '../../drift/compared-imports.js';
+import { recentImports, CUR_PREV } from '../../drift/compared-imports.js';
 import { Levels, levelOf } from '../../drift/levels.js';
-import { defineKind } from './kind.js';
+import { defineDriftKind } from './drift-kind.js';
 
-export default defineKind({
+export default defineDriftKind({
   name: 'export-staleness',
   description:
     'An export older than the one imported before it: the newest `field` (updated_at) in the latest export of a source is earlier ' +
     'than in the previous export, as when an old file is imported after a newer one. `older` grades the gap in days (0: any gap).',
   params: z.object({ field: z.string().default('updated_at'), older: Levels.default({ error: 0 }) }).strict(),
-  graded: true,
-  checked: (_p, rule, rows) => comparedExports(rule, rows),
   set: (p, rule, ctx) => `
-    WITH f AS (SELECT h.source, max(h.import_id) FILTER (WHERE k = 1) AS cur, max(h.import_id) FILTER (WHERE k = 2) AS prev,
+    WITH f AS (SELECT h.source, ${CUR_PREV},
         CAST(any_value(x.max_value) FILTER (WHERE k = 1) AS TIMESTAMP) AS now, CAST(any_value(x.max_value) FILTER (WHERE k = 2) AS TIMESTAMP) AS before
       FROM ${recentImports(rule, ctx.rows, 2)} h JOIN import_fields x USING (import_id)
       WHERE x.field = ${lit(p.field)} GROUP BY h.source),

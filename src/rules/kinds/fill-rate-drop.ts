@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { litList } from '../../db/sql.js';
-import { BaselineParams, baselineOf, baselineWords, depthOf, latest, recentImports, comparedExports } from '../../drift/compared-imports.js';
+import { BaselineParams, baselineOf, baselineWords, depthOf, latest, recentImports, CUR_PREV } from '../../drift/compared-imports.js';
 import { Levels, levelOf } from '../../drift/levels.js';
-import { defineKind } from './kind.js';
+import { defineDriftKind } from './drift-kind.js';
 
 const pct = (x: string) => `CAST(round(${x}, 1) AS VARCHAR) || '%'`;
 
-export default defineKind({
+export default defineDriftKind({
   name: 'fill-rate-drop',
   description:
     'A canonical field filled in fewer rows of the latest export than in its baseline (the previous export, or the median of the ' +
@@ -20,10 +20,8 @@ export default defineKind({
       ...BaselineParams,
     })
     .strict(),
-  graded: true,
-  checked: (_p, rule, rows) => comparedExports(rule, rows),
   set: (p, rule, ctx) => `
-    WITH f AS (SELECT h.source, x.field, max(h.import_id) FILTER (WHERE k = 1) AS cur, max(h.import_id) FILTER (WHERE k = 2) AS prev,
+    WITH f AS (SELECT h.source, x.field, ${CUR_PREV},
         ${latest('100.0 * x.filled / nullif(pr.rows, 0)')} AS now, ${baselineOf('100.0 * x.filled / nullif(pr.rows, 0)', p)} AS base,
         ${latest('pr.rows')} AS rows, ${latest('x.filled')} AS filled
       FROM ${recentImports(rule, ctx.rows, depthOf(p))} h JOIN import_profiles pr USING (import_id) JOIN import_fields x USING (import_id)

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { litList } from '../../db/sql.js';
-import { recentImports, comparedExports } from '../../drift/compared-imports.js';
+import { recentImports } from '../../drift/compared-imports.js';
 import { Levels, levelOf } from '../../drift/levels.js';
-import { defineKind } from './kind.js';
+import { defineDriftKind } from './drift-kind.js';
 
-export default defineKind({
+export default defineDriftKind({
   name: 'mass-edit',
   description:
     'Many records whose `fields` (owner, stage…) changed at once between the previous export of a source and the latest: of the ' +
@@ -17,8 +17,6 @@ export default defineKind({
       min_rows: z.number().int().min(1).default(10),
     })
     .strict(),
-  graded: true,
-  checked: (_p, rule, rows) => comparedExports(rule, rows),
   set: (p, rule, ctx) => `
     WITH f AS (SELECT h.source, h.import_id AS cur, pr.prev_import_id AS prev, x.field, x.changed, pr.rows - pr.rows_new AS matched
       FROM ${recentImports(rule, ctx.rows, 1)} h JOIN import_profiles pr USING (import_id) JOIN import_fields x USING (import_id)

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { lit, litList } from '../../db/sql.js';
-import { recentImports, comparedExports } from '../../drift/compared-imports.js';
+import { recentImports } from '../../drift/compared-imports.js';
 import { SeverityOrOff } from '../../drift/levels.js';
 import { sketchSimilarity } from '../../drift/similarity.js';
-import { defineKind } from './kind.js';
+import { defineDriftKind } from './drift-kind.js';
 
-export default defineKind({
+export default defineDriftKind({
   name: 'schema-change',
   description:
     'Columns of the latest export that the previous export of the same source did not have, or the other way round. A removed ' +
@@ -22,8 +22,6 @@ export default defineKind({
       ignore: z.array(z.string()).default([]),
     })
     .strict(),
-  graded: true,
-  checked: (_p, rule, rows) => comparedExports(rule, rows),
   set: (p, rule, ctx) => {
     const sev = (s: string) => (s === 'off' ? 'NULL' : lit(s));
     return `

@@ -2,16 +2,16 @@ import { z } from 'zod';
 import { lit, litList } from '../../db/sql.js';
 import { CrmqError } from '../../errors.js';
 import { MAX_VALUES, VOCABULARY_FIELDS } from '../../import/import-profile.js';
-import { recentImports, comparedExports } from '../../drift/compared-imports.js';
+import { recentImports } from '../../drift/compared-imports.js';
 import { SeverityOrOff } from '../../drift/levels.js';
 import { fieldsOf } from '../../model/tables.js';
 import { mapLabel } from '../semantics.js';
-import { defineKind } from './kind.js';
+import { defineDriftKind } from './drift-kind.js';
 import { suggester } from './vocabulary.js';
 
 let seq = 0;
 
-export default defineKind({
+export default defineDriftKind({
   name: 'vocabulary-change',
   description:
     'Values of vocabulary fields (stages, statuses, channels, owners, types) that the latest export of a source has and the ' +
@@ -29,8 +29,6 @@ export default defineKind({
       min_rows: z.number().int().min(1).default(1),
     })
     .strict(),
-  graded: true,
-  checked: (_p, rule, rows) => comparedExports(rule, rows),
   set: async (p, rule, ctx) => {
     const known = Object.keys(fieldsOf(rule.entity));
     const fields = p.fields.length ? p.fields : VOCABULARY_FIELDS.filter((f) => known.includes(f));

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { BaselineParams, baselineOf, baselineWords, depthOf, latest, recentImports, comparedExports } from '../../drift/compared-imports.js';
+import { BaselineParams, baselineOf, baselineWords, depthOf, latest, recentImports, CUR_PREV } from '../../drift/compared-imports.js';
 import { Levels, levelOf } from '../../drift/levels.js';
-import { defineKind } from './kind.js';
+import { defineDriftKind } from './drift-kind.js';
 
 const pct = (x: string) => `CAST(round(100 * (${x}), 1) AS VARCHAR) || '%'`;
 
-export default defineKind({
+export default defineDriftKind({
   name: 'volume-change',
   description:
     'How many rows the latest export of a source has against its baseline (the previous export, or the median of the last ' +
@@ -20,10 +20,8 @@ export default defineKind({
       ...BaselineParams,
     })
     .strict(),
-  graded: true,
-  checked: (_p, rule, rows) => comparedExports(rule, rows),
   set: (p, rule, ctx) => `
-    WITH f AS (SELECT h.source, max(h.import_id) FILTER (WHERE k = 1) AS cur, max(h.import_id) FILTER (WHERE k = 2) AS prev,
+    WITH f AS (SELECT h.source, ${CUR_PREV},
         ${latest('p.rows')} AS now, ${baselineOf('p.rows', p)} AS base, ${latest('p.rows_gone')} AS gone, ${latest('p.compared_rows')} AS compared
       FROM ${recentImports(rule, ctx.rows, depthOf(p))} h JOIN import_profiles p USING (import_id)
       GROUP BY h.source HAVING count(*) FILTER (WHERE k > 1) > 0),
