@@ -38,7 +38,8 @@ const hasRange = (f: FieldDef) => ['timestamp', 'date', 'decimal', 'int'].includ
 
 /**
  * Profiles the rows `importId` just loaded. Runs after they are inserted and before the rows they replace are
- * deleted, so the previous version of every record is still there to compare with. Six statements or fewer.
+ * deleted, so the previous version of every record is still there to compare with. Six statements or fewer; a page
+ * of a pull (not a whole export, never compared by drift rules) gets only its counts and fill.
  */
 export async function profileImport(db: Db, p: ProfileInput): Promise<void> {
   const t0 = performance.now();
@@ -47,22 +48,26 @@ export async function profileImport(db: Db, p: ProfileInput): Promise<void> {
   const vocab = defs.filter(([n]) => VOCABULARY_FIELDS.includes(n)).map(([n]) => n);
   const mine = `(SELECT * FROM ${entity} WHERE import_id = ${importId})`;
 
-  // 1. Fields: fill (canonical text is NULL when empty), min/max of dates and numbers, in one scan; and the previous
-  // complete import of this source and entity.
-  const [stats] = await db.all<Record<string, unknown>>(`SELECT count(*) AS __rows,
-    ${p.complete ? `(SELECT max(import_id) FROM import_profiles WHERE source = ${lit(p.source)} AND entity = ${lit(entity)} AND complete AND import_id < ${importId})` : 'NULL'} AS __prev,
+  // What the export is compared with: the source's records as of the previous complete export of the entity (with the
+  // pages pulled since); before any complete export, or for a pull page, every record of the source.
+  const previous = p.complete
+    ? `(SELECT max(import_id) FROM import_profiles WHERE source = ${lit(p.source)} AND entity = ${lit(entity)} AND complete AND import_id < ${importId})`
+    : 'NULL';
+  const theirs = `(SELECT * FROM ${entity} WHERE source = ${lit(p.source)} AND import_id <> ${importId} AND import_id >= coalesce(${previous}, 0))`;
+
+  // 1. Fields: fill (canonical text is NULL when empty), min/max of dates and numbers, in one scan; the previous
+  // complete import, and how many records there are to compare with.
+  const [stats] = await db.all<Record<string, unknown>>(`SELECT count(*) AS __rows, ${previous} AS __prev, (SELECT count(*) FROM ${theirs}) AS __theirs,
     ${defs.map(([n, f], i) => `${filledExpr(n, f)} AS f${i}${hasRange(f) ? `, CAST(min(${ident(n)}) AS VARCHAR) AS lo${i}, CAST(max(${ident(n)}) AS VARCHAR) AS hi${i}` : ''}`).join(',\n    ')}
     FROM ${mine}`);
   const rows = Number(stats.__rows);
   const prev = stats.__prev === null ? undefined : Number(stats.__prev);
-  // What the export is compared with: the source's records as of the previous complete export (with the pages pulled
-  // since); before any complete export, or for a pull page, every record of the source.
-  const theirs = `(SELECT * FROM ${entity} WHERE source = ${lit(p.source)} AND import_id <> ${importId}${prev !== undefined ? ` AND import_id >= ${prev}` : ''})`;
+  const theirsRows = Number(stats.__theirs);
 
   // 2. Vocabulary values in one scan (a histogram per field): at most MAX_VALUES a field, most frequent first (ties by
   // value), and each field's exact number of distinct values.
   const values: { field: string; value: string; n: number; d: number }[] = [];
-  if (vocab.length && rows) {
+  if (p.complete && vocab.length && rows) {
     values.push(...(await db.all<{ field: string; value: string; n: number; d: number }>(`
       WITH h AS (SELECT ${vocab.map((n, i) => `histogram(${ident(n)}) AS h${i}`).join(', ')} FROM ${mine}),
       e AS (${vocab.map((n, i) => `SELECT ${lit(n)} AS field, unnest(map_entries(h${i})) AS e, cardinality(h${i}) AS d FROM h`).join(' UNION ALL ')})
@@ -74,7 +79,7 @@ export async function profileImport(db: Db, p: ProfileInput): Promise<void> {
   // 3. Amounts per currency: median and 95th percentile.
   const money = defs.filter(([, f]) => f.type === 'decimal').map(([n]) => n);
   const currency = defs.some(([n]) => n === 'currency') ? 'currency' : 'NULL';
-  if (money.length && rows) {
+  if (p.complete && money.length && rows) {
     await db.run(`INSERT INTO import_amounts ${money
       .map((m) => `SELECT ${importId}, ${lit(m)}, ${currency}, count(*), median(${ident(m)}), quantile_cont(${ident(m)}, 0.95) FROM ${mine} WHERE ${ident(m)} IS NOT NULL GROUP BY ALL`)
       .join(' UNION ALL ')}`);
@@ -83,13 +88,13 @@ export async function profileImport(db: Db, p: ProfileInput): Promise<void> {
   // 4. Against the records as they were: new, changed (any canonical field), same, gone; per field how many changed;
   // for vocabulary fields, the most frequent transitions (who took over whose records).
   const diff = (n: string) => `n.${ident(n)} IS DISTINCT FROM o.${ident(n)}`;
-  const [cmp] = await db.all<Record<string, number>>(`SELECT (SELECT count(*) FROM ${theirs}) AS __theirs, count(*) AS __matched,
+  const [cmp] = theirsRows === 0 ? [{} as Record<string, number>] : await db.all<Record<string, number>>(`SELECT count(*) AS __matched,
       count(*) FILTER (WHERE ${defs.map(([n]) => diff(n)).join(' OR ')}) AS __changed
       ${defs.map(([n], i) => `, count(*) FILTER (WHERE ${diff(n)}) AS c${i}`).join('')}
     FROM ${mine} n JOIN ${theirs} o USING (source_id)`);
   const changedBy = (i: number) => Number(cmp[`c${i}`] ?? 0);
   const moved = vocab.filter((n) => changedBy(defs.findIndex(([x]) => x === n)) > 0);
-  if (moved.length) {
+  if (p.complete && moved.length) {
     await db.run(`INSERT INTO import_transitions SELECT ${importId}, field, old_value, new_value, n FROM (
       ${moved.map((n) => `SELECT ${lit(n)} AS field, o.${ident(n)} AS old_value, n.${ident(n)} AS new_value, count(*) AS n
         FROM ${mine} n JOIN ${theirs} o USING (source_id) WHERE ${diff(n)} GROUP BY ALL`).join(' UNION ALL ')})
@@ -101,7 +106,7 @@ export async function profileImport(db: Db, p: ProfileInput): Promise<void> {
   // replaced by content); every record when the import is small.
   const hs = p.header.map((h, i) => ({ h, c: p.cols[i], i })).filter((x) => !x.h.startsWith('__trailing_'));
   let headers = '';
-  if (hs.length) {
+  if (p.complete && hs.length) {
     const v = (c: string) => `nullif(trim(${ident(c)}), '')`;
     const sampled = rows <= SAMPLE_ALL_UNDER ? p.kept : `${p.kept ? `${p.kept} AND` : 'WHERE'} hash(${p.sourceId}) % ${SAMPLE} = 0`;
     const [k] = await db.all<Record<string, unknown>>(`SELECT count(*) AS __n, ${hs
@@ -118,9 +123,8 @@ export async function profileImport(db: Db, p: ProfileInput): Promise<void> {
 
   const updated = defs.findIndex(([n]) => n === 'updated_at');
   const newest = updated < 0 ? null : (stats[`hi${updated}`] as string | null);
-  const theirsRows = Number(cmp.__theirs);
-  const matched = Number(cmp.__matched);
-  const changed = Number(cmp.__changed);
+  const matched = Number(cmp.__matched ?? 0);
+  const changed = Number(cmp.__changed ?? 0);
   const num = (x: unknown) => (x === undefined || x === null ? 'NULL' : String(Number(x)));
   const valueRows = values.map((v) => `(${importId}, ${lit(v.field)}, ${lit(v.value)}, ${v.n})`);
   await db.run(`${headers}${valueRows.length ? `INSERT INTO import_values VALUES ${valueRows.join(', ')};` : ''}
