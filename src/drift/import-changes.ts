@@ -9,6 +9,8 @@ export interface ImportChanges {
   rows: { before: number; after: number };
   new: number;
   changed: number;
+  /** Share of the records in both whose content was compared (1, or a sample of a large export: `changed` is scaled). */
+  sample: number;
   gone: number;
   columns: { added: string[]; removed: string[]; renamed: { from: string; to: string; similarity: number }[] };
   /** Fields whose fill rate moved by at least FILL_POINTS percentage points. */
@@ -24,8 +26,8 @@ const RENAME_SIMILARITY = 0.5;
 
 /** Undefined for an import with nothing to compare with (the first export, or a page of a pull). */
 export async function importChanges(db: Db, importId: number): Promise<ImportChanges | undefined> {
-  const [p] = await db.all<{ prev: number | null; rows: number; prev_rows: number; rows_new: number; rows_changed: number; rows_gone: number; now: string | null; before: string | null }>(`
-    SELECT c.prev_import_id AS prev, c.rows, o.rows AS prev_rows, c.rows_new, c.rows_changed, c.rows_gone,
+  const [p] = await db.all<{ prev: number | null; rows: number; prev_rows: number; rows_new: number; rows_changed: number; rows_gone: number; sample: number; now: string | null; before: string | null }>(`
+    SELECT c.prev_import_id AS prev, c.rows, o.rows AS prev_rows, c.rows_new, c.rows_changed, c.rows_gone, c.sample,
       CAST(c.max_updated_at AS VARCHAR) AS now, CAST(o.max_updated_at AS VARCHAR) AS before
     FROM import_profiles c LEFT JOIN import_profiles o ON o.import_id = c.prev_import_id WHERE c.import_id = ${importId}`);
   if (!p || p.prev === null) return undefined;
@@ -71,6 +73,7 @@ export async function importChanges(db: Db, importId: number): Promise<ImportCha
     rows: { before: p.prev_rows, after: p.rows },
     new: p.rows_new,
     changed: p.rows_changed,
+    sample: p.sample,
     gone: p.rows_gone,
     columns: {
       added: headers.filter((h) => h.side === 'added' && !renamedTo.has(h.header)).map((h) => h.header),

@@ -13,7 +13,7 @@ export const VOCABULARY_FIELDS = ['stage', 'pipeline', 'status', 'lifecycle_stag
 export const MAX_VALUES = 500;
 /** Hashes kept per header, from a sample of records chosen by source_id (the same records in every export). */
 const SKETCH = 64;
-/** Records sampled for header sketches: one in SAMPLE by the hash of source_id, when the import is larger than this many. */
+/** Records sampled for header sketches and for what changed: one in SAMPLE by the hash of source_id, when there are more than this many. */
 const SAMPLE = 32;
 const SAMPLE_ALL_UNDER = 20_000;
 
@@ -85,20 +85,36 @@ export async function profileImport(db: Db, p: ProfileInput): Promise<void> {
       .join(' UNION ALL ')}`);
   }
 
-  // 4. Against the records as they were: new, changed (any canonical field), same, gone; per field how many changed;
-  // for vocabulary fields, the most frequent transitions (who took over whose records).
-  const diff = (n: string) => `n.${ident(n)} IS DISTINCT FROM o.${ident(n)}`;
-  const [cmp] = theirsRows === 0 ? [{} as Record<string, number>] : await db.all<Record<string, number>>(`SELECT count(*) AS __matched,
-      count(*) FILTER (WHERE ${defs.map(([n]) => diff(n)).join(' OR ')}) AS __changed
-      ${defs.map(([n], i) => `, count(*) FILTER (WHERE ${diff(n)}) AS c${i}`).join('')}
-    FROM ${mine} n JOIN ${theirs} o USING (source_id)`);
-  const changedBy = (i: number) => Number(cmp[`c${i}`] ?? 0);
-  const moved = vocab.filter((n) => changedBy(defs.findIndex(([x]) => x === n)) > 0);
-  if (p.complete && moved.length) {
-    await db.run(`INSERT INTO import_transitions SELECT ${importId}, field, old_value, new_value, n FROM (
-      ${moved.map((n) => `SELECT ${lit(n)} AS field, o.${ident(n)} AS old_value, n.${ident(n)} AS new_value, count(*) AS n
-        FROM ${mine} n JOIN ${theirs} o USING (source_id) WHERE ${diff(n)} GROUP BY ALL`).join(' UNION ALL ')})
-      QUALIFY row_number() OVER (PARTITION BY field ORDER BY n DESC, old_value NULLS FIRST, new_value NULLS FIRST) <= 20`);
+  // 4. Against the records as they were. Which are new, in both, or gone: exact, by source_id alone. What changed in the
+  // records in both (any canonical field; per field; the most frequent old → new values of vocabulary fields): every
+  // record when both sides are small, else the records of a sample chosen by the hash of source_id, scaled up.
+  let matched = 0;
+  let changed = 0;
+  let sample = 1;
+  const changedBy = new Map<string, number>();
+  const transitions: { field: string; from: string | null; to: string | null; n: number }[] = [];
+  if (theirsRows > 0) {
+    [{ n: matched }] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM (SELECT source_id FROM ${mine}) n JOIN (SELECT source_id FROM ${theirs}) o USING (source_id)`);
+  }
+  if (matched > 0) {
+    const sampled = Math.max(rows, theirsRows) > SAMPLE_ALL_UNDER;
+    const pick = (x: string) => (sampled ? `(SELECT * FROM ${x} WHERE hash(source_id) % ${SAMPLE} = 0)` : x);
+    const diff = (n: string) => `n.${ident(n)} IS DISTINCT FROM o.${ident(n)}`;
+    const moves = p.complete ? vocab : [];
+    const [c] = await db.all<Record<string, unknown>>(`SELECT count(*) AS __matched, count(*) FILTER (WHERE ${defs.map(([n]) => diff(n)).join(' OR ')}) AS __changed
+        ${defs.map(([n], i) => `, count(*) FILTER (WHERE ${diff(n)}) AS c${i}`).join('')}
+        ${moves.map((n, i) => `, map_entries(histogram([o.${ident(n)}, n.${ident(n)}]) FILTER (WHERE ${diff(n)})) AS t${i}`).join('')}
+      FROM ${pick(mine)} n JOIN ${pick(theirs)} o USING (source_id)`);
+    sample = sampled ? Number(c.__matched) / matched : 1;
+    const scaled = (x: unknown) => (sample > 0 ? Math.round(Number(x) / sample) : 0);
+    changed = Math.min(matched, scaled(c.__changed));
+    defs.forEach(([n], i) => changedBy.set(n, Math.min(matched, scaled(c[`c${i}`]))));
+    moves.forEach((field, i) => {
+      const top = ((c[`t${i}`] ?? []) as { key: (string | null)[]; value: number | string }[])
+        .map((e) => ({ field, from: e.key[0], to: e.key[1], n: scaled(e.value) }))
+        .sort((a, b) => b.n - a.n || String(a.from ?? '').localeCompare(String(b.from ?? '')) || String(a.to ?? '').localeCompare(String(b.to ?? '')));
+      transitions.push(...top.slice(0, 20));
+    });
   }
 
   // 5. Headers: a sketch of each one's values (the smallest hashes of its distinct values) and its fill, over a sample
@@ -123,14 +139,14 @@ export async function profileImport(db: Db, p: ProfileInput): Promise<void> {
 
   const updated = defs.findIndex(([n]) => n === 'updated_at');
   const newest = updated < 0 ? null : (stats[`hi${updated}`] as string | null);
-  const matched = Number(cmp.__matched ?? 0);
-  const changed = Number(cmp.__changed ?? 0);
   const num = (x: unknown) => (x === undefined || x === null ? 'NULL' : String(Number(x)));
   const valueRows = values.map((v) => `(${importId}, ${lit(v.field)}, ${lit(v.value)}, ${v.n})`);
+  const moveRows = transitions.map((t) => `(${importId}, ${lit(t.field)}, ${lit(t.from)}, ${lit(t.to)}, ${t.n})`);
   await db.run(`${headers}${valueRows.length ? `INSERT INTO import_values VALUES ${valueRows.join(', ')};` : ''}
+    ${moveRows.length ? `INSERT INTO import_transitions VALUES ${moveRows.join(', ')};` : ''}
     INSERT INTO import_fields VALUES ${defs
-      .map(([n, f], i) => `(${importId}, ${lit(n)}, ${num(stats[`f${i}`])}, ${distinct.get(n) ?? (vocab.includes(n) ? 0 : 'NULL')}, ${hasRange(f) ? `${lit(stats[`lo${i}`] as string | null)}, ${lit(stats[`hi${i}`] as string | null)}` : 'NULL, NULL'}, ${changedBy(i)})`)
+      .map(([n, f], i) => `(${importId}, ${lit(n)}, ${num(stats[`f${i}`])}, ${distinct.get(n) ?? (vocab.includes(n) ? 0 : 'NULL')}, ${hasRange(f) ? `${lit(stats[`lo${i}`] as string | null)}, ${lit(stats[`hi${i}`] as string | null)}` : 'NULL, NULL'}, ${changedBy.get(n) ?? 0})`)
       .join(', ')};
     INSERT INTO import_profiles VALUES (${importId}, ${lit(p.source)}, ${lit(entity)}, ${p.complete}, ${prev ?? 'NULL'}, ${rows},
-      ${rows - matched}, ${changed}, ${matched - changed}, ${p.complete ? theirsRows - matched : 'NULL'}, ${theirsRows}, ${lit(newest)}, ${(performance.now() - t0) / 1000});`);
+      ${rows - matched}, ${changed}, ${matched - changed}, ${p.complete ? theirsRows - matched : 'NULL'}, ${theirsRows}, ${lit(newest)}, ${sample}, ${(performance.now() - t0) / 1000});`);
 }

@@ -156,6 +156,7 @@ CREATE TABLE IF NOT EXISTS import_profiles (
   rows_gone BIGINT,                 -- compared source_ids missing from this export (NULL for a pull page)
   compared_rows BIGINT NOT NULL,    -- rows it was compared with
   max_updated_at TIMESTAMP,
+  sample DOUBLE NOT NULL,           -- share of the records in both whose content was compared (1: all; changed counts are scaled)
   seconds DOUBLE NOT NULL
 );
 CREATE TABLE IF NOT EXISTS import_headers (

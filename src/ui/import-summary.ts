@@ -34,7 +34,7 @@ export function describeChanges(c: ImportChanges, entity: string): string[] {
   const d = c.rows.after - c.rows.before;
   const share = c.rows.before ? ` (${signed(Math.round((1000 * d) / c.rows.before) / 10)}%)` : '';
   const lines = [
-    `  since import #${c.previous}: ${c.rows.before} → ${c.rows.after} ${entity}${d ? share : ''}; ${c.new} new, ${c.changed} changed, ${c.gone} gone`,
+    `  since import #${c.previous}: ${c.rows.before} → ${c.rows.after} ${entity}${d ? share : ''}; ${c.new} new, ${c.sample < 1 ? 'about ' : ''}${c.changed} changed, ${c.gone} gone`,
   ];
   const cols = [
     ...c.columns.renamed.map((r) => `"${r.from}" → "${r.to}"? (${Math.round(r.similarity * 100)}% of values alike)`),
