@@ -136,3 +136,26 @@ docs: { why: A test of a warning-only drift rule., fix: Nothing to fix; it is a 
     expect(code).toBe(0);
   });
 });
+
+describe('a large export', () => {
+  it('counts new and gone records exactly and what changed on a sample by source_id, said to be "about"', async () => {
+    const d = tmp();
+    const big = join(d, 'big.duckdb');
+    const n = 30_000;
+    const rows = (changed: (i: number) => boolean) =>
+      ['id,owner,stage', ...Array.from({ length: n }, (_, k) => `${k + 1},${changed(k + 1) ? 'Глеб Орлов' : OWNERS[k % 4]},Новая`)].join('\n') + '\n';
+    write(d, 'v1.csv', rows(() => false));
+    // Every fourth record handed to Глеб Орлов: 7,500 of 30,000.
+    write(d, 'v2.csv', rows((i) => i % 4 === 0));
+    expect((await cli('import', join(d, 'v1.csv'), '--source', 's', '--preset', 'canonical', '--entity', 'deals', '--db', big)).code).toBe(0);
+    const r = await cli('import', join(d, 'v2.csv'), '--source', 's', '--preset', 'canonical', '--entity', 'deals', '--db', big, '--format', 'json');
+    const [res] = JSON.parse(r.stdout) as { changes: { new: number; gone: number; changed: number; sample: number } }[];
+    expect(res.changes).toMatchObject({ new: 0, gone: 0 });
+    expect(res.changes.sample).toBeGreaterThan(0.02);
+    expect(res.changes.sample).toBeLessThan(0.05);
+    expect(Math.abs(res.changes.changed - 7500) / 7500).toBeLessThan(0.1);
+    const { findings } = JSON.parse((await cli('check', '--select', 'deal.drift.mass-edit', '--db', big, '--format', 'json')).stdout) as { findings: Found[] };
+    expect(findings.map((f) => f.severity)).toEqual(['error']);
+    expect(findings[0].message).toMatch(/owner changed on about \d+ of the 30000 records in both exports \(2\d\.\d%\)/);
+  });
+});
