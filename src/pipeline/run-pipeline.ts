@@ -11,6 +11,7 @@ import { defaultDbPath, withDb } from '../db/database.js';
 import { CrmqError } from '../errors.js';
 import { pull } from '../pull/pull.js';
 import { parseSince } from '../pull/since.js';
+import { importChanges } from '../drift/import-changes.js';
 import { importFile } from '../import/import-file.js';
 import { composeReportMail, fill } from '../mail/compose.js';
 import { redactUrl, sendMail } from '../mail/send.js';
@@ -124,7 +125,8 @@ async function runStep(step: Step, c: StepContext): Promise<Record<string, unkno
       let rejected = 0;
       for (const file of files) {
         const r = await importFile(db, { file, source: s.source, preset: s.preset, entity: s.entity, mapping: s.mapping && c.at(s.mapping), encoding: s.encoding, currency: s.currency, replace: s.replace });
-        c.opts.log('file_imported', { file, status: r.status, entity: r.entity, read: r.rowsRead, loaded: r.rowsLoaded, rejected: r.rowsRejected });
+        const changes = r.status === 'imported' ? await importChanges(db, r.importId) : undefined;
+        c.opts.log('file_imported', { file, status: r.status, entity: r.entity, read: r.rowsRead, loaded: r.rowsLoaded, rejected: r.rowsRejected, ...(changes?.differs ? { changes } : {}) });
         if (r.status === 'imported') loaded += r.rowsLoaded;
         rejected += r.rowsRejected; // an unchanged file's rejects are still there: the same exit code as its first run
       }
