@@ -121,7 +121,7 @@ CREATE TABLE IF NOT EXISTS check_run_rules (
 );
 -- Every finding ever found, once: when it was first and last seen, and when a run of its rule stopped finding it.
 CREATE TABLE IF NOT EXISTS finding_history (
-  finding_id VARCHAR PRIMARY KEY,
+  finding_id VARCHAR NOT NULL,      -- one row per id (kept by run-rules.ts; no index: a batch join is faster)
   rule VARCHAR NOT NULL,
   severity VARCHAR NOT NULL,
   entity VARCHAR NOT NULL,

@@ -166,11 +166,12 @@ async function recordHistory(db: Db, runId: number, rules: Rule[], checked: Map<
   const ran = rules.map((r) => `(${runId}, ${lit(r.id)}, ${lit(r.kind)}, ${lit(r.severity)}, ${lit(r.entity)}, ${checked.get(r.id) ?? 0}, ${counts.get(r.id) ?? 0})`);
   if (ran.length) await db.run(`INSERT INTO check_run_rules VALUES ${ran.join(', ')}`);
   const at = `(SELECT started_at FROM check_runs WHERE run_id = ${runId})`;
-  await db.run(`INSERT INTO finding_history
-      SELECT finding_id, rule, severity, entity, source, source_id, message, run_id, ${at}, run_id, ${at}, NULL, NULL FROM findings WHERE run_id = ${runId}
-      QUALIFY row_number() OVER (PARTITION BY finding_id ORDER BY message, value) = 1
-    ON CONFLICT (finding_id) DO UPDATE SET severity = excluded.severity, message = excluded.message,
-      last_seen_run = excluded.last_seen_run, last_seen = excluded.last_seen, resolved_run = NULL, resolved_at = NULL`);
+  const found = `(SELECT finding_id, rule, severity, entity, source, source_id, message FROM findings WHERE run_id = ${runId}
+    QUALIFY row_number() OVER (PARTITION BY finding_id ORDER BY message, value) = 1)`;
+  await db.run(`UPDATE finding_history h SET severity = f.severity, message = f.message, last_seen_run = ${runId}, last_seen = ${at}, resolved_run = NULL, resolved_at = NULL
+    FROM ${found} f WHERE h.finding_id = f.finding_id`);
+  await db.run(`INSERT INTO finding_history SELECT finding_id, rule, severity, entity, source, source_id, message, ${runId}, ${at}, ${runId}, ${at}, NULL, NULL
+    FROM ${found} f WHERE finding_id NOT IN (SELECT finding_id FROM finding_history)`);
   await db.run(`UPDATE finding_history SET resolved_run = ${runId}, resolved_at = ${at}
     WHERE resolved_run IS NULL AND last_seen_run < ${runId} AND rule IN (SELECT rule FROM check_run_rules WHERE run_id = ${runId})`);
 }
