@@ -7,14 +7,16 @@ import { CrmqError } from '../errors.js';
 import { dataNote, type DataStamp } from '../reports/compare.js';
 import { formatCell, NUMERIC } from '../reports/render/format.js';
 import type { Lang } from '../reports/render/i18n.js';
+import { sums } from '../reports/report-def.js';
 import type { ReportResult } from '../reports/run-report.js';
+import { totalKeys } from '../reports/totals.js';
 
 export interface Headline {
   /** report id.column */
   id: string;
   label: { en: string; ru: string };
   type: string;
-  /** The column's sum over the report's rows. */
+  /** The column's Total (the first Total row's, when the report has one per currency). */
   value: number;
 }
 
@@ -36,26 +38,30 @@ export function readLastDelivery(file: string): LastDelivery | undefined {
 }
 
 /**
- * The figures a mail leads with: each `report.column` asked for (its sum over the report's rows), or by default the
- * first three whole-number and money columns outside the key, in report order.
+ * The figures a mail leads with: each `report.column` asked for, or by default the first three columns that add up, in
+ * report order. A figure is the column's Total; a report with a Total per currency gives the first one's, labelled
+ * with it.
  */
 export function headlineFigures(reports: ReportResult[], wanted?: string[]): Headline[] {
-  const sum = (r: ReportResult, col: string) => Math.round(r.rows.reduce((n, row) => n + (Number.isFinite(Number(row[col])) && row[col] !== null ? Number(row[col]) : 0), 0) * 100) / 100;
-  const figure = (r: ReportResult, c: ReportResult['columns'][number]): Headline => ({
-    id: `${r.id}.${c.name}`, type: c.type, value: sum(r, c.name),
-    label: { en: `${c.en} (${r.title.en})`, ru: `${c.ru} (${r.title.ru})` },
-  });
+  const figure = (r: ReportResult, c: ReportResult['columns'][number]): Headline => {
+    const keys = totalKeys(r);
+    const split = r.totals.length > 1 ? ` ${keys.map((k) => r.totals[0][k]).join(' ')}` : '';
+    return {
+      id: `${r.id}.${c.name}`, type: c.type, value: Number(r.totals[0]?.[c.name] ?? 0),
+      label: { en: `${c.en}${split} (${r.title.en})`, ru: `${c.ru}${split} (${r.title.ru})` },
+    };
+  };
   if (wanted?.length) {
     return wanted.map((w) => {
       const [id, col] = [w.slice(0, w.lastIndexOf('.')), w.slice(w.lastIndexOf('.') + 1)];
       const r = reports.find((x) => x.id === id);
       const c = r?.columns.find((x) => x.name === col);
       if (!r || !c) throw new CrmqError(`deliver.headline: "${w}" is not a column of a report this run made (${reports.map((x) => x.id).join(', ') || 'none'})`);
-      if (!NUMERIC.has(c.type)) throw new CrmqError(`deliver.headline: "${w}" is a ${c.type} column, not a figure`);
+      if (!sums(c)) throw new CrmqError(`deliver.headline: "${w}" does not add up (a ${c.type} column${NUMERIC.has(c.type) ? ' without sum: true' : ''}): name a count or an amount`);
       return figure(r, c);
     });
   }
-  return reports.flatMap((r) => r.columns.filter((c) => (c.type === 'int' || c.type === 'money') && !r.key.includes(c.name)).map((c) => figure(r, c))).slice(0, 3);
+  return reports.flatMap((r) => r.columns.filter((c) => sums(c) && !r.noData.includes(c.name)).map((c) => figure(r, c))).slice(0, 3);
 }
 
 const T = {

@@ -49,7 +49,7 @@ const DeliverStep = z.object({ deliver: z.object({
   attach: z.array(z.enum(['xlsx', 'html', 'csv', 'json', 'md'])).default(['xlsx']),
   /** always; only when something changed since the last run; only when a report is invalid or checks failed; skip when there are no rows */
   when: z.enum(['always', 'on_change', 'on_problems', 'not_empty']).default('always'),
-  /** The figures the mail leads with, as report.column (their sum over the report's rows), with their change since the last mail; default: the first three counts and amounts. */
+  /** The figures the mail leads with, as report.column (the column's Total), with their change since the last mail; default: the first three columns that add up. */
   headline: z.array(z.string().regex(/^[\w-]+\.\w+$/, 'report-id.column')).max(5).optional(),
 }).strict() }).strict();
 

@@ -10,6 +10,8 @@ import { CrmqError } from '../errors.js';
 import type { Period } from './context.js';
 import { NUMERIC } from './render/format.js';
 import type { ReportResult } from './run-report.js';
+import { totalRows } from './totals.js';
+import { sums } from './report-def.js';
 
 export type CompareSpec = { kind: 'previous-period' } | { kind: 'previous-run' } | { kind: 'range'; from: string; to: string };
 
@@ -165,24 +167,38 @@ export function comparedView(r: ReportResult): ReportResult {
   const figures = new Set(r.columns.filter((x) => NUMERIC.has(x.type) && !r.key.includes(x.name)).map((x) => x.name));
   const columns = r.columns.flatMap((x) =>
     figures.has(x.name)
-      ? [x, { name: `${x.name}_before`, en: `${x.en} (before)`, ru: `${x.ru} (ранее)`, type: x.type }, { name: `${x.name}_change`, en: `${x.en} Δ`, ru: `${x.ru} Δ`, type: x.type }, { name: `${x.name}_change_pct`, en: `${x.en} Δ%`, ru: `${x.ru} Δ%`, type: 'percent' }]
+      ? [
+          x,
+          { ...x, name: `${x.name}_before`, en: `${x.en} (before)`, ru: `${x.ru} (ранее)` },
+          { ...x, name: `${x.name}_change`, en: `${x.en} Δ`, ru: `${x.ru} Δ` },
+          { name: `${x.name}_change_pct`, en: `${x.en} Δ%`, ru: `${x.ru} Δ%`, type: 'percent', sum: false },
+        ]
       : [x],
   );
+  // A row missing on one side counts 0 for a figure that adds up (no deals then), nothing for a rate or an average.
+  const adds = new Set(r.columns.filter((x) => figures.has(x.name) && sums(x)).map((x) => x.name));
+  const change = (out: Row, f: string, a: number | null, b: number | null) => {
+    out[`${f}_change`] = a !== null && b !== null ? Math.round((a - b) * 1e9) / 1e9 : null;
+    out[`${f}_change_pct`] = a !== null && b !== null && b !== 0 ? Math.round(((a - b) / Math.abs(b)) * 1e6) / 1e6 : null;
+  };
   const row = (now: Row | null, before: Row | null): Row => {
     const out: Row = { ...(now ?? Object.fromEntries(r.columns.map((x) => [x.name, figures.has(x.name) ? null : (before?.[x.name] ?? null)]))) };
     for (const f of figures) {
-      const a = num(now?.[f]);
-      const b = num(before?.[f]);
-      out[`${f}_before`] = b;
-      out[`${f}_change`] = a !== null && b !== null ? Math.round((a - b) * 1e9) / 1e9 : null;
-      out[`${f}_change_pct`] = a !== null && b !== null && b !== 0 ? Math.round(((a - b) / Math.abs(b)) * 1e6) / 1e6 : null;
+      const missing = (side: Row | null) => (side === null && adds.has(f) ? 0 : null);
+      out[`${f}_before`] = num(before?.[f]);
+      change(out, f, num(now?.[f]) ?? missing(now), num(before?.[f]) ?? missing(before));
     }
     return out;
   };
   const line = comparisonLine(c);
+  const rows = [...r.rows.map((x, i) => row(x, c.before[i])), ...c.gone.map((x) => row(null, x))];
+  // A figure's earlier values and changes add up as it does (the relative change never); no data stays no data.
+  const noData = r.noData.flatMap((n) => (figures.has(n) ? [n, `${n}_change`, `${n}_change_pct`] : [n]));
   return {
-    ...r, columns,
-    rows: [...r.rows.map((x, i) => row(x, c.before[i])), ...c.gone.map((x) => row(null, x))],
+    ...r, columns, rows, noData, totals: totalRows({ columns, rows, totalBy: r.totalBy, noData }).map((t) => {
+      for (const f of adds) if (!noData.includes(f)) change(t, f, num(t[f]) ?? 0, num(t[`${f}_before`]) ?? 0);
+      return t;
+    }),
     description: { en: `${r.description.en} ${line.en}`, ru: `${r.description.ru} ${line.ru}` },
   };
 }

@@ -8,7 +8,7 @@ import { cli, query, ROOT, tmp } from '../helpers.js';
 const FIRST = join(ROOT, 'fixtures/sample/bitrix24/Сделки.csv');
 const NEXT = join(ROOT, 'fixtures/sample/bitrix24/next-week/Сделки.csv');
 type Row = Record<string, number | string | null>;
-type Json = { rows: Row[]; compared_with?: { against: string; period: { start: string; end: string }; note?: string; earlier_rows_gone: number } };
+type Json = { rows: Row[]; totals: Row[]; compared_with?: { against: string; period: { start: string; end: string }; note?: string; earlier_rows_gone: number } };
 
 describe('the earlier period', () => {
   it('whole months give as many months before; other periods as many days before; as-of moves with them', () => {
@@ -52,9 +52,16 @@ describe('crmq report --compare on the demo deals', () => {
       expect(r.won_amount_change).toBeCloseTo(Number(r.won_amount) - Number(r.won_amount_before), 2);
       if (Number(r.won_amount_before)) expect(r.won_amount_change_pct).toBeCloseTo((Number(r.won_amount) - Number(r.won_amount_before)) / Number(r.won_amount_before), 5);
     }
+    // The Total adds up the earlier amounts and the changes as it adds up the amounts; its relative change is its own.
+    const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+    expect(json.totals).toHaveLength(1);
+    expect(json.totals[0].won_amount_before).toBeCloseTo(sum(before), 2);
+    expect(json.totals[0].won_amount_change).toBeCloseTo(sum(now) - sum(before), 2);
+    expect(json.totals[0].won_amount_change_pct).toBeCloseTo((sum(now) - sum(before)) / sum(before), 5);
     // Rows of September with no row in October come last, their figures only before.
     const gone = json.rows.slice(json.rows.length - json.compared_with!.earlier_rows_gone);
-    for (const r of gone) expect([r.won_amount, r.deals, typeof r.deals_before]).toEqual([null, null, 'number']);
+    // (a count or amount missing on one side counts 0 in the change; an average or a rate has none)
+    for (const r of gone) expect([r.won_amount, r.deals, typeof r.deals_before, r.deals_change, r.average_check_change]).toEqual([null, null, 'number', 0 - Number(r.deals_before), null]);
   });
 
   it('a range equal to the period itself changes nothing: rows are matched by their key', async () => {
