@@ -12,7 +12,8 @@ export const HISTORY_FORMATS = ['table', 'json', 'csv', 'html', 'xlsx'] as const
 export async function historyCommand(opts: HistoryOptions & { db?: string }): Promise<History> {
   const { withDb } = await import('../db/database.js');
   const { loadHistory } = await import('../history/history.js');
-  return withDb(opts.db, (db) => loadHistory(db, opts), { mustExist: true });
+  // History only reads: a read-only connection, and readers do not wait for each other.
+  return withDb(opts.db, (db) => loadHistory(db, opts), { mustExist: true, readOnly: true });
 }
 
 /** The history in the asked format; html and xlsx are written to `output`. */

@@ -188,7 +188,7 @@ async function deliver(s: Extract<Step, { deliver: unknown }>['deliver'], c: Ste
   const memo = join(c.out, '.crmq-last-delivery.json');
   const lastDelivery = readLastDelivery(memo);
   const headline = headlineFigures(state.reports, s.headline);
-  const data = await withDb(c.db, (db) => dataStamp(db, [...new Set(state.reports.flatMap((r) => r.inputs))]), { mustExist: true });
+  const data = await withDb(c.db, (db) => dataStamp(db, [...new Set(state.reports.flatMap((r) => r.inputs))]), { mustExist: true, readOnly: true });
   const digest = createHash('sha256').update(JSON.stringify({ r: state.reports.map((r) => [r.id, r.status, r.rows]), f: state.check?.findings.map((f) => f.id) ?? [] })).digest('hex');
   if (s.when === 'on_problems' && !state.problems.length && worst !== 'invalid') return skip('no problems: nothing failed and no report is invalid');
   if (s.when === 'not_empty' && state.reports.every((r) => r.rows.length === 0)) return skip('every report is empty');
