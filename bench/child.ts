@@ -196,9 +196,66 @@ const steps: Record<string, () => Promise<Record<string, unknown> | void>> = {
   async 'crmq-import'() {
     fresh(args.db);
     const db = await openDb(args.db);
-    const r = await importFile(db, { file: args.file, source: 'bench', mapping: args.mapping });
+    const r = await importFile(db, { file: args.file, source: 'bench', mapping: args.mapping, profile: (args as Record<string, unknown>).profile !== false });
+    const [p] = await db.all<{ seconds: number }>(`SELECT seconds FROM import_profiles`);
     db.close();
-    return { rows: r.rowsLoaded, rejected: r.rowsRejected };
+    return { rows: r.rowsLoaded, rejected: r.rowsRejected, profileSeconds: p?.seconds ?? 0 };
+  },
+  /** A second, changed export of the same contacts over the first (not timed): the profile joins it with the previous version. */
+  async 'crmq-reimport'() {
+    fresh(args.db);
+    const db = await openDb(args.db);
+    const profile = (args as Record<string, unknown>).profile !== false;
+    await importFile(db, { file: args.file, source: 'bench', profile });
+    const t0 = performance.now();
+    const r = await importFile(db, { file: args.file2, source: 'bench', profile });
+    const secondMs = performance.now() - t0;
+    const [p] = await db.all<{ seconds: number }>(`SELECT seconds FROM import_profiles WHERE import_id = ${r.importId}`);
+    db.close();
+    return { secondMs, rows: r.rowsLoaded, replaced: r.rowsReplaced, profileSeconds: p?.seconds ?? 0 };
+  },
+  /** A changed export of the bench contacts: 10% of the records gone, 5% handed to another owner, a column renamed. */
+  async 'changed-export'() {
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    await c.run(`COPY (SELECT "Record ID", "First Name", "Last Name", "Email", "Phone Number",
+        CASE WHEN CAST("Record ID" AS BIGINT) % 20 = 1 THEN 'Handed Over' ELSE "Contact owner" END AS "Contact owner",
+        "Create Date", "Lifecycle Stage", "Company Name", "City" AS "Town"
+      FROM read_csv(${lit(args.file)}, all_varchar = true) WHERE CAST("Record ID" AS BIGINT) % 10 <> 0) TO ${lit(args.out)} (HEADER, DELIMITER ',')`);
+    c.closeSync();
+    db.closeSync();
+  },
+  /** History for the drift benchmark: 20 exports of each of contacts, companies, deals, leads and activities (100 imports). */
+  async 'drift-setup'() {
+    fresh(args.db);
+    const db = await openDb(args.db);
+    const versions = Number(args.versions);
+    const n = Number(args.n);
+    const cols: Record<string, (v: number) => string> = {
+      contacts: (v) => `'Контакт ' || i AS full_name, 'c' || i || '@example.ru' AS email, owner, ['lead','customer','subscriber'][1 + (i + ${v}) % 3] AS lifecycle_stage, ['Сайт','Звонок'][1 + i % 2] AS channel, ['Москва','Казань'][1 + i % 2] AS city`,
+      companies: (v) => `'ООО Компания ' || i AS name, owner, ['Клиент','Партнёр'][1 + i % 2] AS type, ['Москва','Казань'][1 + i % 2] AS city`,
+      deals: (v) => `'Сделка ' || i AS title, 1000 * (1 + (i * 37) % 400) AS amount, 'RUB' AS currency, ['Новая','В работе','Счёт на предоплату','Финальный счёт'][1 + (i + ${v}) % 4] AS stage, owner, ['Сайт','Звонок'][1 + i % 2] AS channel`,
+      leads: (v) => `'Лид ' || i AS title, 500 * (1 + (i * 13) % 300) AS amount, 'RUB' AS currency, ['Не обработан','В работе','Обработан'][1 + (i + ${v}) % 3] AS status, owner, ['Сайт','Звонок'][1 + i % 2] AS channel`,
+      activities: (v) => `['call','email','meeting'][1 + i % 3] AS type, ['in','out'][1 + i % 2] AS direction, ['done','open'][1 + (i + ${v}) % 2] AS status, owner, 'Тема ' || i AS subject`,
+    };
+    const file = join(args.dir, 'drift-export.csv');
+    let imports = 0;
+    for (let v = 1; v <= versions; v++) {
+      for (const [entity, select] of Object.entries(cols)) {
+        await db.run(`COPY (SELECT i AS id, ${select(v)}, '2026-11-01'::TIMESTAMP + INTERVAL (${v}) DAY + INTERVAL (i % 1000) MINUTE AS updated_at
+          FROM (SELECT i, ['Анна','Борис','Вера','Глеб'][1 + (i + CASE WHEN i % 50 < ${v % 5} THEN 1 ELSE 0 END) % 4] AS owner FROM range(1, ${n} + 1 + ${v} * 10) t(i))
+          WHERE i % 97 <> ${v}) TO ${lit(file)} (HEADER, DELIMITER ',')`);
+        await importFile(db, { file, source: 'bench', preset: 'canonical', entity });
+        imports++;
+      }
+    }
+    db.close();
+    return { imports };
+  },
+  /** Every shipped drift rule over that history. */
+  async 'drift-check'() {
+    const r = await checkCommand({ db: args.db, select: ['drift'] });
+    return { rules: r.summary.rules, findings: r.summary.findings, ruleSeconds: r.results.reduce((a, x) => a + x.seconds, 0) };
   },
   /** `crmq pull` of one entity from an API emulator the parent serves. */
   async pull() {

@@ -26,6 +26,7 @@ const COMMANDS: Record<string, [summary: string, load: () => Promise<CommandModu
   imports: ['List import runs: file, preset, rows read / loaded / rejected', () => import('./commands/imports.js')],
   pulls: ['List API pulls: CRM, entity, status (running, done, failed, abandoned), pages and records committed', () => import('./commands/pulls.js')],
   rejects: ['List rejected rows with their file, line and reason', () => import('./commands/rejects.js')],
+  history: ['Imports and check runs over time: rows, what changed, fill rates, findings by rule and severity, duplicates; with charts', () => import('./commands/history.js')],
   check: ['Run the data-quality rules; exit 1 when a rule at or above --fail-on crosses its threshold', () => import('./commands/check.js')],
   rules: ['List the rules or show one with its documentation', () => import('./commands/rules.js')],
   reports: ['The report catalogue', () => import('./commands/reports.js')],

@@ -135,7 +135,7 @@ describe('outputs', () => {
   it('the terminal summary has no colour when not a TTY', () => {
     const r = cliProcess(['check', '--db', db]);
     expect(r.stdout).not.toMatch(/\x1b\[/);
-    expect(r.stdout).toMatch(/\d+ rules: \d+ clean, \d+ with findings, 5 skipped; \d+ findings/);
+    expect(r.stdout).toMatch(/\d+ rules: \d+ clean, \d+ with findings, 36 skipped; \d+ findings/); // 5 on empty tables, 31 drift rules with one export each
   });
 });
 
@@ -161,7 +161,7 @@ describe('CI outputs', () => {
     expect(skipped).toContain('company.inn.format'); // the demo has no companies table rows
     const junit = readFileSync(join(dir, 'check.junit.xml'), 'utf8');
     expect(junit).toMatch(/<testcase classname="crmq.companies" name="company.inn.format" time="[\d.]+">\s*<skipped message="no companies rows to check"\/>/);
-    expect(junit).toMatch(/<testsuite name="companies" tests="5" failures="0" errors="0" skipped="5"/);
+    expect(junit).toMatch(/<testsuite name="companies" tests="11" failures="0" errors="0" skipped="11"/); // 5 rules + 6 drift rules
     const md = readFileSync(join(dir, 'check.md'), 'utf8');
     expect(md).toMatch(/\| company\.inn\.format \| ⏭ skipped \(no rows\) \|/);
     expect((await cli('check', '--db', db, '--format', 'github')).stdout).toMatch(/^::notice title=company\.inn\.format skipped::no companies rows to check/m);

@@ -86,13 +86,17 @@ export async function checkCommand(opts: CheckOptions): Promise<CheckResult> {
          WHERE f.run_id = ${runId} ORDER BY f.rule, f.source, f.source_id`,
       );
       const findings: Finding[] = rows.map(({ finding_id, ...f }) => ({ ...f, id: finding_id, new: !baseline?.has(finding_id) }));
+      // A rule fails on its new findings at or above --fail-on (a graded rule's findings each have their own severity).
       const newByRule = new Map<string, number>();
-      for (const f of findings) if (f.new) newByRule.set(f.rule, (newByRule.get(f.rule) ?? 0) + 1);
+      const judgedByRule = new Map<string, number>();
+      for (const f of findings.filter((x) => x.new)) {
+        newByRule.set(f.rule, (newByRule.get(f.rule) ?? 0) + 1);
+        if (severityRank(f.severity) >= severityRank(failOn)) judgedByRule.set(f.rule, (judgedByRule.get(f.rule) ?? 0) + 1);
+      }
       const judged = results.map((r) => {
-        const newFailing = newByRule.get(r.rule) ?? 0;
         const rule = rules.find((x) => x.id === r.rule)!;
-        const exceededNew = exceeds(parseThreshold(rule.fail_if, rule.file), newFailing, r.checked);
-        return { ...r, new_failing: newFailing, failed: exceededNew && severityRank(r.severity) >= severityRank(failOn), skipped: r.checked === 0 };
+        const exceededNew = exceeds(parseThreshold(rule.fail_if, rule.file), judgedByRule.get(r.rule) ?? 0, r.checked);
+        return { ...r, new_failing: newByRule.get(r.rule) ?? 0, failed: exceededNew && severityRank(r.severity) >= severityRank(failOn), skipped: r.checked === 0 };
       });
       if (opts.writeBaseline) writeBaseline(opts.writeBaseline, findings);
       const by_severity = { info: 0, warn: 0, error: 0 } as Record<Severity, number>;

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { PRESET_IDS } from '../connectors/presets/index.js';
 import type { Db } from '../db/database.js';
 import { CrmqError } from '../errors.js';
+import type { ImportChanges } from '../drift/import-changes.js';
 import type { Explanation } from '../import/explain.js';
 import type { ImportOptions, ImportResult } from '../import/import-file.js';
 import { ENTITIES } from '../model/tables.js';
@@ -15,16 +16,23 @@ export interface ImportCommandOptions extends Omit<ImportOptions, 'file' | 'onPh
   progress?: (db: Db) => Promise<Progress>;
 }
 
+/** An import, and what differs from the previous export of the same source and entity. */
+export type ImportCommandResult = ImportResult & { changes?: ImportChanges };
+
 /** Imports each file in turn; each file is its own transaction, so a failure leaves earlier files in place. */
-export async function importCommand(files: string[], opts: ImportCommandOptions): Promise<ImportResult[]> {
+export async function importCommand(files: string[], opts: ImportCommandOptions): Promise<ImportCommandResult[]> {
   const { withDb } = await import('../db/database.js');
   const { importFile } = await import('../import/import-file.js');
   const { WriteError } = await import('../errors.js');
+  const { importChanges } = await import('../drift/import-changes.js');
   return withDb(opts.db, async (db) => {
-    const results: ImportResult[] = [];
+    const results: ImportCommandResult[] = [];
     const progress = await opts.progress?.(db);
     try {
-      for (const file of files) results.push(await importFile(db, { ...opts, file, onPhase: progress?.phase }));
+      for (const file of files) {
+        const r = await importFile(db, { ...opts, file, onPhase: progress?.phase });
+        results.push(r.status === 'imported' ? { ...r, changes: await importChanges(db, r.importId) } : r);
+      }
     } finally {
       progress?.stop();
     }

@@ -8,6 +8,7 @@ import { loadConfig, SHIPPED_SEMANTICS } from '../rules/config.js';
 import { loadSemantics } from '../rules/semantics.js';
 import { prepareReportContext, reportSetupSql, resolvePeriod } from '../reports/context.js';
 import { loadReports, SHIPPED_REPORTS } from '../reports/load-reports.js';
+import { compareRows, comparedView, dataNote, dataStamp, earlierPeriod, parseCompare, readSavedRun, saveRun, type DataStamp } from '../reports/compare.js';
 import { idsInFolders } from '../yaml-file.js';
 import type { ReportDef } from '../reports/report-def.js';
 import { CATEGORIES } from '../reports/report-def.js';
@@ -35,6 +36,10 @@ export interface ReportOptions {
   out?: string;
   lang?: Lang;
   failOn?: 'invalid' | 'warning';
+  /** previous-period, previous-run or YYYY-MM-DD..YYYY-MM-DD: each figure beside its earlier value (compare.ts). */
+  compare?: string;
+  /** Save each report's figures for the next --compare previous-run (default true). */
+  remember?: boolean;
   /** A progress display for this database connection (the CLI passes one; it draws only on a terminal). */
   progress?: (db: Db) => Promise<Progress>;
 }
@@ -46,6 +51,8 @@ export interface ReportRun {
   /** What to print on stdout, when not written to files. */
   text?: string;
   failed: boolean;
+  /** Lines for stderr: a report with no earlier run to compare with. */
+  notes: string[];
 }
 
 /** The report definitions; with `only` (reports named on the command line), just those files are read. */
@@ -84,6 +91,7 @@ export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
   const lang = opts.lang ?? 'en';
   const format = opts.format ?? 'table';
   const period = resolvePeriod(opts);
+  const compare = opts.compare ? parseCompare(opts.compare) : undefined;
   const defs = select(await definitions(opts, opts.all || opts.category ? undefined : opts.ids), opts);
   const semantics = loadSemantics([SHIPPED_SEMANTICS, ...config.semantics]);
   for (const k of Object.keys(opts.params ?? {})) {
@@ -93,6 +101,8 @@ export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
     opts.db,
     async (db) => {
       const results: ReportResult[] = [];
+      const stamps: DataStamp[] = [];
+      const notes: string[] = [];
       const progress = defs.length > 1 ? await opts.progress?.(db) : undefined;
       progress?.phase('report', defs.length, 'reports');
       try {
@@ -100,11 +110,26 @@ export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
           progress?.tick(results.length, def.id);
           const params = paramsFor(def, opts.params ?? {});
           await prepareReportContext(db, period, params, semantics);
-          results.push(await runReport(db, def, period, params));
+          const r = await runReport(db, def, period, params);
+          const data = await dataStamp(db, def.inputs);
+          if (compare?.kind === 'previous-run') {
+            const saved = readSavedRun(db.path, def.id);
+            if (saved) r.comparison = compareRows(r, saved.rows, { against: 'previous-run', period: saved.period, at: saved.at, note: dataNote(saved.data, data) });
+            else notes.push(`${def.id}: no earlier run saved for ${db.path}, nothing to compare with (this run is saved for the next)`);
+          } else if (compare) {
+            const p = earlierPeriod(compare, period);
+            await prepareReportContext(db, p, params, semantics);
+            r.comparison = compareRows(r, (await runReport(db, def, p, params)).rows, { against: compare.kind, period: p });
+          }
+          results.push(r);
+          stamps.push(data);
         }
       } finally {
         progress?.stop();
       }
+      // Every report saved only once all of them ran: the next --compare previous-run reads these.
+      if (opts.remember !== false) results.forEach((r, i) => saveRun(db.path, r, stamps[i]));
+      const shown = results.map(comparedView);
       const files: string[] = [];
       const write = (name: string, content: string) => {
         const path = join(opts.out!, name);
@@ -118,28 +143,32 @@ export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
       switch (format) {
         case 'json': {
           const { reportJson } = await import('../reports/render/report-json.js');
-          const json = JSON.stringify(results.length === 1 ? reportJson(results[0]) : results.map(reportJson), null, 2) + '\n';
+          const one = (r: ReportResult, i: number) => ({
+            ...reportJson(shown[i]),
+            ...(r.comparison ? { compared_with: { against: r.comparison.against, period: r.comparison.period, at: r.comparison.at, note: r.comparison.note?.en, earlier_rows_gone: r.comparison.gone.length } } : {}),
+          });
+          const json = JSON.stringify(results.length === 1 ? one(results[0], 0) : results.map(one), null, 2) + '\n';
           if (opts.out) write(`${base}.json`, json);
           else text = json;
           break;
         }
         case 'csv': {
           const { reportCsv } = await import('../reports/render/report-csv.js');
-          if (opts.out) for (const r of results) write(`${r.id}.csv`, reportCsv(r));
-          else if (results.length === 1) text = reportCsv(results[0]);
+          if (opts.out) for (const r of shown) write(`${r.id}.csv`, reportCsv(r));
+          else if (results.length === 1) text = reportCsv(shown[0]);
           else throw new CrmqError('--format csv writes one file per report: give --out <dir>');
           break;
         }
         case 'md': {
           const { reportMarkdown } = await import('../reports/render/report-markdown.js');
-          const md = `# ${title}\n\n${results.map((r) => reportMarkdown(r, lang)).join('\n')}`;
+          const md = `# ${title}\n\n${shown.map((r) => reportMarkdown(r, lang)).join('\n')}`;
           if (opts.out) write(`${base}.md`, md);
           else text = md;
           break;
         }
         case 'html': {
           const { reportsHtml } = await import('../reports/render/reports-html.js');
-          const html = await reportsHtml(results, lang, title);
+          const html = await reportsHtml(shown, lang, title);
           if (opts.out) write(`${base}.html`, html);
           else text = html;
           break;
@@ -148,7 +177,7 @@ export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
           if (!opts.out) throw new CrmqError('--format xlsx needs --out <dir>');
           const { reportsXlsx } = await import('../reports/render/reports-xlsx.js');
           const quality = await db.all(`SELECT rule, severity, source, count(*) AS findings FROM latest_findings GROUP BY ALL ORDER BY findings DESC`);
-          await reportsXlsx(results, join(opts.out, `${base}.xlsx`), lang, quality);
+          await reportsXlsx(shown, join(opts.out, `${base}.xlsx`), lang, quality);
           files.push(join(opts.out, `${base}.xlsx`));
           break;
         }
@@ -157,7 +186,7 @@ export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
       }
       const threshold: Status | undefined = opts.failOn;
       const failed = threshold ? results.some((r) => STATUS_RANK[r.status] >= STATUS_RANK[threshold]) : false;
-      return { results, files, text, failed };
+      return { results, files, text, failed, notes };
     },
     // Reports only read: a read-only connection (report SQL cannot write), and readers do not wait for each other.
     { mustExist: true, readOnly: true },
@@ -203,6 +232,7 @@ export function configure(cmd: Command, io: Io): void {
     .addOption(new Option('--format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
     .option('--out <dir>', 'write files here instead of printing (required for xlsx, and for csv of several reports)')
     .addOption(new Option('--lang <lang>', 'language of every label').choices(['en', 'ru']).default('en'))
+    .option('--compare <with>', 'each figure beside its earlier value and change: previous-period, previous-run (the figures the last run saved) or YYYY-MM-DD..YYYY-MM-DD')
     .addOption(new Option('--fail-on <status>', 'exit 1 when a report is at least this bad').choices(['invalid', 'warning']))
     .option('--sql', 'print the setup and SQL of one report, to run by hand in the duckdb shell')
     .option('--reports <dir>', 'an extra folder of report definitions (repeatable)', collect)
@@ -218,8 +248,10 @@ export function configure(cmd: Command, io: Io): void {
       const run = await reportCommand({ ...o, ids, params: o.param, failOn: o.failOn, progress: (db) => progressFor(db.conn) });
       if (o.format === 'table') {
         const { reportTable } = await import('../ui/report-table.js');
-        for (const r of run.results) io.stdout(reportTable(r, o.lang, io.columns) + '\n');
+        const { comparedView, comparisonLine } = await import('../reports/compare.js');
+        for (const r of run.results) io.stdout(reportTable(comparedView(r), o.lang, io.columns) + (r.comparison ? `${comparisonLine(r.comparison)[o.lang as Lang]}\n` : '') + '\n');
       } else if (run.text !== undefined) io.stdout(run.text);
+      for (const n of run.notes) io.stderr(`${n}\n`);
       for (const f of run.files) io.stderr(`wrote ${f}\n`);
       const bad = run.results.filter((r) => r.status !== 'valid');
       if (o.format !== 'table') io.stderr(`${run.results.length} reports: ${run.results.length - bad.length} valid, ${bad.filter((r) => r.status === 'warning').length} with warnings, ${bad.filter((r) => r.status === 'invalid').length} invalid\n`);

@@ -14,6 +14,7 @@ import { makeTempDir } from '../temp-dir.js';
 import { fileLineCensus, scanFile, utf8Wins } from './encoding.js';
 import type { EntityName } from '../model/tables.js';
 import { buildCanonicalSelect } from './canonical-select.js';
+import { profileImport } from './import-profile.js';
 import { plan } from './plan.js';
 import { headerLooksLikeData } from './sniff.js';
 
@@ -45,6 +46,8 @@ export interface ImportOptions {
   prepared?: { file: PreparedFile; sha256: string };
   /** Runs inside the import's transaction after the rows are in (the pull's checkpoint): a throw undoes the import. */
   beforeCommit?: (result: ImportResult) => Promise<void>;
+  /** Profile the import for drift checks and history (default true; the benchmark measures it against false). */
+  profile?: boolean;
 }
 
 export interface ImportResult {
@@ -267,18 +270,23 @@ async function importOnce(db: Db, opts: ImportOptions): Promise<ImportResult> {
       phase('loading', stagedRows, 'rows');
       return await db.transaction(async () => {
       const importId = Number((await db.all<{ id: number }>(`SELECT nextval('import_id_seq') AS id`))[0].id);
-      // Upsert by (source, source_id): a newer export of the same records replaces the older version.
-      let replaced = 0;
-      const [{ n: existing }] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${entity} WHERE source = ${lit(opts.source)}`);
-      if (existing > 0) {
-        const which = opts.replace ? '' : `AND source_id IN (SELECT ${sourceId} FROM ${stage} s ${kept})`;
-        const [{ n }] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${entity} WHERE source = ${lit(opts.source)} ${which}`);
-        replaced = n;
-        if (n > 0) await db.run(`DELETE FROM ${entity} WHERE source = ${lit(opts.source)} ${which}`);
-      }
       const sel = await buildCanonicalSelect(db, stage, p, f.header, cols, { source: opts.source, sourceId, importId, line, where: kept });
       await db.run(`INSERT INTO ${entity} BY NAME ${sel.sql}`);
       if (f.extraCells?.length) await mergeExtraCells(db, entity, importId, f.extraCells, stage);
+      // Profiled while the previous version of every record is still there to compare with.
+      if (opts.profile !== false) {
+        await profileImport(db, { importId, source: opts.source, entity, complete: !given, stage, cols, header: f.header, kept, sourceId, mapped: p.mapped });
+      }
+      // Upsert by (source, source_id): a newer export of the same records replaces the older version.
+      let replaced = 0;
+      const older = `source = ${lit(opts.source)} AND import_id <> ${importId}`;
+      const [{ n: existing }] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${entity} WHERE ${older}`);
+      if (existing > 0) {
+        const which = opts.replace ? '' : `AND source_id IN (SELECT source_id FROM ${entity} WHERE import_id = ${importId})`;
+        const [{ n }] = await db.all<{ n: number }>(`SELECT count(*) AS n FROM ${entity} WHERE ${older} ${which}`);
+        replaced = n;
+        if (n > 0) await db.run(`DELETE FROM ${entity} WHERE ${older} ${which}`);
+      }
       const unparsedFields = sel.unparsedFields;
       const [counted] = await db.all<Record<string, number>>(
         `SELECT count(*) AS __loaded ${unparsedFields.map((x) => `, count(*) FILTER (WHERE json_extract_string(extra, ${lit(`$."unparsed.${x}"`)}) IS NOT NULL) AS ${ident(x)}`).join('')}

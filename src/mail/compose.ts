@@ -20,6 +20,8 @@ export interface ComposeInput {
   intro?: string;
   lang: Lang;
   reports: ReportResult[];
+  /** What the mail leads with: headline figures and their change since the last mail, new data problems (since-last.ts). */
+  headline?: { heading: string; lines: string[] };
   /** One line about the data-quality check, when the run had one. */
   checkLine?: string;
   attachments: string[];
@@ -58,11 +60,11 @@ ${caveats.length || r.notes.length ? `<ul>${caveats.map((v) => `<li><b>${esc(VAL
 ${img}${table}`);
   }
   const html = `<!doctype html><html><body style="font-family:Arial,sans-serif;color:#1d232a">
-${input.intro ? `<p>${esc(input.intro)}</p>` : ''}${input.checkLine ? `<p>${esc(input.checkLine)}</p>` : ''}
+${input.intro ? `<p>${esc(input.intro)}</p>` : ''}${input.headline ? `<p><b>${esc(input.headline.heading)}</b></p><ul>${input.headline.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}${input.checkLine ? `<p>${esc(input.checkLine)}</p>` : ''}
 ${blocks.join('\n')}
 <p style="color:#777;font-size:12px">${esc(w.generated)}</p></body></html>`;
   const text = [
-    input.intro, input.checkLine,
+    input.intro, input.headline && [`${input.headline.heading}:`, ...input.headline.lines.map((l) => `  - ${l}`)].join('\n'), input.checkLine,
     ...input.reports.map((r) => `${r.title[input.lang]}: ${w[r.status]}${r.validations.filter((v) => v.status !== 'valid').map((v) => `\n  - ${v.message[input.lang]}`).join('')}${r.notes.map((n) => `\n  - ${n[input.lang]}`).join('')}${totalsText(r, input.lang)}`),
   ].filter(Boolean).join('\n\n');
   return {

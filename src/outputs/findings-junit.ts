@@ -14,7 +14,7 @@ export function findingsJunit(r: CheckResult): string {
     const rules = r.results.filter((x) => x.entity === entity);
     const cases = rules.map((rule) => {
       const found = r.findings.filter((f) => f.rule === rule.rule && f.new);
-      const lines = found.slice(0, SAMPLE).map((f) => `${f.source}:${f.source_id}${f.file ? ` (${f.file.split(/[\\/]/).pop()}${f.line !== null ? `:${f.line}` : ''})` : ''}: ${f.message}`);
+      const lines = found.slice(0, SAMPLE).map((f) => `${f.severity === rule.severity ? '' : `[${f.severity}] `}${f.source}:${f.source_id}${f.file ? ` (${f.file.split(/[\\/]/).pop()}${f.line !== null ? `:${f.line}` : ''})` : ''}: ${f.message}`);
       if (found.length > SAMPLE) lines.push(`… and ${found.length - SAMPLE} more`);
       const body = rule.skipped
         ? `\n      <skipped message="${xml(`no ${entity} rows to check`)}"/>\n    `

@@ -39,6 +39,8 @@ const ReportStep = z.object({ report: z.object({
   period: Period.default('last-full-month'), params: z.record(z.string(), z.string()).default({}),
   formats: z.array(z.enum(['html', 'xlsx', 'csv', 'json', 'md'])).default(['html', 'xlsx']), lang: z.enum(['en', 'ru']).default('en'),
   fail_on: z.enum(['invalid', 'warning']).optional(),
+  /** previous-period, previous-run or YYYY-MM-DD..YYYY-MM-DD: each figure beside its earlier value (crmq report --compare). */
+  compare: z.string().regex(/^(previous-period|previous-run|\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2})$/, 'previous-period, previous-run or YYYY-MM-DD..YYYY-MM-DD').optional(),
 }).strict().refine((r) => r.all || r.category || r.ids?.length, 'give ids, category or all: true') }).strict();
 
 const DeliverStep = z.object({ deliver: z.object({
@@ -47,6 +49,8 @@ const DeliverStep = z.object({ deliver: z.object({
   attach: z.array(z.enum(['xlsx', 'html', 'csv', 'json', 'md'])).default(['xlsx']),
   /** always; only when something changed since the last run; only when a report is invalid or checks failed; skip when there are no rows */
   when: z.enum(['always', 'on_change', 'on_problems', 'not_empty']).default('always'),
+  /** The figures the mail leads with, as report.column (the column's Total), with their change since the last mail; default: the first three columns that add up. */
+  headline: z.array(z.string().regex(/^[\w-]+\.\w+$/, 'report-id.column')).max(5).optional(),
 }).strict() }).strict();
 
 export const PipelineSchema = z.object({

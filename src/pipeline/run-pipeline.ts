@@ -11,8 +11,11 @@ import { defaultDbPath, withDb } from '../db/database.js';
 import { CrmqError } from '../errors.js';
 import { pull } from '../pull/pull.js';
 import { parseSince } from '../pull/since.js';
+import { importChanges } from '../drift/import-changes.js';
 import { importFile } from '../import/import-file.js';
 import { composeReportMail, fill } from '../mail/compose.js';
+import { headlineFigures, readLastDelivery, sinceLastMail, type LastDelivery } from '../mail/since-last.js';
+import { dataStamp } from '../reports/compare.js';
 import { redactUrl, sendMail } from '../mail/send.js';
 import { findingsCsv } from '../outputs/findings-csv.js';
 import { findingsJson } from '../outputs/findings-json.js';
@@ -124,7 +127,8 @@ async function runStep(step: Step, c: StepContext): Promise<Record<string, unkno
       let rejected = 0;
       for (const file of files) {
         const r = await importFile(db, { file, source: s.source, preset: s.preset, entity: s.entity, mapping: s.mapping && c.at(s.mapping), encoding: s.encoding, currency: s.currency, replace: s.replace });
-        c.opts.log('file_imported', { file, status: r.status, entity: r.entity, read: r.rowsRead, loaded: r.rowsLoaded, rejected: r.rowsRejected });
+        const changes = r.status === 'imported' ? await importChanges(db, r.importId) : undefined;
+        c.opts.log('file_imported', { file, status: r.status, entity: r.entity, read: r.rowsRead, loaded: r.rowsLoaded, rejected: r.rowsRejected, ...(changes?.differs ? { changes } : {}) });
         if (r.status === 'imported') loaded += r.rowsLoaded;
         rejected += r.rowsRejected; // an unchanged file's rejects are still there: the same exit code as its first run
       }
@@ -151,8 +155,9 @@ async function runStep(step: Step, c: StepContext): Promise<Record<string, unkno
     const period = typeof s.period === 'string' ? resolveRelative(s.period, todayIn(c.p.timezone, c.opts.now)) : { ...s.period, asOf: todayIn(c.p.timezone, c.opts.now).toISOString().slice(0, 10) };
     const base = { db: c.db, ids: s.ids, category: s.category, all: s.all, ...period, params: s.params, out: c.out, lang: s.lang };
     let results: ReportResult[] = [];
-    for (const format of s.formats) {
-      const run = await reportCommand({ ...base, format });
+    // Every format runs the reports again; only the last saves them for the next run's compare: previous-run.
+    for (const [i, format] of s.formats.entries()) {
+      const run = await reportCommand({ ...base, format, compare: s.compare, remember: i === s.formats.length - 1 });
       results = run.results;
       c.state.reportFiles.push(...run.files);
     }
@@ -180,11 +185,14 @@ async function deliver(s: Extract<Step, { deliver: unknown }>['deliver'], c: Ste
     return { sent: 0, skipped: why };
   };
   // What changed: a digest of every report's rows and status, and the check's finding ids.
-  const digest = createHash('sha256').update(JSON.stringify({ r: state.reports.map((r) => [r.id, r.status, r.rows]), f: state.check?.findings.map((f) => f.id) ?? [] })).digest('hex');
   const memo = join(c.out, '.crmq-last-delivery.json');
+  const lastDelivery = readLastDelivery(memo);
+  const headline = headlineFigures(state.reports, s.headline);
+  const data = await withDb(c.db, (db) => dataStamp(db, [...new Set(state.reports.flatMap((r) => r.inputs))]), { mustExist: true, readOnly: true });
+  const digest = createHash('sha256').update(JSON.stringify({ r: state.reports.map((r) => [r.id, r.status, r.rows]), f: state.check?.findings.map((f) => f.id) ?? [] })).digest('hex');
   if (s.when === 'on_problems' && !state.problems.length && worst !== 'invalid') return skip('no problems: nothing failed and no report is invalid');
   if (s.when === 'not_empty' && state.reports.every((r) => r.rows.length === 0)) return skip('every report is empty');
-  if (s.when === 'on_change' && existsSync(memo) && JSON.parse(readFileSync(memo, 'utf8')).digest === digest) return skip('nothing changed since the last delivery');
+  if (s.when === 'on_change' && lastDelivery?.digest === digest) return skip('nothing changed since the last delivery');
   const attachments = state.reportFiles.filter((f) => s.attach.some((ext) => f.endsWith(`.${ext}`)));
   const sum = state.check?.summary;
   const checkLine = sum
@@ -192,9 +200,11 @@ async function deliver(s: Extract<Step, { deliver: unknown }>['deliver'], c: Ste
       ? `Проверка данных: ${count(sum.findings, 'ru', { one: 'находка', few: 'находки', many: 'находок' })}, ${count(sum.failed_rules, 'ru', { one: 'правило не прошло', few: 'правила не прошли', many: 'правил не прошли' })}`
       : `Data-quality check: ${count(sum.findings, 'en', { one: 'finding', other: 'findings' })}, ${count(sum.failed_rules, 'en', { one: 'rule failing', other: 'rules failing' })}`
     : undefined;
-  const message = await composeReportMail({ from: s.from, to: s.to, cc: s.cc, subject, intro: s.intro, lang, reports: state.reports, checkLine, attachments });
+  const lead = sinceLastMail(headline, lastDelivery, lang, state.check, data);
+  const message = await composeReportMail({ from: s.from, to: s.to, cc: s.cc, subject, intro: s.intro, lang, reports: state.reports, headline: lead, checkLine, attachments });
   const sent = await sendMail(message, { smtp: s.smtp && expandEnv(s.smtp), dryRunDir: c.opts.dryRun ? join(c.out, 'mail') : undefined, name: `report-${new Date().toISOString().replace(/[:.]/g, '-')}` });
-  writeFileSync(memo, JSON.stringify({ digest, at: new Date().toISOString() }));
+  const remembered: LastDelivery = { digest, at: new Date().toISOString(), headline: headline.map((h) => ({ id: h.id, value: h.value })), findings: state.check?.findings.map((f) => f.id), data };
+  writeFileSync(memo, JSON.stringify(remembered));
   c.result.mails.push({ to: s.to, subject, file: sent.file, messageId: sent.messageId });
   // A dry run writes the mail and sends nothing: its log says so.
   if (c.opts.dryRun) c.opts.log('mail_written', { to: s.to, subject, file: sent.file, attachments: attachments.length });

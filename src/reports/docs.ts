@@ -65,6 +65,7 @@ export function reportsMarkdown(defs: ReportDef[]): string {
     '```',
     'crmq reports list',
     'crmq report manager-ranking --from 2026-10-01 --to 2026-10-31',
+    'crmq report manager-ranking --from 2026-10-01 --to 2026-10-31 --compare previous-period   # each figure beside September\'s (docs/drift.md)',
     'crmq report --category advertising --format xlsx --out out/',
     'crmq report --all --format html --lang ru --out out/ --fail-on invalid',
     '```',

@@ -8,6 +8,7 @@ import type { Period } from './context.js';
 import { cachedDb } from './query-cache.js';
 import { spreadNote } from './spread.js';
 import { totalRows } from './totals.js';
+import type { Comparison } from './compare.js';
 import { coverage } from './validations/coverage.js';
 import { currencyCheck } from './validations/currency.js';
 import { dominance } from './validations/dominance.js';
@@ -50,6 +51,11 @@ export interface ReportResult {
   status: Status;
   chart?: ReportDef['chart'];
   seconds: number;
+  /** The columns that identify a row, and the tables the report reads. */
+  key: string[];
+  inputs: string[];
+  /** With --compare: the earlier figures (compare.ts). */
+  comparison?: Comparison;
 }
 
 /**
@@ -118,5 +124,6 @@ export async function runReport(db: Db, def: ReportDef, period: Period, params: 
     id: def.id, category: def.category, title: def.title, description: def.description, formula: def.formula, period, params,
     columns, rows, totals: totalRows({ columns, rows, totalBy: def.total_by, noData }), totalBy: def.total_by, noData,
     validations: results, notes: note ? [note] : [], status: worst(results.map((x) => x.status)), chart: def.chart, seconds: (performance.now() - t) / 1000,
+    key: def.key, inputs: def.inputs,
   };
 }

@@ -33,6 +33,9 @@ export interface RunOutput {
   results: RuleResult[];
 }
 
+/** SQL: the rank of a severity (info 0, warn 1, error 2); NULL ranks highest, so a finding without one takes its rule's. */
+const SEVERITY_RANK = (x: string) => `coalesce(CASE ${x} WHEN 'info' THEN 0 WHEN 'warn' THEN 1 WHEN 'error' THEN 2 END, 3)`;
+
 /** A rule's `where` as a parenthesised expression on lines of its own (a trailing `--` comment ends at its line). */
 const whereOf = (rule: Rule) => `(\n${rule.where}\n)`;
 const rowsOf = (rule: Rule) => `(SELECT * FROM ${rule.entity}${rule.where ? ` WHERE ${whereOf(rule)}` : ''})`;
@@ -59,7 +62,7 @@ export async function runRules(
   step('phones to E.164');
   await prepareNormalization(db, opts.normalize);
   const ctxBase = { db, semantics: opts.semantics };
-  await db.run(`CREATE OR REPLACE TEMP TABLE crmq_found (rule VARCHAR, source VARCHAR, source_id VARCHAR, value VARCHAR, detail VARCHAR, cluster VARCHAR)`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE crmq_found (rule VARCHAR, source VARCHAR, source_id VARCHAR, value VARCHAR, detail VARCHAR, cluster VARCHAR, severity VARCHAR)`);
   const seconds = new Map<string, number>();
 
   // Row rules, batched: one scan per entity evaluates every predicate.
@@ -80,7 +83,7 @@ export async function runRules(
     const items = checks.map(
       (c) => `CASE WHEN ${cond(c)} THEN {'rule': ${lit(c.rule.id)}, 'value': CAST(${c.check.value} AS VARCHAR), 'detail': CAST(${c.check.detail ?? 'NULL'} AS VARCHAR)} END`,
     );
-    await db.run(`INSERT INTO crmq_found SELECT f.rule, source, source_id, f.value, f.detail, NULL FROM (
+    await db.run(`INSERT INTO crmq_found SELECT f.rule, source, source_id, f.value, f.detail, NULL, NULL FROM (
       SELECT source, source_id, unnest(list_filter([${items.join(', ')}], x -> x IS NOT NULL)) AS f FROM ${entity} WHERE ${checks.map(cond).join(' OR ')})`);
     const share = (performance.now() - t) / 1000 / batch.length;
     for (const r of batch) seconds.set(r.id, share);
@@ -93,9 +96,11 @@ export async function runRules(
     step(rule.id);
     const ctx: KindContext = { ...ctxBase, rows: rowsOf(rule) };
     try {
-      const sql = await KINDS[rule.kind].set!(rule.params, rule, ctx);
+      const kind = KINDS[rule.kind];
+      const sql = await kind.set!(rule.params, rule, ctx);
       await checkSelect(db, sql, rule.file);
-      await db.run(`INSERT INTO crmq_found SELECT ${lit(rule.id)}, CAST(source AS VARCHAR), CAST(source_id AS VARCHAR), CAST(value AS VARCHAR), CAST(detail AS VARCHAR), CAST(cluster AS VARCHAR) FROM (\n${sql}\n)`);
+      await db.run(`INSERT INTO crmq_found SELECT ${lit(rule.id)}, CAST(source AS VARCHAR), CAST(source_id AS VARCHAR), CAST(value AS VARCHAR), CAST(detail AS VARCHAR), CAST(cluster AS VARCHAR),
+        ${kind.graded ? 'CAST(severity AS VARCHAR)' : 'NULL'} FROM (\n${sql}\n)`);
     } catch (err) {
       throw sqlError(rule, err);
     }
@@ -113,6 +118,10 @@ export async function runRules(
     );
     batch.forEach((r, i) => checked.set(r.id, row[`c${i}`]));
   }
+  for (const rule of rules.filter((r) => KINDS[r.kind].checked)) {
+    const [{ n }] = await db.all<{ n: number }>(`SELECT (${KINDS[rule.kind].checked!(rule.params, rule, rowsOf(rule))}) AS n`);
+    checked.set(rule.id, Number(n));
+  }
   const counts = new Map((await db.all<{ rule: string; n: number }>(`SELECT rule, count(*) AS n FROM crmq_found GROUP BY rule`)).map((x) => [x.rule, x.n]));
 
   // Store the run: the rules' SQL ran on a read-only connection when the caller opened one upgradable.
@@ -127,11 +136,13 @@ export async function runRules(
     if (meta.length) await db.run(`INSERT INTO crmq_rule_meta VALUES ${meta.join(', ')}`);
     const messages = rules.map((r) => `WHEN ${lit(r.id)} THEN ${renderMessage(r.message)}`);
     await db.run(`INSERT INTO findings
-      SELECT ${id}, md5(f.rule || '|' || m.entity || '|' || coalesce(f.source, '') || '|' || coalesce(f.source_id, ''))[1:16], f.rule, m.severity, m.entity,
+      SELECT ${id}, md5(f.rule || '|' || m.entity || '|' || coalesce(f.source, '') || '|' || coalesce(f.source_id, ''))[1:16], f.rule,
+        CASE WHEN ${SEVERITY_RANK('f.severity')} < ${SEVERITY_RANK('m.severity')} THEN f.severity ELSE m.severity END, m.entity,
         f.source, f.source_id, ${messages.length ? `CASE f.rule ${messages.join(' ')} END` : "''"}, f.value, f.detail, f.cluster
       FROM crmq_found f JOIN crmq_rule_meta m USING (rule)`);
     const failed = rules.filter((r) => exceeds(parseThreshold(r.fail_if, r.file), counts.get(r.id) ?? 0, checked.get(r.id) ?? 0)).length;
     await db.run(`INSERT INTO check_runs VALUES (${id}, ${lit(started.toISOString())}, ${lit(new Date().toISOString())}, ${rules.length}, ${[...counts.values()].reduce((a, b) => a + b, 0)}, ${failed})`);
+    await recordHistory(db, id, rules, checked, counts);
     return id;
   });
 
@@ -146,3 +157,21 @@ export async function runRules(
   return { runId, results };
 }
 
+
+/**
+ * The run's rules, and each finding's history: first and last seen; a finding that a run of its rule no longer finds
+ * (fixed in the CRM, or gone with the next export) is resolved by that run, and reopened if it comes back.
+ */
+async function recordHistory(db: Db, runId: number, rules: Rule[], checked: Map<string, number>, counts: Map<string, number>): Promise<void> {
+  const ran = rules.map((r) => `(${runId}, ${lit(r.id)}, ${lit(r.kind)}, ${lit(r.severity)}, ${lit(r.entity)}, ${checked.get(r.id) ?? 0}, ${counts.get(r.id) ?? 0})`);
+  if (ran.length) await db.run(`INSERT INTO check_run_rules VALUES ${ran.join(', ')}`);
+  const at = `(SELECT started_at FROM check_runs WHERE run_id = ${runId})`;
+  const found = `(SELECT finding_id, rule, severity, entity, source, source_id, message FROM findings WHERE run_id = ${runId}
+    QUALIFY row_number() OVER (PARTITION BY finding_id ORDER BY message, value) = 1)`;
+  await db.run(`UPDATE finding_history h SET severity = f.severity, message = f.message, last_seen_run = ${runId}, last_seen = ${at}, resolved_run = NULL, resolved_at = NULL
+    FROM ${found} f WHERE h.finding_id = f.finding_id`);
+  await db.run(`INSERT INTO finding_history SELECT finding_id, rule, severity, entity, source, source_id, message, ${runId}, ${at}, ${runId}, ${at}, NULL, NULL
+    FROM ${found} f WHERE finding_id NOT IN (SELECT finding_id FROM finding_history)`);
+  await db.run(`UPDATE finding_history SET resolved_run = ${runId}, resolved_at = ${at}
+    WHERE resolved_run IS NULL AND last_seen_run < ${runId} AND rule IN (SELECT rule FROM check_run_rules WHERE run_id = ${runId})`);
+}

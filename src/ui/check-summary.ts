@@ -19,7 +19,7 @@ export function checkSummary(r: CheckResult, sample = 3): string {
       out.push(chalk.dim(`      ${source}: ${mine.length}`));
       for (const f of mine.slice(0, sample)) {
         const where = f.file ? chalk.dim(` (${f.file.split(/[\\/]/).pop()}${f.line !== null ? `:${f.line}` : ''})`) : '';
-        out.push(`        ${chalk.dim(`${f.source_id}:`)} ${f.message}${where}${f.new ? '' : chalk.dim(' (baseline)')}`);
+        out.push(`        ${f.severity === x.severity ? '' : COLOUR[f.severity](`[${f.severity}] `)}${chalk.dim(`${f.source_id}:`)} ${f.message}${where}${f.new ? '' : chalk.dim(' (baseline)')}`);
       }
       if (mine.length > sample) out.push(chalk.dim(`        … ${mine.length - sample} more`));
     }

@@ -1,6 +1,10 @@
 // Runs a rule against data-only cases (test/rules/cases/<rule-id>.yaml), like ESLint's RuleTester:
 // each case loads rows into a fresh in-memory database, runs the one rule, and compares the flagged ids.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openDb, type Db } from '../../src/db/database.js';
+import { importFile } from '../../src/import/import-file.js';
 import { lit } from '../../src/db/sql.js';
 import { sqlType } from '../../src/model/ddl.js';
 import { fieldsOf, isEntity, type EntityName } from '../../src/model/tables.js';
@@ -9,9 +13,21 @@ import { runRules } from '../../src/rules/run-rules.js';
 import { loadSemantics, SemanticsSchema, type Semantics } from '../../src/rules/semantics.js';
 import { SHIPPED_SEMANTICS } from '../../src/rules/config.js';
 
+/** One export, imported through the real import (drift rules compare the profiles of consecutive imports). */
+export interface CaseImport {
+  /** The file's text. */
+  csv: string;
+  source?: string;
+  /** Default canonical: headers are crmq's field names and `id`. */
+  preset?: string;
+}
+
 export interface RuleCase {
   name: string;
-  rows: Record<string, unknown>[];
+  /** Rows of the rule's entity, inserted as they are… */
+  rows?: Record<string, unknown>[];
+  /** …or exports imported in turn (for drift rules). */
+  imports?: CaseImport[];
   tables?: Record<string, Record<string, unknown>[]>;
   semantics?: unknown;
   fail: string[];
@@ -37,11 +53,26 @@ export async function insertRows(db: Db, entity: EntityName, rows: Record<string
   }
 }
 
+async function importAll(db: Db, entity: EntityName, imports: CaseImport[]): Promise<void> {
+  if (!imports.length) return;
+  const dir = mkdtempSync(join(tmpdir(), 'crmq-case-'));
+  try {
+    for (const [i, im] of imports.entries()) {
+      const file = join(dir, `export-${i + 1}.csv`);
+      writeFileSync(file, im.csv);
+      await importFile(db, { file, source: im.source ?? 's', preset: im.preset ?? 'canonical', entity: im.preset && im.preset !== 'canonical' ? undefined : entity });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The source_ids the rule flags on the case's data. */
 export async function runCase(rule: Rule, c: RuleCase): Promise<string[]> {
   const db = await openDb(':memory:');
   try {
-    await insertRows(db, rule.entity, c.rows);
+    await insertRows(db, rule.entity, c.rows ?? []);
+    await importAll(db, rule.entity, c.imports ?? []);
     for (const [table, rows] of Object.entries(c.tables ?? {})) {
       if (!isEntity(table)) throw new Error(`case table ${table} is not an entity`);
       await insertRows(db, table, rows);

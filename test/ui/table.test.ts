@@ -88,7 +88,7 @@ describe('tables in commands', () => {
     const r = {
       id: 'x', category: 'operational', title: { en: 'X', ru: 'X' }, description: { en: '', ru: '' }, formula: { en: '', ru: '' },
       period: { start: '2026-01-01', end: '2026-01-31', asOf: '2026-02-01' }, params: {}, validations: [], status: 'valid' as const, seconds: 0,
-      totals: [], totalBy: [], noData: [], notes: [],
+      totals: [], totalBy: [], noData: [], notes: [], key: ['manager'], inputs: ['deals'],
       columns: [col('manager', 'text'), col('won_amount', 'money'), col('win_rate', 'percent'), col('deals', 'int'), col('note', 'text')],
       rows: [
         { manager: 'Александр Орлов', won_amount: 450000664000, win_rate: 0.571, deals: 8, note: 'a long remark about this manager '.repeat(3) },

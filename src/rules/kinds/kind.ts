@@ -31,6 +31,13 @@ export interface Kind<P extends z.ZodType = z.ZodType> {
   params: P;
   row?: (params: z.infer<P>, rule: Rule) => RowCheck;
   set?: (params: z.infer<P>, rule: Rule, ctx: KindContext) => string | Promise<string>;
+  /**
+   * The set query also returns `severity` (info, warn, error) per finding: the level its figure reached (drift kinds).
+   * The rule's own severity is the most a finding of it can have.
+   */
+  graded?: boolean;
+  /** SQL for what the rule looked at, when it is not rows of the entity (drift kinds: the exports compared). */
+  checked?: (params: z.infer<P>, rule: Rule, rows: string) => string;
 }
 
 export const defineKind = <P extends z.ZodType>(k: Kind<P>): Kind<P> => k;

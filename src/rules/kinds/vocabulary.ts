@@ -6,7 +6,7 @@ import { mapLabel, normLabel, type Standard } from '../semantics.js';
 import { defineKind } from './kind.js';
 
 /** The canonical values whose names, labels, definitions or mapped raw labels read most like `raw`. */
-function suggester(std: Standard): (raw: string) => string[] {
+export function suggester(std: Standard): (raw: string) => string[] {
   const docs = Object.entries(std.values).flatMap(([value, v]) => [
     { value, text: value },
     ...(v.label ? [{ value, text: v.label }] : []),
