@@ -3,11 +3,10 @@
 // `crmq sql` never pay for exceljs, vega or the pull connectors.
 // Exit codes: 0 clean, 1 data problems (rejected rows, findings at or above --fail-on), 2 usage/config/input error.
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
 import type { CommandModule, Io } from './commands/command.js';
 import { CrmqError, ioProblem } from './errors.js';
 import { withDbNotice } from './db/notice.js';
-import { packagePath } from './paths.js';
+import { packageVersion } from './paths.js';
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void; columns?: number; terminal?: boolean };
 
@@ -31,6 +30,7 @@ const COMMANDS: Record<string, [summary: string, load: () => Promise<CommandModu
   rules: ['List the rules or show one with its documentation', () => import('./commands/rules.js')],
   reports: ['The report catalogue', () => import('./commands/reports.js')],
   report: ['Run validated reports: each proves its totals (reconcile, grain, coverage, time window, currency, attribution)', () => import('./commands/report.js')],
+  export: ['Write the database as a Parquet lake (partitioned by source, with a manifest) that Spark, Trino, ClickHouse or DuckDB read; `crmq import` reads it back', () => import('./commands/export.js')],
   dedupe: ['Duplicate clusters (fuzzy, across CRMs, Cyrillic and Latin) for review, a record → cluster export, and a merge plan', () => import('./commands/dedupe.js')],
   find: ['Fuzzy lookup over contacts, leads and companies (Cyrillic and Latin, phones, e-mails)', () => import('./commands/find.js')],
   run: ['Run a pipeline file (import, check, report, deliver) under a lock; exit 0 good, 1 data problems, 2 the run failed', () => import('./commands/run.js')],
@@ -54,9 +54,7 @@ function oneLine(message: string, command: string | undefined): string {
   return `crmq${command ? ` ${command}` : ''}: ${text} (see \`crmq${command ? ` ${command}` : ''} --help\`)\n`;
 }
 
-export function version(): string {
-  return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
-}
+export const version = packageVersion;
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function main(argv: string[], out: Out = terminal): Promise<number> {

@@ -1,6 +1,6 @@
 // Where the package's own files are (rules/, reports/, fixtures/sample/), whether this runs from src/ (tests, tsx)
 // or from the compiled dist/src/ of an installed package.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,3 +16,8 @@ function packageRoot(): string {
 
 export const PACKAGE_ROOT = packageRoot();
 export const packagePath = (...parts: string[]): string => join(PACKAGE_ROOT, ...parts);
+
+/** crmq's version, from its package.json. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
+}

@@ -42,16 +42,18 @@ export const wholeNumber = (flag: string, min = 0, what = 'a whole number') => (
  * Options the command cannot run without. Checked just before the action, so that a misspelt option
  * (`--sorce`) is reported as such, with commander's "did you mean", rather than as the missing one.
  */
-export function requireOptions(cmd: Command, ...args: (string | { unless: string })[]): Command {
+export function requireOptions(cmd: Command, ...args: (string | { unless: string } | { unlessArgs: (args: string[]) => boolean })[]): Command {
   const names = args.filter((a): a is string => typeof a === 'string');
   /** An option that, when given, makes these unnecessary (import --explain needs no --source). */
-  const unless = args.find((a): a is { unless: string } => typeof a !== 'string')?.unless;
+  const unless = args.flatMap((a) => (typeof a !== 'string' && 'unless' in a ? [a.unless] : []));
+  /** Arguments that make them unnecessary (`crmq import <lake>` needs no --source). */
+  const unlessArgs = args.flatMap((a) => (typeof a !== 'string' && 'unlessArgs' in a ? [a.unlessArgs] : []));
   for (const name of names) {
     const opt = cmd.options.find((o) => o.attributeName() === name);
     if (opt) opt.description += ' (required)';
   }
   return cmd.hook('preAction', (self) => {
-    if (unless && self.getOptionValue(unless)) return;
+    if (unless.some((o) => self.getOptionValue(o)) || unlessArgs.some((f) => f(self.args))) return;
     for (const name of names) {
       if (self.getOptionValue(name) !== undefined) continue;
       const opt = self.options.find((o) => o.attributeName() === name);

@@ -8,6 +8,8 @@ import type { Explanation } from '../import/explain.js';
 import type { ImportOptions, ImportResult } from '../import/import-file.js';
 import { ENTITIES } from '../model/tables.js';
 import type { Progress } from '../ui/progress.js';
+import type { LakeImportResult } from '../lake/import-lake.js';
+import { lakeManifestPath } from '../lake/lake-path.js';
 import { collect, dbOption, formatOption, requireOptions, type Io } from './command.js';
 
 export interface ImportCommandOptions extends Omit<ImportOptions, 'file' | 'onPhase'> {
@@ -65,10 +67,35 @@ export function describeExplanation(e: Explanation): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Options that describe an export file, meaningless for a lake (which carries its own sources and types). */
+const FILE_OPTIONS = ['source', 'preset', 'entity', 'mapping', 'encoding', 'delimiter', 'sheet', 'columns', 'currency', 'force', 'explain'] as const;
+
+/** Reads Parquet lakes written by `crmq export` back, each in one transaction. */
+export async function importLakeCommand(lakes: string[], opts: { db?: string; replace?: boolean; progress?: (db: Db) => Progress }): Promise<LakeImportResult[]> {
+  const { withDb } = await import('../db/database.js');
+  const { importLake } = await import('../lake/import-lake.js');
+  return withDb(opts.db, async (db) => {
+    const results: LakeImportResult[] = [];
+    const progress = opts.progress?.(db);
+    try {
+      for (const lake of lakes) {
+        const manifest = lakeManifestPath(lake);
+        if (!manifest) throw new CrmqError(`${lake}: not a crmq lake (no manifest.json)`);
+        results.push(await importLake(db, manifest, { replace: opts.replace, onPhase: progress?.phase }));
+      }
+    } finally {
+      progress?.stop();
+    }
+    return results;
+  });
+}
+
+const isLake = (args: string[]) => args.length > 0 && args.every((a) => lakeManifestPath(a) !== undefined);
+
 export function configure(cmd: Command, io: Io): void {
   cmd
-    .argument('<files...>', 'export files (.csv, .txt, .xlsx, .json)')
-    .option('-s, --source <name>', 'name for where the data came from, e.g. hubspot-eu (kept as lineage; not needed with --explain)')
+    .argument('<files...>', 'export files (.csv, .txt, .xlsx, .json), or lakes written by `crmq export` (a folder or its manifest.json)')
+    .option('-s, --source <name>', 'name for where the data came from, e.g. hubspot-eu (kept as lineage; not needed with --explain or for a lake)')
     .addOption(new Option('-p, --preset <preset>', 'CRM export layout (default: auto, detected from the headers; generic with --mapping)').choices(PRESET_IDS))
     .addOption(new Option('-e, --entity <entity>', 'what the file holds (default: detected from headers)').choices(ENTITIES))
     .option('-m, --mapping <file.yaml>', 'column mapping file (generic preset, or to extend a preset)')
@@ -78,13 +105,23 @@ export function configure(cmd: Command, io: Io): void {
     .option('--no-header', 'the CSV has no header row: its first line is a record (columns "column 1", "column 2", … or --columns)')
     .option('--columns <names>', 'names for the columns of a header-less CSV, comma-separated, in order (implies --no-header)', collect)
     .option('--currency <code>', 'currency of amounts when the file names none, e.g. RUB')
-    .option('--replace', "replace this source's rows of the entity with the file's, atomically", false)
+    .option('--replace', "replace this source's rows of the entity with the file's (a lake's sources' rows with the lake's), atomically", false)
     .option('--max-rejects <percent>', 'fail the import, loading nothing, when more rows than this are rejected', '50')
     .option('--force', 'load even when the layout recognises under half of the columns or lacks key fields (otherwise: exit 2, nothing loaded)', false)
     .option('--explain', "print the detected preset, entity, each column's field and format, and whether the layout fits; load nothing", false)
     .addOption(dbOption())
     .addOption(formatOption(['text', 'json'], 'text'))
     .action(async (files: string[], o) => {
+      const { progressFor } = await import('../ui/progress.js');
+      if (files.some((f) => lakeManifestPath(f))) {
+        if (!isLake(files)) throw new CrmqError('import lakes and export files separately: a lake carries its own sources');
+        const given = FILE_OPTIONS.find((k) => o[k] !== undefined && o[k] !== false) ?? (o.header === false ? 'no-header' : undefined);
+        if (given) throw new CrmqError(`--${given}: a lake keeps the sources, entities and types it was exported with; leave --${given} out`);
+        const { describeLakeImport } = await import('../ui/import-summary.js');
+        const results = await importLakeCommand(files, { db: o.db, replace: o.replace, progress: (db) => progressFor(db.conn) });
+        io.stdout(o.format === 'json' ? JSON.stringify(results, null, 2) + '\n' : results.map((r) => describeLakeImport(r) + '\n').join(''));
+        return;
+      }
       if (o.explain) {
         const ex = await explainCommand(files, { ...o, noHeader: o.header === false });
         io.stdout(o.format === 'json' ? JSON.stringify(ex, null, 2) + '\n' : ex.map(describeExplanation).join('\n'));
@@ -93,7 +130,6 @@ export function configure(cmd: Command, io: Io): void {
       const maxRejects = Number(o.maxRejects);
       if (!Number.isFinite(maxRejects) || maxRejects < 0 || maxRejects > 100) throw new CrmqError(`--max-rejects: "${o.maxRejects}" is not a percentage from 0 to 100`);
       const delimiter = o.delimiter === '\\t' || o.delimiter === 'tab' ? '\t' : o.delimiter;
-      const { progressFor } = await import('../ui/progress.js');
       const { describeImport } = await import('../ui/import-summary.js');
       const results = await importCommand(files, { ...o, delimiter, noHeader: o.header === false, preset: o.preset, maxRejectShare: maxRejects / 100, progress: (db) => progressFor(db.conn) });
       if (o.format === 'json') io.stdout(JSON.stringify(results, null, 2) + '\n');
@@ -101,5 +137,5 @@ export function configure(cmd: Command, io: Io): void {
       // An unchanged file's rejects are still there: the same exit code as its first import.
       if (results.some((r) => r.rowsRejected > 0)) io.setExit(1);
     });
-  requireOptions(cmd, 'source', { unless: 'explain' });
+  requireOptions(cmd, 'source', { unless: 'explain' }, { unlessArgs: isLake });
 }

@@ -1,7 +1,8 @@
 // Runs one report: its SQL over the canonical model, then every validation it declares and every one its inputs'
 // scopes imply (coverage, duplicates, outliers, dominance, time window per input; missing inputs).
 import type { Db, Row } from '../db/database.js';
-import { checkExpression, userSelect } from '../db/user-sql.js';
+import { ident } from '../db/sql.js';
+import { checkExpression, checkSelect, userSelect } from '../db/user-sql.js';
 import { CrmqError } from '../errors.js';
 import type { ReportDef } from './report-def.js';
 import type { Period } from './context.js';
@@ -81,12 +82,18 @@ async function checkDefExpressions(db: Db, def: ReportDef): Promise<void> {
   for (const [i, c] of def.validations.currency.entries()) await check(c.where, `validations.currency.${i}.where`);
 }
 
-export async function runReport(db: Db, def: ReportDef, period: Period, params: Record<string, unknown>): Promise<ReportResult> {
+/** `keepAs`: also keep the rows, typed as the SQL made them, in this temp table (`crmq export` writes it out). */
+export async function runReport(db: Db, def: ReportDef, period: Period, params: Record<string, unknown>, opts: { keepAs?: string } = {}): Promise<ReportResult> {
   const t = performance.now();
   await checkDefExpressions(db, def);
   let rows: Row[];
   try {
-    rows = await userSelect(db, def.sql, def.file.replace(/\.ya?ml$/, '.sql'));
+    const file = def.file.replace(/\.ya?ml$/, '.sql');
+    if (opts.keepAs) {
+      await checkSelect(db, def.sql, file);
+      await db.run(`CREATE OR REPLACE TEMP TABLE ${ident(opts.keepAs)} AS ${def.sql.replace(/[\s;]+$/, '')}\n`);
+      rows = await db.all(`SELECT * FROM ${ident(opts.keepAs)}`);
+    } else rows = await userSelect(db, def.sql, file);
   } catch (err) {
     if (err instanceof CrmqError) throw err;
     throw new CrmqError(`${def.file.replace(/\.ya?ml$/, '.sql')}: report ${def.id} failed in SQL: ${(err as Error).message.split('\n')[0]}`);

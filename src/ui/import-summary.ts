@@ -2,6 +2,7 @@
 import chalk from 'chalk';
 import type { ImportChanges } from '../drift/import-changes.js';
 import type { ImportResult } from '../import/import-file.js';
+import type { LakeImportResult } from '../lake/import-lake.js';
 
 export function describeImport(r: ImportResult & { changes?: ImportChanges }): string {
   const head = `${chalk.bold(r.file.split('/').pop()!.replace(/\r?\n|\r/g, '\\n'))} → ${r.entity} [${r.preset}, ${r.encoding}, '${r.delimiter === '\t' ? '\\t' : r.delimiter}']`;
@@ -51,4 +52,18 @@ export function describeChanges(c: ImportChanges, entity: string): string[] {
   if (c.older) lines.push(chalk.red(`  newest updated_at ${c.older.after}, older than the previous export's ${c.older.before}: an older export?`));
   lines.push(chalk.dim('  (crmq check --select drift judges these; crmq history shows every import)'));
   return lines;
+}
+
+/** What the terminal shows of one lake read back. */
+export function describeLakeImport(r: LakeImportResult): string {
+  const rows = r.tables.reduce((a, t) => a + t.rows, 0);
+  const lines = [
+    `${chalk.bold(r.lake.split('/').pop())} → lake of crmq ${r.crmqVersion}, exported ${r.exportedAt}: ${chalk.green(`loaded ${rows} rows`)} into ${r.tables.filter((t) => t.rows > 0).length} tables` +
+      (r.sources.length ? ` (sources ${r.sources.join(', ')})` : ''),
+  ];
+  for (const t of r.tables.filter((x) => x.rows > 0)) lines.push(chalk.dim(`  ${t.name}: ${t.rows}`));
+  if (r.rowsReplaced) lines.push(`  replaced ${r.rowsReplaced} rows of the same sources`);
+  if (r.idOffset) lines.push(chalk.dim(`  import and pull ids shifted by ${r.idOffset} (this database had imports already)`));
+  if (r.findings === 'skipped') lines.push(chalk.yellow('  check runs and findings not read: this database has its own; run `crmq check` again'));
+  return lines.join('\n');
 }

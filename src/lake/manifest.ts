@@ -1,0 +1,75 @@
+// The lake's table of contents (manifest.json): every table, its files with their row counts, its columns, and
+// which crmq wrote it when. `crmq import` trusts nothing else: it checks the files against these counts.
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { CrmqError } from '../errors.js';
+import { LAKE_FORMAT } from './lake-path.js';
+
+export { LAKE_FORMAT, MANIFEST } from './lake-path.js';
+export const LAKE_VERSION = 1;
+
+/** Tables read back by `crmq import`, besides the canonical ones. */
+export const BOOKKEEPING = ['imports', 'rejects', 'pulls'] as const;
+export const FINDINGS = ['check_runs', 'findings'] as const;
+
+/**
+ * canonical: the model's tables (docs/model.md); bookkeeping: imports, rejects, pulls; findings: check runs and
+ * their findings. These three are read back by `crmq import`. derived and report: results computed from them
+ * (duplicate clusters, report rows), written for other engines only.
+ */
+export const TABLE_KINDS = ['canonical', 'bookkeeping', 'findings', 'derived', 'report'] as const;
+export type TableKind = (typeof TABLE_KINDS)[number];
+export const RESTORED_KINDS: readonly TableKind[] = ['canonical', 'bookkeeping', 'findings'];
+
+const LakeFile = z.object({ path: z.string().min(1), rows: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() }).strict();
+
+const LakeTable = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9_/-]*$/),
+    kind: z.enum(TABLE_KINDS),
+    /** Folder of the table's files, relative to the lake. */
+    dir: z.string().min(1),
+    /** Hive-style partition columns (folders `source=hubspot/created_month=2026-01`); they are also in the files. */
+    partition_by: z.array(z.string()),
+    rows: z.number().int().nonnegative(),
+    files: z.array(LakeFile),
+    columns: z.array(z.object({ name: z.string().min(1), type: z.string().min(1) }).strict()),
+    /** Columns that exist only in the lake (partition keys derived at export), dropped on import. */
+    derived_columns: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export const ManifestSchema = z
+  .object({
+    format: z.literal(LAKE_FORMAT),
+    lake_version: z.literal(LAKE_VERSION),
+    crmq_version: z.string(),
+    exported_at: z.string(),
+    /** The report period the report tables were computed for, when they were. */
+    reports: z.object({ start: z.string(), end: z.string(), as_of: z.string() }).strict().optional(),
+    tables: z.array(LakeTable),
+  })
+  .strict();
+
+export type Manifest = z.infer<typeof ManifestSchema>;
+export type LakeTable = z.infer<typeof LakeTable>;
+
+export function readManifest(path: string): Manifest {
+  if (!existsSync(path)) throw new CrmqError(`${path}: no lake manifest here`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new CrmqError(`${path}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+  const kind = (json as { format?: unknown })?.format;
+  if (kind !== LAKE_FORMAT) throw new CrmqError(`${path}: not a crmq lake manifest (format is ${JSON.stringify(kind)}, expected "${LAKE_FORMAT}")`);
+  const version = (json as { lake_version?: unknown }).lake_version;
+  if (version !== LAKE_VERSION) throw new CrmqError(`${path}: lake version ${JSON.stringify(version)} is not one this crmq reads (${LAKE_VERSION}); use the crmq that wrote it`);
+  const parsed = ManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CrmqError(`${path}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
