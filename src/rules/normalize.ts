@@ -1,12 +1,13 @@
 // Normalised keys the rules share, computed once per value and cached in the database:
-// e-mail validity as a SQL macro, phones to E.164 with libphonenumber-js (a JS function DuckDB calls),
-// cached in `phone_norm` so a value is parsed once, whatever number of checks later.
+// e-mail validity as a SQL macro, phones to E.164 (in SQL for the common shapes, phone-sql.ts; by libphonenumber-js,
+// a JS function DuckDB calls, for the rest), cached in `phone_norm` so a value is parsed once, whatever number of checks later.
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { domainToASCII } from 'node:url';
 import type { Db } from '../db/database.js';
 import { duckdb } from '../db/duckdb.js';
 import { lit } from '../db/sql.js';
 import { ENTITIES, fieldsOf } from '../model/tables.js';
+import { callingCodeSql, candidateSql, PHONE_PUNCTUATION, SIMPLE_PHONE, validSql } from './phone-sql.js';
 
 /**
  * A CRM-grade e-mail check: a dot-atom local part (any non-ASCII letters allowed), a domain of at least two
@@ -30,7 +31,8 @@ CREATE OR REPLACE TEMP MACRO crmq_email_key(e) AS nullif(lower(trim(e)), '');
 CREATE OR REPLACE TEMP MACRO crmq_email_domain(e) AS nullif(lower(split_part(trim(e), '@', 2)), '');
 `;
 
-function phoneE164(raw: string | null, region: string | null): string | null {
+/** libphonenumber-js's answer: E.164 of a valid number, else null. */
+export function phoneE164(raw: string | null, region: string | null): string | null {
   if (!raw) return null;
   try {
     const p = parsePhoneNumberFromString(raw, ((region ?? 'RU') as CountryCode));
@@ -49,8 +51,49 @@ export interface NormalizeOptions {
 
 const PRESET_REGIONS: Record<string, string> = { bitrix24: 'RU', amocrm: 'RU' };
 
+/** At most this many calling codes and regions get their patterns into the SQL (the most frequent); the rest go to the library. */
+const SQL_CODES = 24;
+
+/** E.164 in SQL for the (raw, region) rows of `from` whose shape phone-sql.ts follows, into temp table `into` (raw, region, e164). */
+export async function phonesInSql(db: Db, from: string, into: string, maxCodes = SQL_CODES): Promise<void> {
+  // Kept in tables between steps: DuckDB would otherwise recompute the digits at every reference in the CASEs.
+  await db.run(`CREATE OR REPLACE TEMP TABLE crmq_phone_shape AS SELECT *, substr(d, length(cc) + 1) AS n FROM (
+    SELECT *, CASE WHEN intl THEN ${callingCodeSql('d')} END AS cc FROM (
+      SELECT raw, region, regexp_matches(raw, '^[\\s(]*\\+') AS intl, translate(raw, ${lit(PHONE_PUNCTUATION)}, '') AS d
+      FROM ${from} WHERE length(raw) <= 250 AND regexp_full_match(raw, ${lit(SIMPLE_PHONE)})))`);
+  const top = async (sql: string) => (await db.all<{ k: string }>(`SELECT k FROM (${sql}) WHERE k IS NOT NULL GROUP BY k ORDER BY count(*) DESC, k LIMIT ${maxCodes}`)).map((r) => r.k);
+  const codes = await top('SELECT cc AS k FROM crmq_phone_shape WHERE intl');
+  const regions = await top('SELECT region AS k FROM crmq_phone_shape WHERE NOT intl');
+  const candidate = candidateSql(codes, regions);
+  await db.run(`CREATE OR REPLACE TEMP TABLE crmq_phone_candidate AS SELECT * FROM (
+    SELECT raw, region, ${candidate.cc} AS cc, ${candidate.nat} AS nat FROM crmq_phone_shape) WHERE nat IS NOT NULL`);
+  const valid = await top('SELECT cc AS k FROM crmq_phone_candidate');
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${into} AS SELECT raw, region, '+' || cc || nat AS e164 FROM crmq_phone_candidate WHERE ${validSql(valid)}`);
+  await db.run('DROP TABLE crmq_phone_shape; DROP TABLE crmq_phone_candidate');
+}
+
+/**
+ * Each distinct (phone, region) not in the cache, parsed once: in SQL where its shape is one phone-sql.ts follows
+ * exactly as libphonenumber-js would (most phones: +7 …, 8 …, +49 …), by the library for the rest.
+ */
+async function normalizePhones(db: Db, onPhase?: (label: string) => void): Promise<void> {
+  await db.run(`CREATE OR REPLACE TEMP TABLE crmq_phone_todo AS
+    SELECT DISTINCT raw, region FROM all_phones a WHERE NOT EXISTS (SELECT 1 FROM phone_norm n WHERE n.raw = a.raw AND n.region = a.region)`);
+  const [{ todo }] = await db.all<{ todo: number }>('SELECT count(*) AS todo FROM crmq_phone_todo');
+  if (todo === 0) return;
+  onPhase?.(`phones: ${todo.toLocaleString('en-US')} new, in SQL`);
+  await phonesInSql(db, 'crmq_phone_todo', 'crmq_phone_sql');
+  await db.run('INSERT INTO phone_norm SELECT raw, region, e164 FROM crmq_phone_sql');
+  const [{ rest }] = await db.all<{ rest: number }>('SELECT count(*) AS rest FROM crmq_phone_todo ANTI JOIN crmq_phone_sql USING (raw, region)');
+  if (rest > 0) {
+    onPhase?.(`phones: ${rest.toLocaleString('en-US')} of ${todo.toLocaleString('en-US')} by libphonenumber`);
+    await db.run(`INSERT INTO phone_norm SELECT raw, region, crmq_phone_e164(raw, region) FROM crmq_phone_todo ANTI JOIN crmq_phone_sql USING (raw, region)`);
+  }
+  await db.run('DROP TABLE crmq_phone_todo; DROP TABLE crmq_phone_sql');
+}
+
 /** Registers the helpers on this connection and brings the caches up to date. */
-export async function prepareNormalization(db: Db, opts: NormalizeOptions): Promise<void> {
+export async function prepareNormalization(db: Db, opts: NormalizeOptions, onPhase?: (label: string) => void): Promise<void> {
   const { DuckDBScalarFunction, VARCHAR } = duckdb;
   db.conn.registerScalarFunction(
     DuckDBScalarFunction.create({
@@ -104,8 +147,7 @@ export async function prepareNormalization(db: Db, opts: NormalizeOptions): Prom
     await db.run(`CREATE TABLE IF NOT EXISTS phone_norm (raw VARCHAR, region VARCHAR, e164 VARCHAR)`);
   }
   await db.run(`CREATE OR REPLACE TEMP TABLE all_phones AS SELECT a.*, coalesce(r.region, ${lit(opts.defaultRegion)}) AS region FROM (${all}) a LEFT JOIN source_regions r USING (source)`);
-  await db.run(`INSERT INTO phone_norm SELECT raw, region, crmq_phone_e164(raw, region) FROM (
-    SELECT DISTINCT raw, region FROM all_phones a WHERE NOT EXISTS (SELECT 1 FROM phone_norm n WHERE n.raw = a.raw AND n.region = a.region))`);
+  await normalizePhones(db, onPhase);
   await db.run(`CREATE OR REPLACE TEMP TABLE phone_keys AS
     SELECT a.entity, a.source, a.source_id, a.raw, a.pos, n.e164 FROM all_phones a JOIN phone_norm n USING (raw, region)`);
 }

@@ -60,7 +60,7 @@ export async function runRules(
   // `where` is a rule author's SQL: one expression, or the rule does not run (`true; DROP TABLE imports; --` is not one).
   for (const r of rules) if (r.where) await checkExpression(db, r.where, `${r.file}: where`);
   step('phones to E.164');
-  await prepareNormalization(db, opts.normalize);
+  await prepareNormalization(db, opts.normalize, step);
   const ctxBase = { db, semantics: opts.semantics };
   await db.run(`CREATE OR REPLACE TEMP TABLE crmq_found (rule VARCHAR, source VARCHAR, source_id VARCHAR, value VARCHAR, detail VARCHAR, cluster VARCHAR, severity VARCHAR)`);
   const seconds = new Map<string, number>();
