@@ -108,7 +108,7 @@ export async function checkCommand(opts: CheckOptions): Promise<CheckResult> {
       };
     },
     // The rules' SQL runs on a read-only connection; it becomes writable only to store the findings (run-rules.ts).
-    { mustExist: true, upgradable: true },
+    { mustExist: true, upgradable: true, settings: config.database },
   );
 }
 

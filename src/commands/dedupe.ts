@@ -96,7 +96,7 @@ export async function dedupeCommand(opts: DedupeOptions): Promise<DedupeResult> 
       }
       return out;
     },
-    { mustExist: true },
+    { mustExist: true, settings: config.database },
   );
 }
 

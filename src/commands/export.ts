@@ -24,13 +24,13 @@ export async function exportCommand(opts: ExportCommandOptions): Promise<ExportR
   const { withDb } = await import('../db/database.js');
   const { exportLake } = await import('../lake/export-lake.js');
   const { packageVersion } = await import('../paths.js');
+  const { loadConfig, SHIPPED_SEMANTICS } = await import('../rules/config.js');
+  const config = loadConfig(opts.config);
   let reports: Parameters<typeof exportLake>[1]['reports'];
   if (!opts.noReports) {
-    const { loadConfig, SHIPPED_SEMANTICS } = await import('../rules/config.js');
     const { loadSemantics } = await import('../rules/semantics.js');
     const { loadReports, SHIPPED_REPORTS } = await import('../reports/load-reports.js');
     const { resolvePeriod } = await import('../reports/context.js');
-    const config = loadConfig(opts.config);
     const all = loadReports([SHIPPED_REPORTS]);
     for (const id of opts.report ?? []) if (!all.some((d) => d.id === id)) throw new CrmqError(`--report: "${id}" does not exist (see \`crmq reports list\`)`);
     const defs = opts.report?.length ? all.filter((d) => opts.report!.includes(d.id)) : all;
@@ -46,7 +46,7 @@ export async function exportCommand(opts: ExportCommandOptions): Promise<ExportR
         progress?.stop();
       }
     },
-    { mustExist: true },
+    { mustExist: true, settings: config.database },
   );
 }
 

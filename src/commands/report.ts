@@ -189,7 +189,7 @@ export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
       return { results, files, text, failed, notes };
     },
     // Reports only read: a read-only connection (report SQL cannot write), and readers do not wait for each other.
-    { mustExist: true, readOnly: true },
+    { mustExist: true, readOnly: true, settings: config.database },
   );
 }
 
@@ -198,7 +198,7 @@ export async function reportSqlCommand(id: string, opts: ReportOptions): Promise
   const [def] = await definitions(opts, [id]);
   const config = loadConfig(opts.config);
   const semantics = loadSemantics([SHIPPED_SEMANTICS, ...config.semantics]);
-  return withDb(opts.db, async (db) => `${await reportSetupSql(db, resolvePeriod(opts), paramsFor(def, opts.params ?? {}), semantics)}\n\n${def.sql}`, { mustExist: true, readOnly: true });
+  return withDb(opts.db, async (db) => `${await reportSetupSql(db, resolvePeriod(opts), paramsFor(def, opts.params ?? {}), semantics)}\n\n${def.sql}`, { mustExist: true, readOnly: true, settings: config.database });
 }
 
 export async function reportsListCommand(opts: { db?: string; reports?: string[] }) {

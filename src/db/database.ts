@@ -7,6 +7,7 @@ import { dbNotice } from './notice.js';
 import { ident, lit } from './sql.js';
 import { addedColumnsDdl, schemaDdl } from '../model/ddl.js';
 import { duckdb } from './duckdb.js';
+import { duckdbOptions, type DatabaseSettings } from './settings.js';
 
 export type Row = Record<string, unknown>;
 
@@ -99,6 +100,8 @@ export interface OpenOptions {
   /** Read-only now, writable after `db.upgrade()` (implies readOnly). */
   upgradable?: boolean;
   mustExist?: boolean;
+  /** Memory limit, spill folder, threads (crmq.yaml `database:`; the environment and defaults fill in, settings.ts). */
+  settings?: DatabaseSettings;
 }
 
 /** The catalog name DuckDB gives a database file (its name without extension), for attaching it the same way. */
@@ -114,17 +117,18 @@ export async function openDb(path = defaultDbPath(), opts: OpenOptions = {}): Pr
     throw new CrmqError(`${path}: no database here; run \`crmq import\` first or pass --db`);
   }
   const readOnly = !!(opts.readOnly || opts.upgradable) && full !== ':memory:';
+  const options = duckdbOptions(full, opts.settings);
   let instance: DuckDBInstance;
   let conn: DuckDBConnection;
   const catalog = catalogOf(full);
   if (opts.upgradable && readOnly) {
     // An in-memory instance with the file attached: the attachment can later be swapped for a writable one.
-    instance = await duckdb.DuckDBInstance.create(':memory:', { temp_directory: `${full}.tmp` });
+    instance = await duckdb.DuckDBInstance.create(':memory:', options);
     conn = await instance.connect();
     await waitingForLock(path, () => conn.run(`ATTACH ${lit(full)} AS ${ident(catalog)} (READ_ONLY)`));
     await conn.run(`USE ${ident(catalog)}`);
   } else {
-    instance = await waitingForLock(path, () => duckdb.DuckDBInstance.create(full, readOnly ? { access_mode: 'READ_ONLY' } : {}));
+    instance = await waitingForLock(path, () => duckdb.DuckDBInstance.create(full, readOnly ? { ...options, access_mode: 'READ_ONLY' } : options));
     conn = await instance.connect();
   }
   const db: Db = {

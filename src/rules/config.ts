@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { DatabaseSettingsSchema } from '../db/settings.js';
 import { readYamlFile } from '../yaml-file.js';
 import { SEVERITIES } from './rule.js';
 import { packagePath } from '../paths.js';
@@ -29,6 +30,8 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ fields: {} }),
+    /** DuckDB's memory limit, spill folder and threads (src/db/settings.ts); the environment overrides them. */
+    database: DatabaseSettingsSchema.default({}),
   })
   .strict();
 

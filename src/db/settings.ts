@@ -1,0 +1,46 @@
+// How much memory DuckDB may use and where it spills: a bounded default (so a 10-million-row check or report
+// spills to disk instead of taking the machine), overridden by crmq.yaml (`database:`) and then by the environment
+// (CRMQ_MEMORY_LIMIT, CRMQ_TEMP_DIRECTORY, CRMQ_THREADS).
+import { existsSync } from 'node:fs';
+import { tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { CrmqError } from '../errors.js';
+import { readYamlFile } from '../yaml-file.js';
+
+const SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+
+export const DatabaseSettingsSchema = z
+  .object({
+    /** DuckDB's memory_limit, e.g. 4GB (default: half the RAM, at most 4 GiB). */
+    memory_limit: z.string().regex(SIZE, 'a size such as 4GB or 512MB').optional(),
+    /** Where DuckDB spills what does not fit (default: <database>.tmp beside the database file, as DuckDB does). */
+    temp_directory: z.string().min(1).optional(),
+    /** Worker threads (default: one per core). */
+    threads: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type DatabaseSettings = z.infer<typeof DatabaseSettingsSchema>;
+
+/** Half the RAM, at most 4 GiB: peak RSS stays well under 8 GB at 10 million rows (bench/results.md). */
+export function defaultMemoryLimit(total = totalmem()): string {
+  return `${Math.max(256, Math.min(4096, Math.floor(total / 2 / 2 ** 20)))}MiB`;
+}
+
+/** `database:` of ./crmq.yaml, for commands that take no --config (those that do pass theirs). */
+function projectSettings(): DatabaseSettings {
+  if (!existsSync('crmq.yaml')) return {};
+  return readYamlFile('crmq.yaml', z.object({ database: DatabaseSettingsSchema.default({}) }).passthrough(), { what: 'config file' }).database;
+}
+
+/** The DuckDB options for a database at `path` (':memory:' too): defaults, then crmq.yaml, then the environment. */
+export function duckdbOptions(path: string, fromConfig: DatabaseSettings = projectSettings(), env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const memory = env.CRMQ_MEMORY_LIMIT ?? fromConfig.memory_limit ?? defaultMemoryLimit();
+  if (!SIZE.test(memory.trim())) throw new CrmqError(`${env.CRMQ_MEMORY_LIMIT ? 'CRMQ_MEMORY_LIMIT' : 'crmq.yaml: database.memory_limit'}: "${memory}" is not a size such as 4GB or 512MB`);
+  const threads = env.CRMQ_THREADS ?? (fromConfig.threads === undefined ? undefined : String(fromConfig.threads));
+  if (threads !== undefined && !/^[1-9]\d*$/.test(threads)) throw new CrmqError(`CRMQ_THREADS: "${threads}" is not a positive whole number`);
+  // An in-memory database would spill into ./.tmp of whatever folder it runs in: a folder of its own instead.
+  const temp = env.CRMQ_TEMP_DIRECTORY ?? fromConfig.temp_directory ?? (path === ':memory:' ? join(tmpdir(), `crmq-${process.pid}.tmp`) : `${path}.tmp`);
+  return { memory_limit: memory.trim(), temp_directory: temp, ...(threads ? { threads } : {}) };
+}
