@@ -3,7 +3,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openDb } from '../src/db/database.js';
+import { openDb, withDb } from '../src/db/database.js';
 import { lit } from '../src/db/sql.js';
 import { checkCommand } from '../src/commands/check.js';
 import { reportCommand } from '../src/commands/report.js';
@@ -37,19 +37,12 @@ const steps: Record<string, () => Promise<Record<string, unknown> | void>> = {
     c.closeSync();
     db.closeSync();
   },
-  /** Loads the check benchmark's database (not timed as part of the check). */
-  async 'check-setup'() {
-    fresh(args.db);
-    const db = await openDb(args.db);
-    await importFile(db, { file: args.contacts, source: 'hs', preset: 'hubspot' });
-    await importFile(db, { file: args.deals, source: 'hs', preset: 'hubspot' });
-    db.close();
-  },
   /** The full shipped rule pack. */
   async 'crmq-check'() {
     // The issue's target is for the pack without fuzzy duplicates; those have their own benchmark (bench:dedup).
     const r = await checkCommand({ db: args.db, exclude: ['fuzzy-duplicate'] });
-    return { rules: r.summary.rules, findings: r.summary.findings };
+    const [{ rows }] = await withDb(args.db, (db) => db.all<{ rows: number }>('SELECT (SELECT count(*) FROM contacts) + (SELECT count(*) FROM deals) AS rows'));
+    return { rules: r.summary.rules, findings: r.summary.findings, rows };
   },
   /** The floor: one plain count(*) … WHERE scan per rule, over the same tables. */
   async 'count-per-rule'() {
@@ -59,42 +52,23 @@ const steps: Record<string, () => Promise<Record<string, unknown> | void>> = {
       const field = (r.params.field ?? (r.params.fields as string[] | undefined)?.[0] ?? 'source_id') as string;
       await db.all(`SELECT count(*) FROM ${r.entity} WHERE ${field} IS NULL`);
     }
+    const [{ rows }] = await db.all<{ rows: number }>('SELECT (SELECT count(*) FROM contacts) + (SELECT count(*) FROM deals) AS rows');
     db.close();
-    return { rules: rules.length };
+    return { rules: rules.length, rows };
   },
-  /** The reports benchmark's database: N deals, 5N activities, ~3N stage-history rows, generated in SQL (seeded). */
-  async 'reports-setup'() {
-    fresh(args.db);
+  /** One file into the scale benchmark's database (kept between steps). */
+  async 'import-into'() {
     const db = await openDb(args.db);
-    const n = Number(args.n);
-    await db.run(`SELECT setseed(0.42)`);
-    const stages = `['Новая', 'Подготовка документов', 'Счёт на предоплату', 'В работе', 'Финальный счёт']`;
-    await db.run(`INSERT INTO deals (source, source_id, import_id, owner, created_at, status, closed_at, amount, currency, stage, pipeline, channel, expected_close_at, lost_reason)
-      SELECT 'b24', 'D' || i, 1, 'Менеджер ' || (i % 40), c,
-        CASE WHEN i % 10 < 3 THEN 'won' WHEN i % 10 < 6 THEN 'lost' ELSE 'open' END,
-        CASE WHEN i % 10 < 6 THEN c + to_days(1 + CAST(r2 * 60 AS INTEGER)) END,
-        round(1000 + r3 * 500000, 2), CASE WHEN i % 20 = 0 THEN 'USD' ELSE 'RUB' END,
-        CASE WHEN i % 10 < 3 THEN 'Сделка успешна' WHEN i % 10 < 6 THEN 'Сделка провалена' ELSE ${stages}[1 + i % 5] END, 'Общая',
-        ['Яндекс.Директ', 'Google Ads', 'Авито', 'Сайт', 'Звонок'][1 + i % 5], c + INTERVAL 30 DAY, CASE WHEN i % 10 BETWEEN 3 AND 5 THEN ['цена', 'сроки', 'конкурент'][1 + i % 3] END
-      FROM (SELECT i, TIMESTAMP '2025-01-01' + to_minutes(CAST(random() * 60 * 24 * 660 AS BIGINT)) AS c, random() AS r2, random() AS r3 FROM range(${n}) t(i))`);
-    await db.run(`INSERT INTO deal_stage_history (source, source_id, import_id, deal_id, stage, entered_at)
-      SELECT 'b24', d.source_id || '-' || k, 1, d.source_id, ${stages}[k], d.created_at + to_days(k * 3)
-      FROM deals d, range(1, 1 + CAST(1 + abs(hash(d.source_id)) % 3 AS INTEGER)) r(k)`);
-    await db.run(`INSERT INTO activities (source, source_id, import_id, type, direction, status, owner, deal_id, created_at, due_at, done_at, duration_sec, outcome, channel)
-      SELECT 'b24', 'A' || i, 1, ['call', 'call', 'email', 'task', 'meeting'][1 + i % 5], CASE WHEN i % 5 = 3 THEN NULL WHEN i % 2 = 0 THEN 'in' ELSE 'out' END,
-        CASE WHEN i % 7 = 0 THEN 'open' ELSE 'done' END, 'Менеджер ' || (i % 40), 'D' || (i % ${n}),
-        c, c + INTERVAL 2 DAY, CASE WHEN i % 7 <> 0 THEN c + to_minutes(CAST(r2 * 600 AS BIGINT)) END, CASE WHEN i % 5 < 2 THEN CAST(r3 * 900 AS BIGINT) END,
-        ['успешно', 'нет ответа'][1 + i % 2], ['phone', 'form', 'chat', 'callback'][1 + i % 4]
-      FROM (SELECT i, TIMESTAMP '2025-01-01' + to_minutes(CAST(random() * 60 * 24 * 660 AS BIGINT)) AS c, random() AS r2, random() AS r3 FROM range(${5 * n}) t(i))`);
-    await db.run(`INSERT INTO imports VALUES (1, 'b24', 'deals', 'generated', 'x', 'bitrix24', 'utf-8', ',', ${n}, ${n}, 0, 0, NULL, now(), now())`);
-    const [c] = await db.all<Record<string, number>>(`SELECT (SELECT count(*) FROM deals) AS deals, (SELECT count(*) FROM activities) AS activities, (SELECT count(*) FROM deal_stage_history) AS history`);
+    const r = await importFile(db, { file: args.file, source: args.source, preset: args.preset, entity: args.entity });
     db.close();
-    return c;
+    if (r.rowsRejected > 0) throw new Error(`${args.file}: ${r.rowsRejected} rows rejected`);
+    return { rows: r.rowsRead, loaded: r.rowsLoaded };
   },
   /** Every report, as the CLI runs them (JSON, in memory). */
   async 'crmq-reports'() {
     const r = await reportCommand({ db: args.db, all: true, from: '2026-01-01', to: '2026-06-30', asOf: '2026-07-15', format: 'json' });
-    return { perReport: Object.fromEntries(r.results.map((x) => [x.id, x.seconds])) };
+    const [{ rows }] = await withDb(args.db, (db) => db.all<{ rows: number }>('SELECT (SELECT count(*) FROM deals) + (SELECT count(*) FROM activities) + (SELECT count(*) FROM deal_stage_history) AS rows'));
+    return { perReport: Object.fromEntries(r.results.map((x) => [x.id, x.seconds])), rows };
   },
   /** One labelled dataset through the duplicate engine, scored against its ground truth at both profiles. */
   async 'dedup-dataset'() {

@@ -1,0 +1,44 @@
+// The scale benchmark: for each size n, the data set of fixtures/generate.ts (n HubSpot contacts, n deals, their
+// stage history, 5n activities) imported into one database, then the full check twice (phones cold, then cached)
+// and the whole report catalogue, each step in its own process (time and peak RSS are its own). The floor for the
+// check: one plain count(*) … WHERE scan per rule.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeBenchCrm } from '../fixtures/generate.js';
+import { measure, type Measured } from './measure.js';
+
+export interface ScaleStep {
+  step: string;
+  rows: number;
+  m: Measured;
+}
+
+export interface ScaleRun {
+  n: number;
+  steps: ScaleStep[];
+  perReport: Record<string, number>;
+}
+
+export async function scaleBench(dataDir: string, n: number, log: (s: string) => void): Promise<ScaleRun> {
+  log(`scale ${n.toLocaleString('en-US')}: generating (not timed)`);
+  const files = await writeBenchCrm(dataDir, n);
+  const db = join(dataDir, `scale-${n}.duckdb`);
+  for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });
+  const steps: ScaleStep[] = [];
+  const step = (name: string, what: string, args: Record<string, unknown>) => {
+    log(`scale ${n.toLocaleString('en-US')}: ${name}`);
+    const m = measure(what, { db, ...args });
+    const rows = Number((m.detail as { rows?: number } | undefined)?.rows ?? 0);
+    steps.push({ step: name, rows, m });
+    return m;
+  };
+  step('import contacts (HubSpot CSV)', 'import-into', { file: files.contacts, source: 'hs', preset: 'hubspot' });
+  step('import deals (HubSpot CSV)', 'import-into', { file: files.deals, source: 'hs', preset: 'hubspot' });
+  step('import stage history (canonical CSV)', 'import-into', { file: files.history, source: 'hs', preset: 'canonical', entity: 'deal_stage_history' });
+  step('import activities (canonical CSV)', 'import-into', { file: files.activities, source: 'hs', preset: 'canonical', entity: 'activities' });
+  step('count(*) … WHERE, one scan per rule', 'count-per-rule', {});
+  step('crmq check, phones not yet cached (cold)', 'crmq-check', {});
+  step('crmq check, phones cached (warm)', 'crmq-check', {});
+  const reports = step('crmq report --all', 'crmq-reports', {});
+  return { n, steps, perReport: (reports.detail as { perReport: Record<string, number> }).perReport };
+}
