@@ -11,14 +11,14 @@ import { reportCommand, reportSqlCommand } from '../src/commands/report.js';
 import { SAMPLE_DIR } from '../src/commands/demo.js';
 import { openDb } from '../src/db/database.js';
 import { importFile } from '../src/import/import-file.js';
-import { BOOKKEEPING, FINDINGS, type Manifest } from '../src/lake/manifest.js';
+import { OTHER_TABLES, tablesOfKind, type Manifest } from '../src/lake/manifest.js';
 import { ENTITIES } from '../src/model/tables.js';
 import { cli, query, tmp, write } from './helpers.js';
 
 const dir = tmp();
 const source = join(dir, 'source.duckdb');
 const lake = join(dir, 'lake');
-const TABLES = [...ENTITIES, ...BOOKKEEPING, ...FINDINGS];
+const TABLES = [...ENTITIES, ...tablesOfKind('bookkeeping'), ...tablesOfKind('findings')];
 const PERIOD = { from: '2026-01-01', to: '2026-10-31', asOf: '2026-11-20' };
 const REPORTS = ['funnel', 'manager-ranking', 'requests-response-time', 'data-quality'];
 
@@ -66,6 +66,11 @@ beforeAll(async () => {
 });
 
 describe('crmq export --format parquet', () => {
+  it('knows every table of the schema: exported, or named as a cache', async () => {
+    const tables = await query<{ name: string }>(source, `SELECT table_name AS name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary`);
+    expect(tables.map((t) => t.name).filter((t) => !(ENTITIES as string[]).includes(t) && !Object.hasOwn(OTHER_TABLES, t))).toEqual([]);
+  });
+
   it('writes every table with a manifest: files, row counts, columns, partitions by source (and month for activities)', async () => {
     const m = JSON.parse(readFileSync(join(lake, 'manifest.json'), 'utf8')) as Manifest;
     expect(m.format).toBe('crmq-lake');

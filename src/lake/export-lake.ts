@@ -14,7 +14,7 @@ import type { ReportDef } from '../reports/report-def.js';
 import { runReport } from '../reports/run-report.js';
 import type { Semantics } from '../rules/semantics.js';
 import { duckdbViews } from './duckdb-views.js';
-import { BOOKKEEPING, FINDINGS, LAKE_FORMAT, LAKE_VERSION, MANIFEST, type LakeTable, type Manifest, type TableKind } from './manifest.js';
+import { LAKE_FORMAT, LAKE_VERSION, MANIFEST, type LakeTable, type Manifest, type TableKind, OTHER_TABLES, tablesOfKind } from './manifest.js';
 
 export interface ExportOptions {
   out: string;
@@ -59,9 +59,10 @@ export async function exportLake(db: Db, opts: ExportOptions): Promise<ExportRes
         phase(e);
         tables.push(await writeTable(db, partial, { name: e, kind: 'canonical', from: e, ...PARTITIONS[e] }));
       }
-      for (const t of BOOKKEEPING) tables.push(await writeTable(db, partial, { name: t, kind: 'bookkeeping', from: t, by: [] }));
+      await checkTablesKnown(db);
+      for (const t of tablesOfKind('bookkeeping')) tables.push(await writeTable(db, partial, { name: t, kind: 'bookkeeping', from: t, by: [] }));
       phase('findings');
-      for (const t of FINDINGS) tables.push(await writeTable(db, partial, { name: t, kind: 'findings', from: t, by: [] }));
+      for (const t of tablesOfKind('findings')) tables.push(await writeTable(db, partial, { name: t, kind: 'findings', from: t, by: [] }));
       tables.push(
         await writeTable(db, partial, {
           name: 'duplicate_clusters', kind: 'derived', by: [],
@@ -86,6 +87,13 @@ export async function exportLake(db: Db, opts: ExportOptions): Promise<ExportRes
   } finally {
     rmSync(partial, { recursive: true, force: true });
   }
+}
+
+/** A table the lake does not know would be silently left out: refuse instead (a crmq version that forgot to list it). */
+async function checkTablesKnown(db: Db): Promise<void> {
+  const tables = await db.all<{ name: string }>(`SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary ORDER BY 1`);
+  const unknown = tables.map((t) => t.name).filter((t) => !(ENTITIES as string[]).includes(t) && !Object.hasOwn(OTHER_TABLES, t));
+  if (unknown.length) throw new Error(`the lake does not know table(s) ${unknown.join(', ')} (src/lake/manifest.ts OTHER_TABLES)`);
 }
 
 interface TableSpec {

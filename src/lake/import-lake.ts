@@ -8,7 +8,7 @@ import type { Db } from '../db/database.js';
 import { ident, lit, litList } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
 import { ENTITIES, isEntity } from '../model/tables.js';
-import { BOOKKEEPING, FINDINGS, readManifest, RESTORED_KINDS, type LakeTable } from './manifest.js';
+import { OTHER_TABLES, readManifest, RESTORED_KINDS, tablesOfKind, type LakeTable } from './manifest.js';
 
 export interface LakeImportResult {
   lake: string;
@@ -28,8 +28,7 @@ export interface LakeImportResult {
 /** Which tables a lake gives back, and into which database table. */
 function restorable(t: LakeTable): boolean {
   if (!RESTORED_KINDS.includes(t.kind)) return false;
-  const known = t.kind === 'canonical' ? isEntity(t.name) : t.kind === 'bookkeeping' ? (BOOKKEEPING as readonly string[]).includes(t.name) : (FINDINGS as readonly string[]).includes(t.name);
-  return known;
+  return t.kind === 'canonical' ? isEntity(t.name) : Object.hasOwn(OTHER_TABLES, t.name) && OTHER_TABLES[t.name].kind === t.kind;
 }
 
 export async function importLake(db: Db, manifestPath: string, opts: { replace?: boolean; onPhase?: (label: string) => void } = {}): Promise<LakeImportResult> {
@@ -71,7 +70,7 @@ export async function importLake(db: Db, manifestPath: string, opts: { replace?:
 
   phase('loading');
   return db.transaction(async () => {
-    const owners = [...ENTITIES, ...BOOKKEEPING];
+    const owners = [...ENTITIES, ...tablesOfKind('bookkeeping')];
     const held = sources.length
       ? (await db.all<{ source: string }>(`SELECT DISTINCT source FROM (${owners.map((t) => `SELECT source FROM ${t} WHERE source IN (${sources.map(lit).join(', ')})`).join(' UNION ALL ')}) ORDER BY 1`)).map((r) => r.source)
       : [];
@@ -82,7 +81,7 @@ export async function importLake(db: Db, manifestPath: string, opts: { replace?:
     if (held.length) {
       const inHeld = `source IN (${held.map(lit).join(', ')})`;
       for (const e of ENTITIES) rowsReplaced += Number((await db.all<{ Count: number }>(`DELETE FROM ${e} WHERE ${inHeld}`))[0]?.Count ?? 0);
-      for (const t of BOOKKEEPING) await db.run(`DELETE FROM ${t} WHERE ${inHeld}`);
+      for (const t of tablesOfKind('bookkeeping')) await db.run(`DELETE FROM ${t} WHERE ${inHeld}`);
     }
     const [ids] = await db.all<{ imports: number; pulls: number; runs: number }>(
       `SELECT coalesce((SELECT max(import_id) FROM imports), 0) AS imports, coalesce((SELECT max(pull_id) FROM pulls), 0) AS pulls, (SELECT count(*) FROM check_runs) AS runs`,
@@ -97,8 +96,8 @@ export async function importLake(db: Db, manifestPath: string, opts: { replace?:
         continue;
       }
       phase(`loading ${t.name}`);
-      const cols = new Set(t.columns.map((c) => c.name));
-      const shift = ['import_id', 'pull_id'].filter((c) => cols.has(c) && idOffset > 0).map((c) => `${c} + ${idOffset} AS ${c}`);
+      const ids = OTHER_TABLES[t.name] ?? { importIds: ['import_id'] };
+      const shift = idOffset > 0 ? [...(ids.importIds ?? []), ...(ids.pullIds ?? [])].map((c) => `${ident(c)} + ${idOffset} AS ${ident(c)}`) : [];
       const sql =
         `INSERT INTO ${ident(t.name)} BY NAME SELECT *${t.derived_columns.length ? ` EXCLUDE (${t.derived_columns.map(ident).join(', ')})` : ''}` +
         `${shift.length ? ` REPLACE (${shift.join(', ')})` : ''} FROM ${read(t)}`;

@@ -8,9 +8,22 @@ import { LAKE_FORMAT } from './lake-path.js';
 export { LAKE_FORMAT, MANIFEST } from './lake-path.js';
 export const LAKE_VERSION = 1;
 
-/** Tables read back by `crmq import`, besides the canonical ones. */
-export const BOOKKEEPING = ['imports', 'rejects', 'pulls'] as const;
-export const FINDINGS = ['check_runs', 'findings'] as const;
+/**
+ * Every table of the database besides the canonical ones, and what the lake does with it. bookkeeping tables belong to
+ * their sources' imports and pulls (a `source` column, or rows keyed by an import id); findings tables describe check
+ * runs of the whole database; a cache is derived and not exported. Columns holding import or pull ids are listed, so
+ * that a lake read into a database with imports of its own gets ids of its own. test/lake.test.ts fails when a table
+ * of the schema is missing here.
+ */
+export const OTHER_TABLES: Record<string, { kind: 'bookkeeping' | 'findings' | 'cache'; importIds?: string[]; pullIds?: string[] }> = {
+  imports: { kind: 'bookkeeping', importIds: ['import_id'] },
+  rejects: { kind: 'bookkeeping', importIds: ['import_id'] },
+  pulls: { kind: 'bookkeeping', pullIds: ['pull_id'] },
+  check_runs: { kind: 'findings' },
+  findings: { kind: 'findings' },
+  phone_norm: { kind: 'cache' },
+};
+export const tablesOfKind = (kind: 'bookkeeping' | 'findings') => Object.keys(OTHER_TABLES).filter((t) => OTHER_TABLES[t].kind === kind);
 
 /**
  * canonical: the model's tables (docs/model.md); bookkeeping: imports, rejects, pulls; findings: check runs and
