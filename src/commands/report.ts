@@ -195,10 +195,24 @@ export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
 
 /** `crmq report <id> --sql`: the setup and the query, to paste into the duckdb shell. */
 export async function reportSqlCommand(id: string, opts: ReportOptions): Promise<string> {
-  const [def] = await definitions(opts, [id]);
+  return (await reportScripts([id], opts))[id];
+}
+
+/** The `--sql` script of each report named, from one opening of the database. */
+export async function reportScripts(ids: string[], opts: ReportOptions): Promise<Record<string, string>> {
+  const found = await definitions(opts, ids);
+  const defs = ids.map((id) => found.find((d) => d.id === id)!);
   const config = loadConfig(opts.config);
   const semantics = loadSemantics([SHIPPED_SEMANTICS, ...config.semantics]);
-  return withDb(opts.db, async (db) => `${await reportSetupSql(db, resolvePeriod(opts), paramsFor(def, opts.params ?? {}), semantics)}\n\n${def.sql}`, { mustExist: true, readOnly: true, settings: config.database });
+  return withDb(
+    opts.db,
+    async (db) => {
+      const out: Record<string, string> = {};
+      for (const def of defs) out[def.id] = `${await reportSetupSql(db, resolvePeriod(opts), paramsFor(def, opts.params ?? {}), semantics)}\n\n${def.sql}`;
+      return out;
+    },
+    { mustExist: true, readOnly: true, settings: config.database },
+  );
 }
 
 export async function reportsListCommand(opts: { db?: string; reports?: string[] }) {
