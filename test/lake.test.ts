@@ -160,6 +160,12 @@ describe('crmq import <lake>', () => {
     r = await cli('import', broken, '--db', db);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/contacts: contacts\/source=\w+\/part_0\.parquet holds \d+ rows, the manifest says \d+/);
+    // A manifest pointing outside the lake.
+    m2.tables.find((t) => t.name === 'contacts')!.files[0].path = '../source.duckdb';
+    writeFileSync(join(broken, 'manifest.json'), JSON.stringify(m2, null, 2));
+    r = await cli('import', broken, '--db', db);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/tables\.\d+\.files\.0\.path: must be a path inside the lake/);
     expect(Object.values(await counts(db)).every((n) => n === 0)).toBe(true);
   });
 

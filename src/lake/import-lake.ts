@@ -44,7 +44,7 @@ export async function importLake(db: Db, manifestPath: string, opts: { replace?:
   const filesOf = new Map<string, string[]>();
   for (const t of tables) {
     const files = t.files.map((f) => join(root, f.path));
-    for (const f of files) if (!existsSync(f)) throw new CrmqError(`${path}: ${t.name}: file ${relativeTo(root, f)} is missing`);
+    for (const f of t.files) if (!existsSync(join(root, f.path))) throw new CrmqError(`${path}: ${t.name}: file ${f.path} is missing`);
     if (files.length) {
       const counts = await db.all<{ file: string; rows: number }>(`SELECT file_name AS file, num_rows AS rows FROM parquet_file_metadata(${litList(files)})`).catch((e: Error) => {
         throw new CrmqError(`${path}: ${t.name}: a file is not readable Parquet (${e.message.split('\n')[0]})`);
@@ -122,5 +122,3 @@ export async function importLake(db: Db, manifestPath: string, opts: { replace?:
     };
   });
 }
-
-const relativeTo = (root: string, f: string) => f.slice(root.length + 1);

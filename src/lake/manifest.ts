@@ -34,14 +34,16 @@ export const TABLE_KINDS = ['canonical', 'bookkeeping', 'findings', 'derived', '
 export type TableKind = (typeof TABLE_KINDS)[number];
 export const RESTORED_KINDS: readonly TableKind[] = ['canonical', 'bookkeeping', 'findings'];
 
-const LakeFile = z.object({ path: z.string().min(1), rows: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() }).strict();
+/** A path inside the lake: relative, forward slashes, no way out of the lake's folder. */
+const InsideLake = z.string().min(1).refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes('..'), 'must be a path inside the lake');
+const LakeFile = z.object({ path: InsideLake, rows: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() }).strict();
 
 const LakeTable = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9_/-]*$/),
     kind: z.enum(TABLE_KINDS),
     /** Folder of the table's files, relative to the lake. */
-    dir: z.string().min(1),
+    dir: InsideLake,
     /** Hive-style partition columns (folders `source=hubspot/created_month=2026-01`); they are also in the files. */
     partition_by: z.array(z.string()),
     rows: z.number().int().nonnegative(),
