@@ -4,7 +4,7 @@
 // (crmq_stage_visits); the base tables with outlier amounts left out (crmq_<table>) and one row per record
 // (crmq_base_<table>, for independent queries).
 import type { Db } from '../db/database.js';
-import { ident, lit } from '../db/sql.js';
+import { lit } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
 import { mapLabel, type Semantics } from '../rules/semantics.js';
 import { baseViewsSql, keptViewsSql, outliersSql } from './base-rows.js';
@@ -117,6 +117,12 @@ WITH h AS (
 SELECT source, deal_id, stage, ord, entered_at, lead(stage) OVER w AS next_stage, lead(ord) OVER w AS next_ord, lead(entered_at) OVER w AS left_at
 FROM h WINDOW w AS (PARTITION BY source, deal_id ORDER BY entered_at);`;
 
+/**
+ * The database's own table under a temp view of the same name, by the name of whatever database the script runs in
+ * (current_database()), so the printed setup also runs over a lake's views (docs/lake.md), not only in the crmq file.
+ */
+const base = (t: string) => `query_table('"' || current_database() || '".main.${t}')`;
+
 /** Tables whose `owner` reports read: within a report they show the owner's name (crmq_owner_names), not a CRM's user id. */
 const OWNED = ['contacts', 'companies', 'leads', 'deals', 'deal_stage_history', 'activities', 'invoices'];
 
@@ -126,12 +132,12 @@ const OWNED = ['contacts', 'companies', 'leads', 'deals', 'deal_stage_history', 
  * Owners no user matches (file imports name them) stay as written. Then each owned table is shadowed for the
  * report by a view whose `owner` is that name.
  */
-function ownerNamesSql(catalog: string): string {
+function ownerNamesSql(): string {
   const views = OWNED.map((t) =>
-    `CREATE OR REPLACE TEMP VIEW ${t} AS SELECT t.* REPLACE (coalesce(n.name, t.owner) AS owner) FROM ${ident(catalog)}.main.${t} t ` +
+    `CREATE OR REPLACE TEMP VIEW ${t} AS SELECT t.* REPLACE (coalesce(n.name, t.owner) AS owner) FROM ${base(t)} t ` +
     `LEFT JOIN crmq_owner_names n ON n.source = t.source AND n.owner = t.owner;`);
   return `CREATE OR REPLACE TEMP TABLE crmq_owner_names AS
-WITH u AS (SELECT source, source_id, nullif(trim(name), '') AS name, nullif(lower(trim(email)), '') AS email FROM ${ident(catalog)}.main.users),
+WITH u AS (SELECT source, source_id, nullif(trim(name), '') AS name, nullif(lower(trim(email)), '') AS email FROM ${base('users')}),
 person AS (SELECT email, arg_min(name, source || chr(1) || source_id) AS name FROM u WHERE email IS NOT NULL AND name IS NOT NULL GROUP BY email),
 keyed AS (SELECT source, source_id AS owner, name, email FROM u UNION ALL SELECT source, name, name, email FROM u WHERE name IS NOT NULL)
 SELECT k.source, k.owner, min(coalesce(p.name, k.name, k.email)) AS name, min(k.email) AS email
@@ -203,8 +209,7 @@ async function setupParts(db: Db, period: Period, params: Record<string, unknown
     );
     await labelMap('crmq_lead_status', 'lead_status', 'SELECT DISTINCT source, status AS raw FROM leads WHERE status IS NOT NULL ORDER BY 1, 2');
     // Owner names first: the owned tables' views they create are what the as-of, outlier and base views read.
-    const [{ catalog }] = await db.all<{ catalog: string }>('SELECT current_database() AS catalog');
-    h.push(ownerNamesSql(catalog), outliersSql(), keptViewsSql(), baseViewsSql(), DEALS_AS_OF, STAGE_VISITS, ERROR_FINDINGS);
+    h.push(ownerNamesSql(), outliersSql(), keptViewsSql(), baseViewsSql(), DEALS_AS_OF, STAGE_VISITS, ERROR_FINDINGS);
     return h.join('\n');
   };
   return { light: out.join('\n'), heavy, key };
