@@ -17,7 +17,7 @@ export interface ExportCommandOptions {
   from?: string;
   to?: string;
   asOf?: string;
-  progress?: (db: Db) => Progress;
+  progress?: (db: Db) => Promise<Progress>;
 }
 
 export async function exportCommand(opts: ExportCommandOptions): Promise<ExportResult> {
@@ -39,7 +39,7 @@ export async function exportCommand(opts: ExportCommandOptions): Promise<ExportR
   return withDb(
     opts.db,
     async (db) => {
-      const progress = opts.progress?.(db);
+      const progress = await opts.progress?.(db);
       try {
         return await exportLake(db, { out: opts.out, crmqVersion: packageVersion(), reports, onPhase: progress?.phase });
       } finally {

@@ -71,12 +71,12 @@ export function describeExplanation(e: Explanation): string {
 const FILE_OPTIONS = ['source', 'preset', 'entity', 'mapping', 'encoding', 'delimiter', 'sheet', 'columns', 'currency', 'force', 'explain'] as const;
 
 /** Reads Parquet lakes written by `crmq export` back, each in one transaction. */
-export async function importLakeCommand(lakes: string[], opts: { db?: string; replace?: boolean; progress?: (db: Db) => Progress }): Promise<LakeImportResult[]> {
+export async function importLakeCommand(lakes: string[], opts: { db?: string; replace?: boolean; progress?: (db: Db) => Promise<Progress> }): Promise<LakeImportResult[]> {
   const { withDb } = await import('../db/database.js');
   const { importLake } = await import('../lake/import-lake.js');
   return withDb(opts.db, async (db) => {
     const results: LakeImportResult[] = [];
-    const progress = opts.progress?.(db);
+    const progress = await opts.progress?.(db);
     try {
       for (const lake of lakes) {
         const manifest = lakeManifestPath(lake);
