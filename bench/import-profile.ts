@@ -1,5 +1,6 @@
-// Where an import's time goes: every SQL statement crmq runs, timed, with the bare read_csv of the same file and the
-// closing checkpoint for comparison. Heavy on big files: flock /tmp/crmq-heavy.lock.
+// Where an import's time goes: every SQL statement crmq runs, timed (wall and CPU seconds of all threads), with the
+// bare read_csv of the same file and the closing checkpoint for comparison. CPU seconds hold steady when other work
+// shares the machine; wall seconds do not. Heavy on big files: flock /tmp/crmq-heavy.lock.
 //   node --import tsx bench/import-profile.ts bench/data/contacts-1000000.csv [--source hs] [--preset hubspot] [--entity contacts]
 import { DuckDBInstance } from '@duckdb/node-api';
 import { rmSync } from 'node:fs';
@@ -15,46 +16,55 @@ const opt = (name: string) => (rest.includes(name) ? rest[rest.indexOf(name) + 1
 const dbPath = join(tmpdir(), `crmq-import-profile-${process.pid}.duckdb`);
 const fresh = () => ['', '.wal'].forEach((x) => rmSync(dbPath + x, { force: true }));
 
+interface Spent {
+  ms: number;
+  cpuMs: number;
+}
+/** CPU time of this process, every thread (DuckDB's included). */
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+async function timed<T>(fn: () => Promise<T> | T): Promise<[T, Spent]> {
+  const [t, c] = [performance.now(), cpuMs()];
+  const out = await fn();
+  return [out, { ms: performance.now() - t, cpuMs: cpuMs() - c }];
+}
+const s = (ms: number) => (ms / 1000).toFixed(2);
+
 // The floor: DuckDB's own reader into a table, types auto-detected, and closing (the checkpoint).
 fresh();
-let t = performance.now();
 const bare = await DuckDBInstance.create(dbPath);
 const conn = await bare.connect();
-await conn.run(`CREATE TABLE bare AS SELECT * FROM read_csv(${lit(file)})`);
-const bareRead = performance.now() - t;
-t = performance.now();
-conn.closeSync();
-bare.closeSync();
-const bareClose = performance.now() - t;
+const [, bareRead] = await timed(() => conn.run(`CREATE TABLE bare AS SELECT * FROM read_csv(${lit(file)})`));
+const [, bareClose] = await timed(() => {
+  conn.closeSync();
+  bare.closeSync();
+});
 
 fresh();
 const db = await openDb(dbPath);
-const timings: { statement: string; ms: number }[] = [];
+const timings: ({ statement: string } & Spent)[] = [];
 const label = (sql: string) => sql.replace(/\s+/g, ' ').replace(/crmq_\w+_\d+_\d+/g, 'crmq_…').trim().slice(0, 90);
 for (const method of ['run', 'all'] as const) {
   const original = db[method].bind(db) as (sql: string) => Promise<unknown>;
   (db as unknown as Record<string, (sql: string) => Promise<unknown>>)[method] = async (sql: string) => {
-    const s = performance.now();
-    try {
-      return await original(sql);
-    } finally {
-      timings.push({ statement: label(sql), ms: performance.now() - s });
-    }
+    const [out, spent] = await timed(() => original(sql));
+    timings.push({ statement: label(sql), ...spent });
+    return out;
   };
 }
-t = performance.now();
-const r = await importFile(db, { file, source: opt('--source') ?? 'bench', preset: opt('--preset'), entity: opt('--entity') });
-const importMs = performance.now() - t;
-t = performance.now();
-db.close();
-const closeMs = performance.now() - t;
+const [r, imp] = await timed(() => importFile(db, { file, source: opt('--source') ?? 'bench', preset: opt('--preset'), entity: opt('--entity') }));
+const [, close] = await timed(() => db.close());
 fresh();
 
-const sqlMs = timings.reduce((a, x) => a + x.ms, 0);
+const sql = timings.reduce((a, x) => ({ ms: a.ms + x.ms, cpuMs: a.cpuMs + x.cpuMs }), { ms: 0, cpuMs: 0 });
 const rows = timings
   .filter((x) => x.ms >= 5)
-  .sort((a, b) => b.ms - a.ms)
-  .map((x) => ({ seconds: (x.ms / 1000).toFixed(2), share: `${((x.ms / importMs) * 100).toFixed(0)}%`, statement: x.statement }));
+  .sort((a, b) => b.cpuMs - a.cpuMs)
+  .map((x) => ({ 'CPU s': s(x.cpuMs), 'CPU share': `${((x.cpuMs / imp.cpuMs) * 100).toFixed(0)}%`, 'wall s': s(x.ms), statement: x.statement }));
 console.log(renderTable(rows, undefined, { maxWidth: 90 }));
-console.log(`\n${r.rowsRead.toLocaleString('en-US')} rows: crmq import ${(importMs / 1000).toFixed(2)} s (SQL ${(sqlMs / 1000).toFixed(2)} s, the rest JavaScript and waits) + close ${(closeMs / 1000).toFixed(2)} s`);
-console.log(`bare read_csv ${(bareRead / 1000).toFixed(2)} s + close ${(bareClose / 1000).toFixed(2)} s; ratio ${((importMs + closeMs) / (bareRead + bareClose)).toFixed(2)}×`);
+const both = (x: Spent) => `${s(x.ms)} s wall, ${s(x.cpuMs)} CPU s`;
+console.log(`\n${r.rowsRead.toLocaleString('en-US')} rows: crmq import ${both(imp)} (SQL ${both(sql)}; the rest JavaScript: hashing, sniffing) + close ${both(close)}`);
+console.log(`bare read_csv ${both(bareRead)} + close ${both(bareClose)}`);
+console.log(`ratio: wall ${((imp.ms + close.ms) / (bareRead.ms + bareClose.ms)).toFixed(2)}×, CPU ${((imp.cpuMs + close.cpuMs) / (bareRead.cpuMs + bareClose.cpuMs)).toFixed(2)}×`);

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 export interface Measured {
   ms: number;
-  /** CPU time of the step (every thread), when the step reports it. */
-  cpuMs?: number;
+  /** CPU time of the step, every thread (DuckDB's included): steadier than wall time when others share the machine. */
+  cpuMs: number;
   rssMb: number;
   detail?: Record<string, unknown>;
 }
@@ -43,5 +43,6 @@ export function compare(runs: number, a: () => Measured, b: () => Measured): { a
     bs.push(b());
   }
   const pick = (xs: Measured[]) => xs.find((x) => x.ms === median(xs.map((y) => y.ms)))!;
-  return { a: { ...pick(as), rssMb: Math.max(...as.map((x) => x.rssMb)) }, b: { ...pick(bs), rssMb: Math.max(...bs.map((x) => x.rssMb)) } };
+  const summary = (xs: Measured[]) => ({ ...pick(xs), cpuMs: median(xs.map((x) => x.cpuMs)), rssMb: Math.max(...xs.map((x) => x.rssMb)) });
+  return { a: summary(as), b: summary(bs) };
 }
