@@ -23,6 +23,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const shared = resolve(here, '../../shared/datasets/dedup');
 if (!existsSync(shared)) throw new Error(`${shared}: the labelled datasets are not here`);
 const dataDir = join(here, 'data');
+mkdirSync(dataDir, { recursive: true });
 const arg = (name: string) => process.argv[process.argv.indexOf(name) + 1];
 const sizes = (process.argv.includes('--sizes') ? arg('--sizes') : '100000,1000000,3000000').split(',').map(Number);
 const load0 = loadavg();
