@@ -15,3 +15,9 @@ export function pluralForm(n: number, lang: 'en' | 'ru', forms: PluralForms): st
 export function count(n: number, lang: 'en' | 'ru', forms: PluralForms): string {
   return `${n.toLocaleString(lang === 'ru' ? 'ru-RU' : 'en-US')} ${pluralForm(n, lang, forms)}`;
 }
+
+/** The words counted most often, declined once here. */
+export const ROWS_RU: PluralForms = { one: 'строка', few: 'строки', many: 'строк' };
+/** After "из": из 1 строки, из 2 строк, из 5 строк. */
+export const ROWS_OF_RU: PluralForms = { one: 'строки', few: 'строк', many: 'строк', other: 'строки' };
+export const FINDINGS_RU: PluralForms = { one: 'находка', few: 'находки', many: 'находок' };

@@ -5,9 +5,10 @@ import { Resvg } from '@resvg/resvg-js';
 import { basename } from 'node:path';
 import type { SendMailOptions } from 'nodemailer';
 import { chartSvg } from '../reports/render/chart.js';
-import { NUMERIC, showCell, showTotalCell } from '../reports/render/format.js';
+import { formatCell, NUMERIC, showCell, showTotalCell } from '../reports/render/format.js';
 import { VALIDATION_NAMES, WORDS, type Lang } from '../reports/render/i18n.js';
 import type { ReportResult } from '../reports/run-report.js';
+import { count, ROWS_RU } from '../plural.js';
 
 const esc = (s: unknown) => String(s ?? '').replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 const COLOURS = { valid: '#d9f2d9', warning: '#fff2cc', invalid: '#f8d7da' } as const;
@@ -28,6 +29,11 @@ export interface ComposeInput {
   rowsInBody?: number;
 }
 
+/** "… 5 more rows in the attachment" / "… ещё 5 строк во вложении" (the one plural rule). */
+export function moreRows(n: number, lang: Lang): string {
+  return lang === 'ru' ? `… ещё ${count(n, 'ru', ROWS_RU)} во вложении` : `… ${count(n, 'en', { one: 'more row', other: 'more rows' })} in the attachment`;
+}
+
 export function fill(template: string, vars: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
 }
@@ -41,17 +47,19 @@ export async function composeReportMail(input: ComposeInput): Promise<SendMailOp
     let img = '';
     if (svg) {
       const cid = `chart-${r.id}@crmq`;
-      inline.push({ filename: `${r.id}.png`, content: Buffer.from(new Resvg(svg, { fitTo: { mode: 'width', value: 640 }, font: { loadSystemFonts: true } }).render().asPng()), cid, contentType: 'image/png' });
-      img = `<p><img src="cid:${cid}" alt="${esc(r.title[input.lang])}" width="640"></p>`;
+      // Drawn at twice the width it is shown (sharp on a phone's screen); the image shrinks with the mail, never cut.
+      inline.push({ filename: `${r.id}.png`, content: Buffer.from(new Resvg(svg, { fitTo: { mode: 'width', value: 1280 }, font: { loadSystemFonts: true } }).render().asPng()), cid, contentType: 'image/png' });
+      img = `<p><img src="cid:${cid}" alt="${esc(r.title[input.lang])}" style="display:block;width:100%;max-width:640px;height:auto;border:0"></p>`;
     }
     const rows = r.rows.slice(0, input.rowsInBody ?? 10);
     const td = (text: string, c: { type: string }, bold = false) => `<td align="${NUMERIC.has(c.type) ? 'right' : 'left'}"${bold ? ' style="font-weight:bold;border-top:1px solid #ccc"' : ''}>${esc(text)}</td>`;
+    // A wide table scrolls sideways on a phone (clients that ignore overflow show it whole, as before).
     const table = rows.length
-      ? `<table cellpadding="4" style="border-collapse:collapse;font-size:13px"><tr>${r.columns.map((c) => `<th align="${NUMERIC.has(c.type) ? 'right' : 'left'}" style="border-bottom:1px solid #ccc">${esc(c[input.lang])}</th>`).join('')}</tr>${rows
+      ? `<div style="overflow-x:auto;max-width:100%"><table cellpadding="4" style="border-collapse:collapse;font-size:13px"><tr>${r.columns.map((c) => `<th align="${NUMERIC.has(c.type) ? 'right' : 'left'}" style="border-bottom:1px solid #ccc">${esc(c[input.lang])}</th>`).join('')}</tr>${rows
           .map((row) => `<tr>${r.columns.map((c) => td(showCell(r, row, c, input.lang), c)).join('')}</tr>`)
-          .join('')}${r.rows.length > rows.length ? `<tr><td colspan="${r.columns.length}" style="color:#555">… ${r.rows.length - rows.length} ${input.lang === 'ru' ? 'строк ещё во вложении' : 'more rows in the attachment'}</td></tr>` : ''}${r.totals
+          .join('')}${r.rows.length > rows.length ? `<tr><td colspan="${r.columns.length}" style="color:#555">${esc(moreRows(r.rows.length - rows.length, input.lang))}</td></tr>` : ''}${r.totals
           .map((t) => `<tr>${r.columns.map((c) => td(showTotalCell(r, t, c, input.lang), c, true)).join('')}</tr>`)
-          .join('')}</table>`
+          .join('')}</table></div>`
       : `<p>${esc(w.noRows)}</p>`;
     const caveats = r.validations.filter((v) => v.status !== 'valid');
     blocks.push(`<h2 style="font-size:17px;margin-top:24px">${esc(r.title[input.lang])}</h2>
@@ -59,7 +67,7 @@ export async function composeReportMail(input: ComposeInput): Promise<SendMailOp
 ${caveats.length || r.notes.length ? `<ul>${caveats.map((v) => `<li><b>${esc(VALIDATION_NAMES[v.name][input.lang])}</b>: ${esc(v.message[input.lang])}</li>`).join('')}${r.notes.map((n) => `<li><b>${esc(w.note)}</b>: ${esc(n[input.lang])}</li>`).join('')}</ul>` : ''}
 ${img}${table}`);
   }
-  const html = `<!doctype html><html><body style="font-family:Arial,sans-serif;color:#1d232a">
+  const html = `<!doctype html><html lang="${input.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"></head><body style="font-family:Arial,sans-serif;color:#1d232a;max-width:680px">
 ${input.intro ? `<p>${esc(input.intro)}</p>` : ''}${input.headline ? `<p><b>${esc(input.headline.heading)}</b></p><ul>${input.headline.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>` : ''}${input.checkLine ? `<p>${esc(input.checkLine)}</p>` : ''}
 ${blocks.join('\n')}
 <p style="color:#777;font-size:12px">${esc(w.generated)}</p></body></html>`;
@@ -75,9 +83,10 @@ ${blocks.join('\n')}
 
 /** The Total rows as text lines: "Total (RUB): Won amount 4,432,004.03; Won deals 8", only columns that sum. */
 function totalsText(r: ReportResult, lang: Lang): string {
-  const keys = r.columns.filter((c) => c.type === 'currency' || r.totalBy.includes(c.name)).map((c) => c.name);
+  const keyCols = r.columns.filter((c) => c.type === 'currency' || r.totalBy.includes(c.name));
+  const keys = keyCols.map((c) => c.name);
   return r.totals.map((t) => {
-    const label = keys.map((k) => t[k]).filter((x) => x !== null && x !== undefined).join(', ');
+    const label = keyCols.filter((c) => t[c.name] !== null && t[c.name] !== undefined).map((c) => formatCell(t[c.name], c.type, lang)).join(', ');
     const cells = r.columns.filter((c) => !keys.includes(c.name) && (r.noData.includes(c.name) || (t[c.name] !== null && t[c.name] !== undefined)))
       .map((c) => `${c[lang]} ${showTotalCell(r, t, c, lang)}`);
     return cells.length ? `\n  ${WORDS[lang].total}${label ? ` (${label})` : ''}: ${cells.join('; ')}` : '';
