@@ -77,7 +77,7 @@ export const ReportYamlSchema = z
     scope: z.record(z.string(), Scope).default({}),
     validations: z
       .object({
-        reconcile: z.array(z.object({ column: z.string(), expected: z.string(), by: z.array(z.string()).default([]), label: z.string().optional() }).strict()).default([]),
+        reconcile: z.array(z.object({ column: z.string(), expected: z.string(), by: z.array(z.string()).default([]), label: z.union([z.string(), Text]).optional() }).strict()).default([]),
         /** Per row, `total` equals the sum of `parts` (e.g. a funnel's entered = advanced + lost + moved back + still there). */
         parts: z.array(z.object({ total: z.string(), parts: z.array(z.string()).min(2) }).strict()).default([]),
         fanout: z.array(z.object({ column: z.string(), expected: z.string(), by: z.array(z.string()).default([]) }).strict()).default([]),

@@ -117,7 +117,7 @@ export async function runReport(db: Db, def: ReportDef, period: Period, params: 
   for (const r of v.reconcile) await guard('validations.reconcile', () => reconcile(ctx, r));
   for (const p of v.parts) await guard('validations.parts', () => parts(ctx, p));
   await guard('grain', () => grain(ctx));
-  for (const f of v.fanout) await guard('validations.fanout', () => reconcile(ctx, { ...f, label: `${f.column} (one per base row)` }, 'grain'));
+  for (const f of v.fanout) await guard('validations.fanout', () => reconcile(ctx, { ...f, label: { en: `${f.column} (one per base row)`, ru: `${def.columns[f.column]?.ru ?? f.column} (по одной на исходную строку)` } }, 'grain'));
   for (const [entity, scope] of Object.entries(def.scope)) {
     if (missing.some((m) => m.entity === entity && m.why === 'empty')) continue;
     const checks = { coverage, duplicates, outliers, dominance, window: windowCheck };
@@ -126,7 +126,7 @@ export async function runReport(db: Db, def: ReportDef, period: Period, params: 
   for (const c of v.currency) await guard('validations.currency', () => currencyCheck(ctx, c));
   if (v.findings ?? Object.keys(def.scope).length > 0) await guard('findings', () => findingsCheck(ctx));
   const columns = Object.entries(def.columns).map(([name, c]) => ({ name, ...c }));
-  const note = def.spread ? spreadNote(rows, def.spread) : undefined;
+  const note = def.spread ? spreadNote(rows, def.spread, def.columns[def.spread.value]) : undefined;
   return {
     id: def.id, category: def.category, title: def.title, description: def.description, formula: def.formula, period, params,
     columns, rows, totals: totalRows({ columns, rows, totalBy: def.total_by, noData }), totalBy: def.total_by, noData,

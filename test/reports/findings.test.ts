@@ -221,7 +221,7 @@ describe('missing inputs are no data, not 0', () => {
     const mail = await composeReportMail({ from: 'a@example.ru', to: ['b@example.ru'], subject: 's', lang: 'ru', reports: run.results, attachments: [] });
     const html = String(mail.html);
     expect((html.match(/<td align="right">нет данных<\/td>/g) ?? []).length).toBeGreaterThanOrEqual(r.rows.length);
-    expect(html).toContain('не загружены leads: Лиды — нет данных');
+    expect(html).toContain('не загружены лиды: Лиды — нет данных');
   });
 });
 

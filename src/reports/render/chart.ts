@@ -5,7 +5,28 @@ import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { sums } from '../report-def.js';
 import type { ReportResult } from '../run-report.js';
-import type { Lang } from './i18n.js';
+import { valueLabel, type Lang } from './i18n.js';
+
+/** Number and time formats of the Russian charts, as the tables write them (4 432 004,03; янв): d3's ru-RU locales. */
+const RU_LOCALE = {
+  number: { decimal: ',', thousands: '\u00a0', grouping: [3], currency: ['', '\u00a0\u20bd'] },
+  time: {
+    dateTime: '%A, %e %B %Y г. %X', date: '%d.%m.%Y', time: '%H:%M:%S', periods: ['AM', 'PM'],
+    days: ['воскресенье', 'понедельник', 'вторник', 'среда', 'четверг', 'пятница', 'суббота'], shortDays: ['вс', 'пн', 'вт', 'ср', 'чт', 'пт', 'сб'],
+    months: ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря'],
+    shortMonths: ['янв', 'фев', 'мар', 'апр', 'май', 'июн', 'июл', 'авг', 'сен', 'окт', 'ноя', 'дек'],
+  },
+};
+
+/** Readable text (12 px at 640 px wide), legends never cut, no label limit on axes' titles. */
+const CONFIG = {
+  font: 'Arial, Helvetica, sans-serif',
+  title: { fontSize: 14, anchor: 'start' },
+  axis: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: 'normal' },
+  header: { labelFontSize: 12, titleFontSize: 12 },
+  legend: { labelFontSize: 12, titleFontSize: 12, labelLimit: 0, orient: 'bottom', direction: 'horizontal', columns: 3 },
+};
+const CHAR_PX = 7; // a 12-px Arial character, on average
 
 /** The Vega-Lite spec of a report's chart, or undefined when it has none to draw. */
 export function chartSpec(r: ReportResult, lang: Lang): TopLevelSpec | undefined {
@@ -17,17 +38,27 @@ export function chartSpec(r: ReportResult, lang: Lang): TopLevelSpec | undefined
   const money = col(c.y).type === 'money' && currency !== undefined;
   const currencies = money ? [...new Set(r.rows.map((row) => row[currency!] ?? null))] : [];
   const facet = money && currencies.length > 1 && c.x !== currency;
-  const values = r.rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+  // Text values as the tables show them (crmq's codes in the report's language), numbers as numbers.
+  const text = new Set(r.columns.filter((x) => x.type === 'text').map((x) => x.name));
+  const values = r.rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : text.has(k) && typeof v === 'string' ? valueLabel(v, lang) : v])));
   // One currency: the axis says which; several: each panel is headed by its currency.
   const yTitle = money && currencies.length === 1 ? `${col(c.y)[lang]}, ${currencies[0] ?? '?'}` : col(c.y)[lang];
   const title = c.title?.[lang] ?? `${col(c.y)[lang]} — ${col(c.x)[lang]}`;
   const aggregate = c.type !== 'line' && sums(col(c.y)) ? { aggregate: 'sum' } : {};
   const xType = col(c.x).type === 'year' ? 'ordinal' : c.type === 'line' && col(c.x).type === 'date' ? 'temporal' : numeric(c.x) ? 'quantitative' : 'nominal';
+  // Labels stay level when they fit their band; rotated 40° (never 90°) and cut with … only when they do not.
+  const xValues = [...new Set(values.map((v) => String(v[c.x] ?? '')))];
+  const longest = Math.max(0, ...xValues.map((v) => v.length));
+  const fits = xType === 'quantitative' || xType === 'temporal' || longest * CHAR_PX <= 540 / Math.max(1, xValues.length);
+  const xAxis = fits ? { labelAngle: 0 } : { labelAngle: -40, labelLimit: 140 };
+  // Counts have whole ticks (no 0.5 tasks); money and counts in the report's number format; ratios as percents.
+  const yType = col(c.y).type;
+  const yAxis = yType === 'percent' ? { format: '~%' } : yType === 'int' ? { tickMinStep: 1, format: ',d' } : { format: ',~r' };
   const layer = {
     mark: c.type === 'line' ? { type: 'line', point: true } : { type: 'bar' },
     encoding: {
-      x: { field: c.x, type: xType, title: col(c.x)[lang], sort: null },
-      y: { field: c.y, type: 'quantitative', title: yTitle, ...aggregate, ...(col(c.y).type === 'percent' ? { axis: { format: '%' } } : {}) },
+      x: { field: c.x, type: xType, title: col(c.x)[lang], sort: null, axis: xAxis },
+      y: { field: c.y, type: 'quantitative', title: yTitle, ...aggregate, axis: yAxis },
       ...(c.color ? { color: { field: c.color, type: 'nominal', title: col(c.color)[lang] } } : {}),
       ...(c.color && c.type === 'bar' ? { xOffset: { field: c.color } } : {}),
     },
@@ -38,7 +69,7 @@ export function chartSpec(r: ReportResult, lang: Lang): TopLevelSpec | undefined
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json', background: 'white', title: `${title} (${lang === 'ru' ? 'каждая валюта на своей оси' : 'each currency on its own axis'})`,
       data: { values },
       facet: { column: { field: currency, type: 'nominal', title: col(currency!)[lang] } },
-      spec: { width: Math.max(80, Math.floor(520 / currencies.length)), height: 220, ...layer, encoding: { ...layer.encoding, x: { ...layer.encoding.x, axis: null } } },
+      spec: { width: Math.max(80, Math.floor(520 / currencies.length)), height: 220, ...layer, encoding: { ...layer.encoding, x: { ...layer.encoding.x, axis: null } } }, config: CONFIG,
       resolve: { scale: { y: 'independent', x: 'independent' } },
     } as unknown as TopLevelSpec;
   }
@@ -47,17 +78,17 @@ export function chartSpec(r: ReportResult, lang: Lang): TopLevelSpec | undefined
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json', background: 'white', title: `${title} (${lang === 'ru' ? 'по валютам, каждая на своей оси' : 'per currency, each on its own axis'})`,
       data: { values },
       facet: { row: { field: currency, type: 'nominal', title: col(currency!)[lang] } },
-      spec: { width: 560, height: 160, ...layer },
+      spec: { width: 560, height: 160, ...layer }, config: CONFIG,
       resolve: { scale: { y: 'independent' } },
     } as unknown as TopLevelSpec;
   }
-  return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 560, height: 220, background: 'white', title, data: { values }, ...layer } as unknown as TopLevelSpec;
+  return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 560, height: 220, background: 'white', title, data: { values }, ...layer, config: CONFIG } as unknown as TopLevelSpec;
 }
 
 export async function chartSvg(r: ReportResult, lang: Lang): Promise<string | undefined> {
   const spec = chartSpec(r, lang);
   if (!spec) return undefined;
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none', ...(lang === 'ru' ? { locale: RU_LOCALE as unknown as vega.LocaleFormatters } : {}) });
   const svg = await view.toSVG();
   view.finalize();
   return svg;

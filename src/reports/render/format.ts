@@ -1,6 +1,6 @@
 // Display formatting of report cells by column type, for the terminal, markdown, HTML and mail.
 import type { Row } from '../../db/database.js';
-import { WORDS, type Lang } from './i18n.js';
+import { valueLabel, WORDS, type Lang } from './i18n.js';
 
 export function formatCell(v: unknown, type: string, lang: Lang): string {
   if (v === null || v === undefined) return '';
@@ -19,6 +19,8 @@ export function formatCell(v: unknown, type: string, lang: Lang): string {
     case 'year':
       // A year is a label, not a quantity: 2026, never 2,026 or 2 026.
       return Number.isFinite(n) ? String(Math.trunc(n)) : String(v);
+    case 'text':
+      return valueLabel(String(v), lang);
     default:
       return String(v);
   }

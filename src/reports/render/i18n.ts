@@ -28,3 +28,52 @@ export const VALIDATION_NAMES: Record<string, { en: string; ru: string }> = {
   inputs: { en: 'inputs', ru: 'входные данные' },
   findings: { en: 'findings', ru: 'находки' },
 };
+
+/** The canonical tables by their Russian names, for messages ("данные (сделки) заканчиваются…"). */
+export const ENTITY_RU: Record<string, string> = {
+  users: 'пользователи', contacts: 'контакты', companies: 'компании', leads: 'лиды', deals: 'сделки', deal_stage_history: 'история этапов',
+  activities: 'активности', products: 'товары', deal_items: 'позиции сделок', invoices: 'счета', payments: 'платежи', ad_spend: 'рекламные расходы',
+  touches: 'касания', transactions: 'операции',
+};
+
+/** Date fields the reports count by, in Russian ("по дате закрытия"). */
+export const DATE_FIELD_RU: Record<string, string> = {
+  created_at: 'дате создания', closed_at: 'дате закрытия', entered_at: 'дате входа в этап', issued_at: 'дате выставления', paid_at: 'дате оплаты', date: 'дате',
+  done_at: 'дате выполнения', touched_at: 'дате касания', due_at: 'сроку',
+};
+export const dateFieldRu = (field: string): string => DATE_FIELD_RU[field] ?? field;
+
+export const entityName = (entity: string, lang: Lang): string => (lang === 'ru' ? ENTITY_RU[entity] ?? entity : entity);
+
+/**
+ * crmq's own values in report cells, in Russian: the semantic standard's codes (stages, lead statuses, channels), the
+ * attribution models, kinds, directions, severities, bands and the placeholders the report queries write. Only a cell
+ * equal to one of these is translated; what came from the data (names, a CRM's stage labels) is shown as it is.
+ */
+export const VALUE_RU: Record<string, string> = {
+  // deal_stage, lead_status and channel of rules/semantics/standard.yaml; deal statuses
+  new: 'новая', qualification: 'квалификация', proposal: 'предложение', negotiation: 'переговоры', decision: 'решение', won: 'выиграна', lost: 'проиграна', open: 'открыта',
+  working: 'в работе', qualified: 'квалифицирован', junk: 'мусор',
+  paid_search: 'платный поиск', listing: 'доски объявлений', organic: 'органика', referral: 'рекомендации', phone: 'телефон', email: 'эл. почта', social: 'соцсети', other: 'другое',
+  callback: 'обратный звонок', form: 'форма', chat: 'чат',
+  // attribution models (channel-profitability)
+  'first touch': 'первое касание', 'last touch': 'последнее касание', linear: 'линейная', 'time decay (7-day half-life)': 'с затуханием (полураспад 7 дней)',
+  'position-based 40/20/40': 'по позиции 40/20/40', 'W-shaped 30/30/30/10': 'W-образная 30/30/30/10',
+  // kinds, directions, forecast categories, funnel moves, severities
+  deal: 'сделка', lead: 'лид', request: 'обращение', '(leads)': '(лиды)', '(inbound)': '(входящие)', income: 'доход', expense: 'расход', margin: 'маржа', 'income − expense': 'доходы − расходы',
+  commit: 'обязательство', 'best case': 'лучший случай', pipeline: 'воронка', advanced: 'продвинулась', moved_back: 'вернулась', still_there: 'осталась',
+  error: 'ошибка', warn: 'предупреждение', info: 'сведения',
+  // activity types
+  call: 'звонок', meeting: 'встреча', task: 'задача',
+  // bands and buckets
+  current: 'не просрочен', 'under 10k': 'до 10 тыс.', '10k–50k': '10–50 тыс.', '50k–100k': '50–100 тыс.', '10k–100k': '10–100 тыс.', '100k–500k': '100–500 тыс.',
+  '500k and more': '500 тыс. и больше', '500k–1M': '500 тыс. – 1 млн', '1M and more': '1 млн и больше',
+  // placeholders
+  '(none)': '(нет)', '(no owner)': '(без ответственного)', '(not held yet)': '(ещё не состоялись)', '(unknown)': '(неизвестно)', '(unknown stage)': '(неизвестный этап)',
+  '(no date)': '(без даты)', '(no reason given)': '(причина не указана)', '(no amount)': '(без суммы)', '(implausible amount, left out)': '(неправдоподобная сумма, не учтена)',
+  '(no currency)': '(без валюты)',
+  ...ENTITY_RU,
+};
+
+/** A text cell as shown in the report's language: crmq's own codes translated, data values as they are. */
+export const valueLabel = (v: string, lang: Lang): string => (lang === 'ru' ? VALUE_RU[v] ?? v : v);

@@ -5,7 +5,7 @@
 import ExcelJS from 'exceljs';
 import type { Row } from '../../db/database.js';
 import type { ReportResult } from '../run-report.js';
-import { VALIDATION_NAMES, WORDS, type Lang } from './i18n.js';
+import { VALIDATION_NAMES, valueLabel, WORDS, type Lang } from './i18n.js';
 
 const NUMFMT: Record<string, string> = { money: '#,##0.00', percent: '0.0%', int: '#,##0', number: '#,##0.##', days: '0.0', date: 'yyyy-mm-dd', year: '0' };
 const FILL = { valid: 'FFD9F2D9', warning: 'FFFFF2CC', invalid: 'FFF8D7DA' } as const;
@@ -18,10 +18,11 @@ function sheetName(title: string, used: Set<string>): string {
   return name;
 }
 
-function typed(v: unknown, type: string): ExcelJS.CellValue {
+function typed(v: unknown, type: string, lang: Lang): ExcelJS.CellValue {
   if (v === null || v === undefined) return null;
   if (type === 'date' && typeof v === 'string') return new Date(`${v.slice(0, 10)}T00:00:00Z`);
   if (['money', 'percent', 'int', 'number', 'days', 'year'].includes(type)) return typeof v === 'number' ? v : Number(v);
+  if (type === 'text' && typeof v === 'string') return valueLabel(v, lang);
   return typeof v === 'object' ? JSON.stringify(v) : (v as string | number | boolean);
 }
 
@@ -43,7 +44,7 @@ export async function reportsXlsx(results: ReportResult[], path: string, lang: L
     const headerRow = ws.addRow(r.columns.map((c) => c[lang]));
     headerRow.font = { bold: true };
     const first = headerRow.number + 1;
-    const cell = (row: Row, c: (typeof r.columns)[number]) => (r.noData.includes(c.name) ? w.noData : typed(row[c.name], c.type));
+    const cell = (row: Row, c: (typeof r.columns)[number]) => (r.noData.includes(c.name) ? w.noData : typed(row[c.name], c.type, lang));
     for (const row of r.rows) ws.addRow(r.columns.map((c) => cell(row, c)));
     const last = first + r.rows.length - 1;
     r.columns.forEach((c, i) => {
@@ -54,9 +55,9 @@ export async function reportsXlsx(results: ReportResult[], path: string, lang: L
     // Total rows as plain values: one per currency (and total_by), only the columns that sum; the rest left blank.
     for (const t of r.totals) {
       const totals = ws.addRow(r.columns.map((c, i) => {
-        if (i === 0) return t[c.name] === null || t[c.name] === undefined ? w.total : `${w.total}: ${t[c.name]}`;
+        if (i === 0) return t[c.name] === null || t[c.name] === undefined ? w.total : `${w.total}: ${typed(t[c.name], c.type, lang)}`;
         if (r.noData.includes(c.name)) return w.noData;
-        return typed(t[c.name], c.type);
+        return typed(t[c.name], c.type, lang);
       }));
       totals.font = { bold: true };
       r.columns.forEach((c, i) => {
@@ -79,7 +80,7 @@ export async function reportsXlsx(results: ReportResult[], path: string, lang: L
   vs.autoFilter = { from: 'A1', to: 'D1' };
   const dq = wb.addWorksheet(w.dataQuality);
   dq.addRow([w.rule, w.severity, w.source, w.findings]).font = { bold: true };
-  for (const q of quality) dq.addRow([q.rule, q.severity, q.source, q.findings]);
+  for (const q of quality) dq.addRow([q.rule, valueLabel(String(q.severity), lang), q.source, q.findings]);
   dq.columns.forEach((c, i) => (c.width = [36, 10, 16, 10][i]));
   dq.views = [{ state: 'frozen', ySplit: 1 }];
   await wb.xlsx.writeFile(path);

@@ -6,6 +6,8 @@ import { lit } from '../../db/sql.js';
 import type { InputScope } from '../report-def.js';
 import { fmt, fmtRu, pct, pctRu, type ValidationContext, type ValidationResult } from '../validation.js';
 import { nounOf, relationOf } from './scope.js';
+import { pluralForm, ROWS_OF_RU } from '../../plural.js';
+import { entityName } from '../render/i18n.js';
 import { scopeSummary, type ScopeSummary } from './scope-summary.js';
 
 export async function coverage(ctx: ValidationContext, entity: string, scope: InputScope): Promise<ValidationResult> {
@@ -35,7 +37,7 @@ export async function coverage(ctx: ValidationContext, entity: string, scope: In
   const ru: string[] = [];
   if (r.affected === 0) {
     en.push(`none of the ${fmt(r.n)} ${noun} has an error-level finding${run.runs ? '' : ' (no check has run)'} or was left out`);
-    ru.push(`ни одна из ${fmtRu(r.n)} строк (${entity}) не содержит ошибок и не исключена`);
+    ru.push(`ни одна из ${fmtRu(r.n)} ${pluralForm(r.n, 'ru', ROWS_OF_RU)} (${entityName(entity, 'ru')}) не содержит ошибок и не исключена`);
   } else {
     const ruleList = rules.map((x) => `${x.rule} ${fmt(x.n)}`).join(', ');
     const reasonEn = reasons.filter((x) => x.n).map((x) => `${x.en}${x.rule ? ` [${x.rule}]` : ''} ${fmt(x.n)}`).join('; ');
@@ -43,7 +45,7 @@ export async function coverage(ctx: ValidationContext, entity: string, scope: In
     const amountEn = shares.length ? `; of the amount: ${shares.map((s) => `${s.currency ?? '(no currency)'} ${pct(s.share)}`).join(', ')}` : '';
     const amountRu = shares.length ? `; суммы: ${shares.map((s) => `${s.currency ?? '(без валюты)'} ${pctRu(s.share)}`).join(', ')}` : '';
     en.push(`${fmt(r.affected)} of ${fmt(r.n)} ${noun} (${pct(share)}${amountEn}) are in doubt or left out:${r.flagged ? ` ${fmt(r.flagged)} with error findings (${ruleList})` : ''}${r.flagged && reasonEn ? ';' : ''}${reasonEn ? ` left out: ${reasonEn}` : ''}`);
-    ru.push(`${fmtRu(r.affected)} из ${fmtRu(r.n)} строк (${entity}) (${pctRu(share)}${amountRu}) с ошибками или исключены:${r.flagged ? ` ${fmtRu(r.flagged)} с ошибками (${ruleList})` : ''}${r.flagged && reasonRu ? ';' : ''}${reasonRu ? ` исключены: ${reasonRu}` : ''}`);
+    ru.push(`${fmtRu(r.affected)} из ${fmtRu(r.n)} ${pluralForm(r.n, 'ru', ROWS_OF_RU)} (${entityName(entity, 'ru')}) (${pctRu(share)}${amountRu}) с ошибками или исключены:${r.flagged ? ` ${fmtRu(r.flagged)} с ошибками (${ruleList})` : ''}${r.flagged && reasonRu ? ';' : ''}${reasonRu ? ` исключены: ${reasonRu}` : ''}`);
   }
   const status = r.affected === 0 ? 'valid'
     : worstShare > ctx.report.validations.max_share ? 'invalid' : 'warning';

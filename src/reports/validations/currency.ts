@@ -3,6 +3,8 @@
 // none, are left out and said so with their amounts; a currency the scope does not have is invalid.
 import { fmt, fmtRu, money, type ValidationContext, type ValidationResult } from '../validation.js';
 import { nounOf, relationOf } from './scope.js';
+import { count, pluralForm, ROWS_RU } from '../../plural.js';
+import { entityName } from '../render/i18n.js';
 
 export async function currencyCheck(ctx: ValidationContext, spec: { entity: string; where: string; grouped: boolean }): Promise<ValidationResult> {
   const amount = ctx.report.scope[spec.entity]?.amount;
@@ -14,7 +16,7 @@ export async function currencyCheck(ctx: ValidationContext, spec: { entity: stri
   const figures: ValidationResult['figures'] = { currencies: list || null, rows_without_currency: missing };
   const v = (status: ValidationResult['status'], en: string, ru: string): ValidationResult => ({ name: 'currency', input: spec.entity, status, figures, message: { en, ru } });
   if (spec.grouped) {
-    if (missing) return v('warning', `${fmt(missing)} ${nounOf(spec.entity, missing)} without a currency: their amounts belong to no currency's total`, `${fmtRu(missing)} строк (${spec.entity}) без валюты: их суммы не относятся к итогу ни одной валюты`);
+    if (missing) return v('warning', `${fmt(missing)} ${nounOf(spec.entity, missing)} without a currency: their amounts belong to no currency's total`, `${count(missing, 'ru', ROWS_RU)} (${entityName(spec.entity, 'ru')}) без валюты: их суммы не относятся к итогу ни одной валюты`);
     return named.length > 1 ? v('valid', `amounts kept apart by currency (${list}); no total adds them up`, `суммы разделены по валютам (${list}); итоги их не складывают`)
       : v('valid', `one currency${list ? ` (${list})` : ''}`, `одна валюта${list ? ` (${list})` : ''}`);
   }
@@ -28,14 +30,14 @@ export async function currencyCheck(ctx: ValidationContext, spec: { entity: stri
   const other = rows.filter((r) => r.currency !== rc);
   figures.rows_left_out = other.reduce((a, r) => a + r.n, 0);
   if (rows.length && !rows.some((r) => r.currency === rc)) {
-    return v('invalid', `no ${spec.entity} in ${rc}: the report is empty (the data has ${list || 'no currency'}; --param currency=… chooses)`, `нет данных (${spec.entity}) в ${rc}: отчёт пуст (в данных ${list || 'нет валют'}; выберите --param currency=…)`);
+    return v('invalid', `no ${spec.entity} in ${rc}: the report is empty (the data has ${list || 'no currency'}; --param currency=… chooses)`, `нет данных (${entityName(spec.entity, 'ru')}) в ${rc}: отчёт пуст (в данных ${list || 'нет валют'}; выберите --param currency=…)`);
   }
   if (other.length) {
     const n = other.reduce((a, r) => a + r.n, 0);
     const amounts = amount ? ` (${money(other, 'en')})` : '';
     const amountsRu = amount ? ` (${money(other, 'ru')})` : '';
     return v('warning', `sums in ${rc} only: ${fmt(n)} ${nounOf(spec.entity, n)} in ${other.map((r) => r.currency ?? 'no currency').join(', ')} left out${amounts}; --param currency=… reports another`,
-      `суммы только в ${rc}: ${fmtRu(n)} строк (${spec.entity}) в ${other.map((r) => r.currency ?? 'без валюты').join(', ')} не вошли${amountsRu}; --param currency=… — отчёт в другой валюте`);
+      `суммы только в ${rc}: ${count(n, 'ru', ROWS_RU)} (${entityName(spec.entity, 'ru')}) в ${other.map((r) => r.currency ?? 'без валюты').join(', ')} ${pluralForm(n, 'ru', { one: 'не вошла', few: 'не вошли', many: 'не вошли' })}${amountsRu}; --param currency=… — отчёт в другой валюте`);
   }
   return v('valid', `one currency (${rc})`, `одна валюта (${rc})`);
 }

@@ -6,6 +6,7 @@ import { BASE_TABLES } from '../base-rows.js';
 import type { InputScope } from '../report-def.js';
 import { fmt, fmtRu, money, pct, pctRu, type ValidationContext, type ValidationResult } from '../validation.js';
 import { currencyOf, nounOf, relationOf } from './scope.js';
+import { count } from '../../plural.js';
 
 interface Group { ids: string[]; copies: number; currency: string | null; extra: number }
 
@@ -69,7 +70,7 @@ export async function duplicates(ctx: ValidationContext, entity: string, scope: 
     const likely = !sameId && !base.conclusive ? ' probably' : '';
     const likelyRu = !sameId && !base.conclusive ? ', вероятно,' : '';
     en.push(`${fmt(extra)} ${nounOf(entity, extra)}${likely} loaded twice within a source${how}: ${list(twins)}${how ? '' : weight(twins, 'en')}`);
-    ru.push(`${fmtRu(extra)} повторов (${base.noun.ru})${likelyRu} в одном источнике${howRu}: ${list(twins)}${howRu ? '' : weight(twins, 'ru')}`);
+    ru.push(`${count(extra, 'ru', { one: 'повтор', few: 'повтора', many: 'повторов' })} (${base.noun.ru})${likelyRu} в одном источнике${howRu}: ${list(twins)}${howRu ? '' : weight(twins, 'ru')}`);
   }
   if (acrossGroups.length) {
     en.push(`${fmt(acrossGroups.length)} possibly the same ${base.noun.one} in two sources (same amount, date and counterpart, e.g. after a CRM migration): ${list(acrossGroups)}${weight(acrossGroups, 'en')}`);

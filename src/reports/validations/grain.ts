@@ -1,4 +1,5 @@
 // grain: the declared key of the report's rows is unique.
+import { count, pluralForm, ROWS_RU } from '../../plural.js';
 import type { ValidationContext, ValidationResult } from '../validation.js';
 
 export function grain(ctx: ValidationContext): ValidationResult {
@@ -9,11 +10,13 @@ export function grain(ctx: ValidationContext): ValidationResult {
   }
   const dup = [...seen.entries()].filter(([, n]) => n > 1);
   const key = ctx.report.key.join(', ');
+  // The key as the table heads it: "одна строка на Канал, Модель", not the query's column names.
+  const keyRu = ctx.report.key.map((c) => ctx.report.columns[c]?.ru ?? c).join(', ');
   if (dup.length === 0) {
-    return { name: 'grain', status: 'valid', figures: { rows: ctx.rows.length, key }, message: { en: `one row per ${key} (${ctx.rows.length} rows)`, ru: `одна строка на ${key} (${ctx.rows.length} строк)` } };
+    return { name: 'grain', status: 'valid', figures: { rows: ctx.rows.length, key }, message: { en: `one row per ${key} (${ctx.rows.length} rows)`, ru: `одна строка на ${keyRu} (${count(ctx.rows.length, 'ru', ROWS_RU)})` } };
   }
   return {
     name: 'grain', status: 'invalid', figures: { rows: ctx.rows.length, key, duplicated_keys: dup.length },
-    message: { en: `${dup.length} values of (${key}) appear on more than one row, e.g. ${dup[0][0]}`, ru: `${dup.length} значений (${key}) встречаются в нескольких строках, например ${dup[0][0]}` },
+    message: { en: `${dup.length} values of (${key}) appear on more than one row, e.g. ${dup[0][0]}`, ru: `${count(dup.length, 'ru', { one: 'значение', few: 'значения', many: 'значений' })} (${keyRu}) ${pluralForm(dup.length, 'ru', { one: 'встречается', many: 'встречаются', few: 'встречаются' })} в нескольких строках, например ${dup[0][0]}` },
   };
 }

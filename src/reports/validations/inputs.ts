@@ -2,6 +2,7 @@
 // columns that come from it say "no data" instead of 0, and the report says which input is missing.
 import type { ValidationContext, ValidationResult } from '../validation.js';
 import { relationOf } from './scope.js';
+import { dateFieldRu, entityName } from '../render/i18n.js';
 
 export interface MissingInput { entity: string; why: 'empty' | 'period' }
 
@@ -22,7 +23,7 @@ export async function missingInputs(ctx: ValidationContext): Promise<MissingInpu
 export function inputsResult(ctx: ValidationContext, missing: MissingInput[]): ValidationResult {
   const cols = (entity: string, lang: 'en' | 'ru') => Object.entries(ctx.report.columns).filter(([, c]) => c.from === entity).map(([, c]) => c[lang]);
   const figures = { missing_inputs: missing.map((m) => m.entity).join(', ') || null };
-  if (!missing.length) return { name: 'inputs', status: 'valid', figures, message: { en: `every input has data (${ctx.report.inputs.join(', ')})`, ru: `по всем входным данным есть строки (${ctx.report.inputs.join(', ')})` } };
+  if (!missing.length) return { name: 'inputs', status: 'valid', figures, message: { en: `every input has data (${ctx.report.inputs.join(', ')})`, ru: `по всем входным данным есть строки (${ctx.report.inputs.map((e) => entityName(e, 'ru')).join(', ')})` } };
   const en = missing.map((m) => {
     const c = cols(m.entity, 'en');
     const field = ctx.report.scope[m.entity]?.period;
@@ -31,7 +32,7 @@ export function inputsResult(ctx: ValidationContext, missing: MissingInput[]): V
   const ru = missing.map((m) => {
     const c = cols(m.entity, 'ru');
     const field = ctx.report.scope[m.entity]?.period;
-    return `${m.why === 'empty' ? `не загружены ${m.entity}` : `нет ${m.entity} с датой (${field}) в периоде`}${c.length ? `: ${c.join(', ')} — нет данных` : ''}`;
+    return `${m.why === 'empty' ? `не загружены ${entityName(m.entity, 'ru')}` : `нет данных (${entityName(m.entity, 'ru')}) по ${dateFieldRu(field ?? '')} в периоде`}${c.length ? `: ${c.join(', ')} — нет данных` : ''}`;
   });
   return { name: 'inputs', input: missing.map((m) => m.entity).join(', '), status: 'warning', figures, message: { en: en.join('; '), ru: ru.join('; ') } };
 }

@@ -2,6 +2,7 @@
 // no source dense enough to have data every month (or day) is missing one, and no source's data stops before the
 // period ends. A source is judged when a typical month (day) with data has at least 5 rows: a gap in it then means
 // missing data, not a quiet month.
+import { dateFieldRu, entityName } from '../render/i18n.js';
 import type { InputScope } from '../report-def.js';
 import type { ValidationContext, ValidationResult } from '../validation.js';
 import { relationOf } from './scope.js';
@@ -35,13 +36,17 @@ export async function windowCheck(ctx: ValidationContext, entity: string, scope:
   const figures = { missing_periods: gaps.length, sources_ending_early: short.length };
   const fields = scope.dates.length > 1;
   const by = (field: string) => (fields ? ` by ${field}` : '');
+  const byRu = (field: string) => (fields ? ` по ${dateFieldRu(field.split(' ')[0])}` : '');
+  const e = entityName(entity, 'ru');
   if (gaps.length) {
     const list = gaps.slice(0, 5).map((g) => `${g.source} ${g.missing}${by(g.field)}`).join(', ');
-    return { name: 'window', input: entity, status: 'invalid', figures, message: { en: `no ${entity} in part of the period: ${list}${gaps.length > 5 ? ', …' : ''}`, ru: `нет данных (${entity}) за часть периода: ${list}${gaps.length > 5 ? ', …' : ''}` } };
+    const listRu = gaps.slice(0, 5).map((g) => `${g.source} ${g.missing}${byRu(g.field)}`).join(', ');
+    return { name: 'window', input: entity, status: 'invalid', figures, message: { en: `no ${entity} in part of the period: ${list}${gaps.length > 5 ? ', …' : ''}`, ru: `нет данных (${e}) за часть периода: ${listRu}${gaps.length > 5 ? ', …' : ''}` } };
   }
   if (short.length) {
     const list = short.map((s) => `${s.source} (${s.last}${by(s.field)})`).join(', ');
-    return { name: 'window', input: entity, status: 'warning', figures, message: { en: `${entity} data ends before the period does: ${list}`, ru: `данные (${entity}) заканчиваются раньше периода: ${list}` } };
+    const listRu = short.map((s) => `${s.source} (${s.last}${byRu(s.field)})`).join(', ');
+    return { name: 'window', input: entity, status: 'warning', figures, message: { en: `${entity} data ends before the period does: ${list}`, ru: `данные (${e}) заканчиваются раньше периода: ${listRu}` } };
   }
-  return { name: 'window', input: entity, status: 'valid', figures, message: { en: `every source has ${entity} throughout the period`, ru: `по всем источникам есть данные (${entity}) за весь период` } };
+  return { name: 'window', input: entity, status: 'valid', figures, message: { en: `every source has ${entity} throughout the period`, ru: `по всем источникам есть данные (${e}) за весь период` } };
 }

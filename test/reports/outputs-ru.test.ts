@@ -1,0 +1,121 @@
+// Issue #16: the demo's outputs as an analyst opens them — the Russian HTML, XLSX and mail have no English word outside
+// data values and count in correct Russian plural forms; the mail's images shrink with the screen; the workbook has a
+// contents sheet, unique sheet names within 31 characters, widths fitted to their content, years and ids as text.
+import ExcelJS from 'exceljs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { demoCommand } from '../../src/commands/demo.js';
+import { composeReportMail } from '../../src/mail/compose.js';
+import { ENTITIES } from '../../src/model/tables.js';
+import { pluralForm } from '../../src/plural.js';
+import type { ReportResult } from '../../src/reports/run-report.js';
+import { query, tmp } from '../helpers.js';
+
+const dir = tmp();
+let reports: ReportResult[] = [];
+let html = '';
+let mailHtml = '';
+let mailText = '';
+const wb = new ExcelJS.Workbook();
+/** Values that come from the data (names, sources, a CRM's own stage labels like "Closed Won"): allowed in any language. */
+let dataValues: string[] = [];
+
+beforeAll(async () => {
+  const demo = await demoCommand({ out: dir, lang: 'ru' });
+  reports = demo.reports;
+  html = readFileSync(join(dir, 'reports.html'), 'utf8');
+  await wb.xlsx.readFile(join(dir, 'reports.xlsx'));
+  const mail = await composeReportMail({ from: 'crmq@example.ru', to: ['director@example.ru'], subject: 'Отчёты', lang: 'ru', reports, attachments: [], checkLine: 'Проверка данных: 91 находка' });
+  mailHtml = String(mail.html);
+  mailText = String(mail.text);
+  // Every text value the import loaded, except crmq's own codes (statuses, directions, types): those must be translated.
+  const cols = await query<{ t: string; c: string }>(demo.db, `SELECT table_name AS t, column_name AS c FROM information_schema.columns
+    WHERE data_type = 'VARCHAR' AND table_schema = 'main' AND table_name IN (${ENTITIES.map((e) => `'${e}'`).join(', ')})
+    AND column_name NOT IN ('status', 'direction', 'type', 'currency', 'extra', 'channel')`);
+  const values = await query<{ v: string }>(demo.db, cols.map((x) => `SELECT DISTINCT CAST("${x.c}" AS VARCHAR) AS v FROM "${x.t}"`).join(' UNION '));
+  dataValues = values.map((x) => String(x.v ?? '')).filter((v) => /[A-Za-z]/.test(v) && v.length >= 3).sort((a, b) => b.length - a.length || a.localeCompare(b));
+}, 120_000);
+
+/** Brand names, units and codes a Russian text keeps in Latin letters. */
+const ALLOWED = new Set(['crmq', 'hubspot', 'sql', 'id', 'utc', 'romi', 'roas', 'cac', 'crm', 'w', 'xlsx', 'html', 'csv']);
+
+/** The English words of a text, outside data values, rule ids (deal.won.consistency), commands (`crmq check`, --param …) and currency codes. */
+function englishWords(text: string): string[] {
+  let stripped = text
+    .replace(/`[^`]*`/g, ' ')
+    .replace(/--[a-z-]+(?:[ =][^\s;,)]+)?/g, ' ')
+    .replace(/\b[a-z0-9_]+(?:[.:/][a-z0-9_-]+)+\b/gi, ' ')
+    .replace(/\b[A-Z]{3}\b/g, ' ');
+  for (const v of dataValues) stripped = stripped.replace(new RegExp(`(?<![A-Za-z])${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z])`, 'g'), ' ');
+  return [...new Set((stripped.match(/[A-Za-z]+/g) ?? []).filter((w) => !ALLOWED.has(w.toLowerCase())))];
+}
+
+const textOfHtml = (h: string) => h.replace(/<style[\s\S]*?<\/style>/g, ' ').replace(/<[^>]+>/g, '\n').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"');
+
+/** Lines of a text holding each word, to say where it was left. */
+const where = (text: string, words: string[]) => words.map((w) => `${w}: ${text.split('\n').find((l) => new RegExp(`\\b${w}\\b`).test(l))?.trim().slice(0, 160)}`);
+
+describe('--lang ru: no English outside data values', () => {
+  it('the data values are names and labels, not crmq\'s vocabulary', () => {
+    expect(dataValues).toContain('Closed Won');
+    for (const w of ['deals', 'won', 'income', 'expense', 'linear', 'first touch', 'warn', 'paid_search', 'phone']) expect(dataValues, w).not.toContain(w);
+    expect(englishWords('Closed Won: won by first touch')).toEqual(['won', 'by', 'first', 'touch']);
+  });
+
+  it('in the HTML (tables, caveats, validations, chart axes and legends)', () => {
+    const text = textOfHtml(html);
+    expect(where(text, englishWords(text))).toEqual([]);
+  });
+
+  it('in the XLSX (every cell of every sheet, and the sheet names)', () => {
+    const lines: string[] = [];
+    wb.eachSheet((ws) => {
+      lines.push(ws.name);
+      ws.eachRow((row) => row.eachCell((cell) => { if (typeof cell.value === 'string') lines.push(cell.value); else if (cell.value && typeof cell.value === 'object' && 'text' in cell.value) lines.push(String(cell.value.text)); }));
+    });
+    const text = lines.join('\n');
+    expect(where(text, englishWords(text))).toEqual([]);
+  });
+
+  it('in the mail (HTML body, text body)', () => {
+    const text = `${textOfHtml(mailHtml)}\n${mailText}`;
+    expect(where(text, englishWords(text))).toEqual([]);
+  });
+
+  it('a number and its Russian noun agree by the one plural rule (1 строка, 2 строки, 5 строк)', () => {
+    const nouns = {
+      строка: { one: 'строка', few: 'строки', many: 'строк' }, находка: { one: 'находка', few: 'находки', many: 'находок' },
+      повтор: { one: 'повтор', few: 'повтора', many: 'повторов' }, раз: { one: 'раз', few: 'раза', many: 'раз' },
+    } as const;
+    const text = `${textOfHtml(html)}\n${textOfHtml(mailHtml)}\n${mailText}`;
+    const wrong: string[] = [];
+    let checked = 0;
+    // "N строк…", "в N раз…": the number right before the noun, not after "из" (genitive: из 5 строк).
+    for (const m of text.matchAll(/(?<!из )(?<![\d\u00a0 ])(\d[\d\u00a0]*) (строк[аи]?|находк[аи]|находок|повтор(?:а|ов)?|раза?)(?![а-я])/g)) {
+      const n = Number(m[1].replace(/\u00a0/g, ''));
+      const noun = Object.entries(nouns).find(([, f]) => Object.values(f).includes(m[2] as never));
+      if (!noun) continue;
+      checked++;
+      if (pluralForm(n, 'ru', noun[1]) !== m[2]) wrong.push(m[0]);
+    }
+    expect(checked).toBeGreaterThanOrEqual(20);
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('mail on a phone', () => {
+  it('charts shrink with the screen (no fixed width), drawn at twice the shown width; wide tables scroll', async () => {
+    const imgs = mailHtml.match(/<img [^>]*>/g) ?? [];
+    expect(imgs.length).toBeGreaterThanOrEqual(3);
+    for (const img of imgs) {
+      expect(img).not.toMatch(/\swidth="/);
+      expect(img).toMatch(/style="[^"]*width:100%;max-width:640px;height:auto/);
+    }
+    const mail = await composeReportMail({ from: 'a@example.ru', to: ['b@example.ru'], subject: 's', lang: 'ru', reports: reports.filter((r) => r.chart).slice(0, 1), attachments: [] });
+    const png = (mail.attachments ?? []).find((a) => a.contentType === 'image/png')!.content as Buffer;
+    expect(png.readUInt32BE(16)).toBe(1280); // the PNG header's width
+    expect(mailHtml).toMatch(/<meta name="viewport" content="width=device-width/);
+    expect((mailHtml.match(/<div style="overflow-x:auto;max-width:100%"><table/g) ?? []).length).toBe(reports.filter((r) => r.rows.length).length);
+  });
+});
