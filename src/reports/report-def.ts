@@ -9,6 +9,7 @@ export const COLUMN_TYPES = ['text', 'int', 'money', 'number', 'percent', 'date'
 export const SUMMABLE_TYPES = new Set(['int', 'money', 'number']);
 
 const Text = z.object({ en: z.string().min(1), ru: z.string().min(1) }).strict();
+const SheetName = z.string().min(1).max(31).regex(/^[^:\\/?*[\]]+$/, 'no : \\ / ? * [ ] in a sheet name');
 const entity = z.enum(ENTITIES as [EntityName, ...EntityName[]]);
 
 const Column = z
@@ -64,6 +65,8 @@ export const ReportYamlSchema = z
   .object({
     category: z.enum(CATEGORIES),
     title: Text,
+    /** The XLSX sheet's name where the title is longer than Excel's 31 characters or has : \ / ? * [ ] in it. */
+    sheet: z.object({ en: SheetName, ru: SheetName }).strict().optional(),
     description: Text,
     formula: Text,
     inputs: z.array(entity).min(1),

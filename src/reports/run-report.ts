@@ -35,6 +35,8 @@ export interface ReportResult {
   id: string;
   category: string;
   title: { en: string; ru: string };
+  /** The XLSX sheet's name, when the title does not fit one. */
+  sheet?: { en: string; ru: string };
   description: { en: string; ru: string };
   formula: { en: string; ru: string };
   period: Period;
@@ -128,7 +130,7 @@ export async function runReport(db: Db, def: ReportDef, period: Period, params: 
   const columns = Object.entries(def.columns).map(([name, c]) => ({ name, ...c }));
   const note = def.spread ? spreadNote(rows, def.spread, def.columns[def.spread.value]) : undefined;
   return {
-    id: def.id, category: def.category, title: def.title, description: def.description, formula: def.formula, period, params,
+    id: def.id, category: def.category, title: def.title, sheet: def.sheet, description: def.description, formula: def.formula, period, params,
     columns, rows, totals: totalRows({ columns, rows, totalBy: def.total_by, noData }), totalBy: def.total_by, noData,
     validations: results, notes: note ? [note] : [], status: worst(results.map((x) => x.status)), chart: def.chart, seconds: (performance.now() - t) / 1000,
     key: def.key, inputs: def.inputs,

@@ -26,6 +26,12 @@ export interface ValidationContext {
   params: Record<string, unknown>;
 }
 
+/** The checks that are not valid, the worst first (invalid, then warning), in the order they ran: why a report has its status. */
+export function failingFirst<T extends { status: Status }>(validations: T[]): T[] {
+  return validations.map((v, i) => ({ v, i })).filter((x) => x.v.status !== 'valid')
+    .sort((a, b) => STATUS_RANK[b.v.status] - STATUS_RANK[a.v.status] || a.i - b.i).map((x) => x.v);
+}
+
 export const worst = (xs: Status[]): Status => xs.reduce<Status>((a, b) => (STATUS_RANK[b] > STATUS_RANK[a] ? b : a), 'valid');
 
 export const fmt = (n: number | null | undefined): string =>

@@ -276,7 +276,7 @@ describe('the demo\'s outputs add up only what adds up', () => {
     await wb.xlsx.readFile(join(dir, 'reports.xlsx'));
     const totalsOf: Record<string, Row[]> = {};
     defs.forEach((def, i) => {
-      const ws = wb.worksheets[i];
+      const ws = wb.worksheets[i + 1]; // after the contents
       const labels = Object.values(def.columns).map((c) => c.en);
       const cols = Object.entries(def.columns).map(([name, c]) => ({ name, ...c }));
       const all = ws.getRows(1, ws.rowCount)!.map((r) => cols.map((_, k) => r.getCell(k + 1).value));

@@ -68,6 +68,12 @@ describe('--lang ru: no English outside data values', () => {
     expect(where(text, englishWords(text))).toEqual([]);
   });
 
+  it('chart axes count as the tables do: 4 000 000, never 4,000,000; no 0.5 on a count axis', () => {
+    const ticks = [...html.matchAll(/<svg[\s\S]*?<\/svg>/g)].flatMap((m) => [...m[0].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((t) => t[1]));
+    expect(ticks.filter((t) => /\d,\d{3}(?!\d)/.test(t))).toEqual([]);
+    expect(ticks.filter((t) => /^\d{1,3}(\u00a0\d{3})+$/.test(t)).length).toBeGreaterThan(10);
+  });
+
   it('in the XLSX (every cell of every sheet, and the sheet names)', () => {
     const lines: string[] = [];
     wb.eachSheet((ws) => {
@@ -117,5 +123,53 @@ describe('mail on a phone', () => {
     expect(png.readUInt32BE(16)).toBe(1280); // the PNG header's width
     expect(mailHtml).toMatch(/<meta name="viewport" content="width=device-width/);
     expect((mailHtml.match(/<div style="overflow-x:auto;max-width:100%"><table/g) ?? []).length).toBe(reports.filter((r) => r.rows.length).length);
+  });
+});
+
+describe('XLSX read back with exceljs', () => {
+  it('contents first: every report, grouped by category, with its status and a link that names its sheet', () => {
+    const contents = wb.worksheets[0];
+    expect(contents.name).toBe('Содержание');
+    const rows = contents.getRows(2, contents.rowCount - 1)!;
+    expect(rows.length).toBe(reports.length);
+    const sheets = new Set(wb.worksheets.map((w) => w.name));
+    const status = { valid: 'достоверен', warning: 'с оговорками', invalid: 'недостоверен' };
+    for (const row of rows) {
+      const link = row.getCell(1).value as { text: string; hyperlink: string };
+      const r = reports.find((x) => x.title.ru === link.text)!;
+      expect(r, link.text).toBeDefined();
+      expect(sheets.has(/^#'(.*)'!A1$/.exec(link.hyperlink)![1].replaceAll("''", "'")), link.hyperlink).toBe(true);
+      expect(row.getCell(3).value).toBe(status[r.status]);
+      if (r.status !== 'valid') expect(String(row.getCell(4).value)).not.toBe('');
+    }
+    // Grouped: each category's reports in one run.
+    const cats = rows.map((r) => String(r.getCell(2).value));
+    expect(cats.filter((c, i) => i === 0 || c !== cats[i - 1]).length).toBe(new Set(cats).size);
+  });
+
+  it('sheet names: unique, within 31 characters, none cut mid-word or numbered (no "Data quality 2")', () => {
+    const names = wb.worksheets.map((w) => w.name);
+    expect(names.length).toBe(reports.length + 3);
+    expect(new Set(names.map((n) => n.toLowerCase())).size).toBe(names.length);
+    for (const n of names) {
+      expect(n.length, n).toBeLessThanOrEqual(31);
+      expect(n, n).not.toMatch(/ \d+$|…$|[:\\/?*[\]]|\s{2}/);
+    }
+    for (const r of reports) expect(names).toContain(r.sheet?.ru ?? r.title.ru.replace(': ', ' — '));
+  });
+
+  it('columns as wide as their longest value as shown (Cyrillic counted by letters); fit to the page width', () => {
+    const ws = wb.getWorksheet('Рейтинг менеджеров')!;
+    const header = ws.getRows(1, ws.rowCount)!.find((row) => row.getCell(1).value === 'Менеджер')!;
+    const names = ws.getColumn(1).values.slice(header.number).map((v) => String(v ?? ''));
+    const longest = Math.max(...names.map((n) => n.length), 'Менеджер'.length);
+    expect(ws.getColumn(1).width).toBe(longest + 2); // "Итого: Александр Орлов" is not cut to "Александр Ор."
+    for (const w of wb.worksheets) expect(w.pageSetup, w.name).toMatchObject({ fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 });
+    expect(ws.pageSetup.printTitlesRow).toBe(`${header.number}:${header.number}`);
+    // A money column: as wide as its widest figure with separators and kopecks, not a fixed 12.
+    const money = ws.getColumn(5);
+    const widest = Math.max(...money.values.slice(header.number + 1).filter((v): v is number => typeof v === 'number').map((v) => v.toLocaleString('en-US', { minimumFractionDigits: 2 }).length));
+    expect(money.width).toBe(Math.max(widest, String(ws.getCell(header.number, 5).value).length) + 2);
+    // Years as text: validations.test.ts 'a year is a label' (no shipped report has a year column).
   });
 });

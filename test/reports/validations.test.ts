@@ -135,9 +135,9 @@ describe('report definitions and flags', () => {
     await cli('report', 'by-year', ...base, '--format', 'xlsx', '--out', out);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(out, 'by-year.xlsx'));
-    const ws = wb.worksheets[0];
+    const ws = wb.worksheets[1];
     const header = ws.getRows(1, ws.rowCount)!.find((row) => row.getCell(1).value === 'Year')!;
-    expect(ws.getCell(header.number + 1, 1)).toMatchObject({ value: 2026, numFmt: '0' });
+    expect(ws.getCell(header.number + 1, 1).value).toBe('2026'); // text: a label, never 2,026
     expect([ws.getCell(header.number + 2, 1).value, ws.getCell(header.number + 2, 2).value]).toEqual(['Total', 6]);
   });
 
@@ -172,24 +172,24 @@ describe('report definitions and flags', () => {
 });
 
 describe('outputs carry the status and caveats', () => {
-  it('XLSX: a sheet per report with status rows, typed cells, frozen header, autofilter, per-currency totals; Validation and Data quality sheets', async () => {
+  it('XLSX: contents, a sheet per report with status rows, typed cells, frozen header, autofilter, per-currency totals; all validations and findings by rule', async () => {
     const out = join(dir, 'xlsx');
     const r = await cli('report', 'receivables-aging', 'manager-ranking', '--db', db, '--from', PERIOD.from, '--to', PERIOD.to, '--as-of', PERIOD.asOf, '--format', 'xlsx', '--out', out, '--lang', 'ru');
     expect(r.code, r.stderr).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(out, 'reports.xlsx'));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Старение дебиторской задолже', 'Рейтинг менеджеров', 'Проверки', 'Качество данных']);
-    const ws = wb.worksheets[0];
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Содержание', 'Дебиторская задолженность', 'Рейтинг менеджеров', 'Все проверки', 'Находки по правилам']);
+    const ws = wb.worksheets[1];
     expect(String(ws.getCell('A2').value)).toMatch(/^Статус: (достоверен|с оговорками|недостоверен)$/);
     const header = ws.getRows(1, ws.rowCount)!.find((row) => row.getCell(1).value === 'Дней просрочки')!;
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: header.number });
     const data = ws.getRow(header.number + 1);
-    expect(data.getCell(1).value).toBe('current');
+    expect(data.getCell(1).value).toBe('не просрочен');
     expect(data.getCell(4).value).toBe(500);
     expect(data.getCell(4).numFmt).toBe('#,##0.00');
     const totals = ws.getRow(header.number + 4); // one Total row per currency, as values a reader sees without recalculating
     expect([totals.getCell(1).value, totals.getCell(2).value, totals.getCell(3).value, totals.getCell(4).value]).toEqual(['Итого', 'RUB', 3, 1400]);
-    expect(wb.getWorksheet('Проверки')!.rowCount).toBeGreaterThan(3);
+    expect(wb.getWorksheet('Все проверки')!.rowCount).toBeGreaterThan(3);
   });
 
   it('HTML: one self-contained page with a contents table, status banners, inline SVG charts and no network', async () => {
