@@ -8,6 +8,7 @@ import { chartSvg } from '../reports/render/chart.js';
 import { formatCell, NUMERIC, showCell, showTotalCell } from '../reports/render/format.js';
 import { VALIDATION_NAMES, WORDS, type Lang } from '../reports/render/i18n.js';
 import type { ReportResult } from '../reports/run-report.js';
+import { failingFirst } from '../reports/validation.js';
 import { count, ROWS_RU } from '../plural.js';
 
 const esc = (s: unknown) => String(s ?? '').replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
@@ -61,7 +62,7 @@ export async function composeReportMail(input: ComposeInput): Promise<SendMailOp
           .map((t) => `<tr>${r.columns.map((c) => td(showTotalCell(r, t, c, input.lang), c, true)).join('')}</tr>`)
           .join('')}</table></div>`
       : `<p>${esc(w.noRows)}</p>`;
-    const caveats = r.validations.filter((v) => v.status !== 'valid');
+    const caveats = failingFirst(r.validations);
     blocks.push(`<h2 style="font-size:17px;margin-top:24px">${esc(r.title[input.lang])}</h2>
 <p style="background:${COLOURS[r.status]};padding:6px 10px"><b>${esc(w.status)}: ${esc(w[r.status])}</b> · ${esc(r.period.start)} – ${esc(r.period.end)}</p>
 ${caveats.length || r.notes.length ? `<ul>${caveats.map((v) => `<li><b>${esc(VALIDATION_NAMES[v.name][input.lang])}</b>: ${esc(v.message[input.lang])}</li>`).join('')}${r.notes.map((n) => `<li><b>${esc(w.note)}</b>: ${esc(n[input.lang])}</li>`).join('')}</ul>` : ''}

@@ -361,7 +361,7 @@ describe('the demo\'s outputs add up only what adds up', () => {
 
   it('HTML: the same Total rows, per currency; mail: Total lines of summable columns only', async () => {
     const html = readFileSync(join(dir, 'reports.html'), 'utf8');
-    const section = (id: string) => html.slice(html.indexOf(`<section id="${id}">`), html.indexOf('</section>', html.indexOf(`<section id="${id}">`)));
+    const section = (id: string) => html.slice(html.indexOf(`<section id="${id}"`), html.indexOf('</section>', html.indexOf(`<section id="${id}"`)));
     expect((section('revenue-plan-vs-actual').match(/<tr class="total">/g) ?? []).length).toBe(2);
     expect((section('channel-profitability').match(/<tr class="total">/g) ?? []).length).toBe(6);
     const run = await reportCommand({ db: demo, ids: ['manager-ranking'], from: '2026-01-01', to: '2026-10-31', asOf: '2026-11-20', lang: 'ru' });

@@ -9,7 +9,11 @@ import { demoCommand } from '../../src/commands/demo.js';
 import { composeReportMail } from '../../src/mail/compose.js';
 import { ENTITIES } from '../../src/model/tables.js';
 import { pluralForm } from '../../src/plural.js';
+import { chartSpec } from '../../src/reports/render/chart.js';
+import { CATEGORY_NAMES, valueLabel } from '../../src/reports/render/i18n.js';
+import { FOLD_ROWS, statusWhy } from '../../src/reports/render/reports-html.js';
 import type { ReportResult } from '../../src/reports/run-report.js';
+import { failingFirst } from '../../src/reports/validation.js';
 import { query, tmp } from '../helpers.js';
 
 const dir = tmp();
@@ -171,5 +175,77 @@ describe('XLSX read back with exceljs', () => {
     const widest = Math.max(...money.values.slice(header.number + 1).filter((v): v is number => typeof v === 'number').map((v) => v.toLocaleString('en-US', { minimumFractionDigits: 2 }).length));
     expect(money.width).toBe(Math.max(widest, String(ws.getCell(header.number, 5).value).length) + 2);
     // Years as text: validations.test.ts 'a year is a label' (no shipped report has a year column).
+  });
+});
+
+describe('HTML at 1400 and 400 px', () => {
+  const sectionOf = (id: string) => html.slice(html.indexOf(`<section id="${id}"`), html.indexOf('</section>', html.indexOf(`<section id="${id}"`)));
+
+  it('contents stay in view, grouped by category, with a status filter (CSS only, no script)', () => {
+    expect(html).toMatch(/nav\{position:sticky;top:0;[^}]*overflow:auto/);
+    const nav = html.slice(html.indexOf('<nav>'), html.indexOf('</nav>'));
+    const heads = [...nav.matchAll(/<h4>([^<]*)<\/h4>/g)].map((m) => m[1]);
+    expect(heads).toEqual(Object.keys(CATEGORY_NAMES).filter((c) => reports.some((r) => r.category === c)).map((c) => CATEGORY_NAMES[c].ru));
+    expect((nav.match(/<li data-status="(valid|warning|invalid)"><a href="#/g) ?? []).length).toBe(reports.length);
+    for (const s of new Set(reports.map((r) => r.status))) {
+      expect(nav).toContain(`id="only-${s}"`);
+      expect(html).toContain(`body:has(#only-${s}:checked) main section:not([data-status="${s}"])`);
+    }
+    expect(html).not.toMatch(/<script/);
+  });
+
+  it('on a phone: every table scrolls sideways inside its box, charts scale by their viewBox', () => {
+    const tables = (html.match(/<table/g) ?? []).length;
+    expect((html.match(/<div class="scroll"><table/g) ?? []).length).toBe(tables);
+    const svgs = html.match(/<svg [^>]*>/g) ?? [];
+    expect(svgs.length).toBeGreaterThanOrEqual(15);
+    for (const s of svgs) expect(s).toMatch(/viewBox="0 0 \d+ \d+"/);
+    expect(html).toMatch(/\.chart svg\{width:100%;max-width:\d+px;height:auto\}/);
+    expect(html).toMatch(/@media \(max-width:800px\)\{\.page\{display:block\}/);
+  });
+
+  it('each report opens with why it has its status, the worst failing check first', () => {
+    for (const r of reports) {
+      const banner = /<div class="banner[^>]*>([\s\S]*?)<\/div>/.exec(sectionOf(r.id))![1];
+      const failing = r.validations.filter((v) => v.status !== 'valid');
+      if (!failing.length) expect(banner, r.id).toMatch(/все \d+ провер/);
+      else expect(banner.replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'), r.id).toContain(failingFirst(failing)[0].message.ru);
+    }
+    const v = (name: 'coverage' | 'grain', status: 'warning' | 'invalid') => ({ name, status, figures: {}, message: { en: `${name} ${status}`, ru: `${name} ${status}` } });
+    const r = { ...reports[0], validations: [v('coverage', 'warning'), v('grain', 'invalid')] };
+    expect(statusWhy(r, 'ru')).toBe('из-за проверки «зернистость: grain invalid» и ещё 1 проверки');
+    expect(statusWhy(r, 'en')).toBe('because of grain: grain invalid, and 1 more check');
+  });
+
+  it('a long daily table shows its totals and folds its rows', () => {
+    const long = reports.filter((r) => r.rows.length > FOLD_ROWS);
+    expect(long.map((r) => r.id)).toContain('calls-and-emails');
+    for (const r of long) {
+      const s = sectionOf(r.id);
+      const sums = /<table class="sums">[\s\S]*?<\/table>/.exec(s)?.[0] ?? '';
+      expect((sums.match(/<tr class="sum">/g) ?? []).length, r.id).toBe(r.totals.length);
+      expect(s, r.id).toMatch(new RegExp(`<details class="rows"><summary>Все ${r.rows.length} строк[аи]?</summary>`));
+    }
+    const calls = reports.find((r) => r.id === 'calls-and-emails')!;
+    expect(calls.totals.length).toBeGreaterThanOrEqual(1);
+    expect(sectionOf('calls-and-emails')).toMatch(/<tr class="sum"><td class="">Итого<\/td>/);
+  });
+
+  it('chart rules: labels level when they fit, whole ticks on counts, legends never cut', () => {
+    let level = 0;
+    for (const r of reports) {
+      const spec = chartSpec(r, 'ru') as unknown as { config?: { legend?: { labelLimit?: number } }; encoding?: Record<string, { axis?: Record<string, unknown> }>; spec?: { encoding?: Record<string, { axis?: Record<string, unknown> | null }> } } | undefined;
+      if (!spec) continue;
+      expect(spec.config?.legend?.labelLimit, r.id).toBe(0);
+      const enc = spec.encoding ?? spec.spec!.encoding!;
+      const y = r.columns.find((c) => c.name === r.chart!.y)!;
+      if (y.type === 'int') expect(enc.y.axis, r.id).toMatchObject({ tickMinStep: 1 });
+      const xs = new Set(r.rows.map((row) => valueLabel(String(row[r.chart!.x]), 'ru')));
+      if (xs.size <= 6 && [...xs].every((x) => x.length <= 12) && enc.x.axis) {
+        expect(enc.x.axis, r.id).toMatchObject({ labelAngle: 0 });
+        level++;
+      }
+    }
+    expect(level).toBeGreaterThanOrEqual(3);
   });
 });

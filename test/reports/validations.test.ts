@@ -196,7 +196,7 @@ describe('outputs carry the status and caveats', () => {
     const out = join(dir, 'html');
     await cli('report', '--category', 'budget', '--db', db, '--from', PERIOD.from, '--to', PERIOD.to, '--as-of', PERIOD.asOf, '--format', 'html', '--out', out);
     const html = readFileSync(join(out, 'reports.html'), 'utf8');
-    expect(html).toMatch(/<nav><h3>Contents<\/h3><ol><li><a href="#income-expense">Income and expense<\/a>/);
+    expect(html).toMatch(/<nav><h3>Contents<\/h3>.*<h4>Budget<\/h4><ol><li data-status="\w+"><a href="#income-expense">Income and expense<\/a>/);
     expect(html).toMatch(/<div class="banner (valid|warning|invalid)" role="status"><strong>Status: /);
     expect((html.match(/<svg /g) ?? []).length).toBe(2);
     expect(html).not.toMatch(/<script|src="http|href="http|@import/);

@@ -26,7 +26,7 @@ const CONFIG = {
   header: { labelFontSize: 12, titleFontSize: 12 },
   legend: { labelFontSize: 12, titleFontSize: 12, labelLimit: 0, orient: 'bottom', direction: 'horizontal', columns: 3 },
 };
-const CHAR_PX = 7; // a 12-px Arial character, on average
+const CHAR_PX = 6.5; // a 12-px Arial character, on average
 
 /** The Vega-Lite spec of a report's chart, or undefined when it has none to draw. */
 export function chartSpec(r: ReportResult, lang: Lang): TopLevelSpec | undefined {
