@@ -21,6 +21,8 @@ const Column = z
     sum: z.boolean().optional(),
     /** The input this column's figures come from: with none of it for the period, the column says "no data", never 0. */
     from: entity.optional(),
+    /** A ratio that may pass 100% (lead → deal 250%), and why: said in a note on the rows where it does. */
+    above_100: Text.optional(),
   })
   .strict();
 

@@ -20,7 +20,8 @@ import { inputsResult, missingInputs } from './validations/inputs.js';
 import { outliers } from './validations/outliers.js';
 import { parts, reconcile } from './validations/reconcile.js';
 import { windowCheck } from './validations/window.js';
-import { worst, type Status, type ValidationContext, type ValidationResult } from './validation.js';
+import { count } from '../plural.js';
+import { pct, pctRu, worst, type Status, type ValidationContext, type ValidationResult } from './validation.js';
 
 export interface ReportColumnResult {
   name: string;
@@ -29,6 +30,7 @@ export interface ReportColumnResult {
   type: string;
   sum?: boolean;
   from?: string;
+  above_100?: { en: string; ru: string };
 }
 
 export interface ReportResult {
@@ -132,7 +134,20 @@ export async function runReport(db: Db, def: ReportDef, period: Period, params: 
   return {
     id: def.id, category: def.category, title: def.title, sheet: def.sheet, description: def.description, formula: def.formula, period, params,
     columns, rows, totals: totalRows({ columns, rows, totalBy: def.total_by, noData }), totalBy: def.total_by, noData,
-    validations: results, notes: note ? [note] : [], status: worst(results.map((x) => x.status)), chart: def.chart, seconds: (performance.now() - t) / 1000,
+    validations: results, notes: [...(note ? [note] : []), ...overHundred(columns, rows)], status: worst(results.map((x) => x.status)), chart: def.chart, seconds: (performance.now() - t) / 1000,
     key: def.key, inputs: def.inputs,
   };
+}
+
+/** A ratio over 100% (lead → deal 250%) reads like an error: a note says on how many rows, how high, and why (the column's `above_100`). */
+function overHundred(columns: ReportColumnResult[], rows: Row[]): { en: string; ru: string }[] {
+  return columns.filter((c) => c.type === 'percent' && c.above_100).flatMap((c) => {
+    const over = rows.map((r) => Number(r[c.name])).filter((v) => Number.isFinite(v) && v > 1);
+    if (!over.length) return [];
+    const top = Math.max(...over);
+    return [{
+      en: `${c.en} is above 100% on ${count(over.length, 'en', { one: 'row', other: 'rows' })} (up to ${pct(top)}): ${c.above_100!.en}`,
+      ru: `${c.ru} больше 100% в ${count(over.length, 'ru', { one: 'строке', few: 'строках', many: 'строках' })} (до ${pctRu(top)}): ${c.above_100!.ru}`,
+    }];
+  });
 }

@@ -217,6 +217,16 @@ describe('HTML at 1400 and 400 px', () => {
     expect(statusWhy(r, 'en')).toBe('because of grain: grain invalid, and 1 more check');
   });
 
+  it('a ratio above 100% is explained on the page, with how many rows and how high', () => {
+    const r = reports.find((x) => x.id === 'channel-conversion')!;
+    const over = r.rows.filter((x) => Number(x.lead_to_deal) > 1);
+    expect(over.length).toBeGreaterThan(0);
+    const top = Math.max(...over.map((x) => Number(x.lead_to_deal)));
+    expect(sectionOf('channel-conversion')).toContain(`Лид → сделка больше 100% в ${over.length} строк`);
+    expect(sectionOf('channel-conversion')).toContain(`(до ${(top * 100).toFixed(1).replace('.', ',')}%): сделки и лиды считаются по своему каналу`);
+    expect(sectionOf('channel-profitability')).not.toContain('больше 100%'); // ROMI 4,82 is a multiple, not a ratio of counts
+  });
+
   it('a long daily table shows its totals and folds its rows', () => {
     const long = reports.filter((r) => r.rows.length > FOLD_ROWS);
     expect(long.map((r) => r.id)).toContain('calls-and-emails');
