@@ -10,7 +10,7 @@ const list = (xs: string[]) => xs.map((x) => `\`${x}\``).join(', ');
 function canCatch(d: ReportDef): string[] {
   const v = d.validations;
   const out: string[] = [];
-  for (const r of v.reconcile) out.push(`reconcile: ${r.label ?? r.column}${r.by.length ? ` (per ${r.by.join(', ')})` : ''} against an independent query over one row per record, so a record loaded twice, lost, or counted by a join more than once shows as a difference`);
+  for (const r of v.reconcile) out.push(`reconcile: ${typeof r.label === 'object' ? r.label.en : r.label ?? r.column}${r.by.length ? ` (per ${r.by.join(', ')})` : ''} against an independent query over one row per record, so a record loaded twice, lost, or counted by a join more than once shows as a difference`);
   for (const f of v.fanout) out.push(`fan-out: \`${f.column}\` equals the number of distinct base records`);
   for (const p of v.parts) out.push(`parts: \`${p.total}\` = ${p.parts.map((x) => `\`${x}\``).join(' + ')} on every row`);
   out.push(`grain: one row per ${list(d.key)}`);
