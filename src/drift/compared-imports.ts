@@ -30,8 +30,11 @@ export const depthOf = (b: Baseline): number => (b.baseline === 'median' ? b.win
 
 /** SQL aggregates over rows carrying `k`: the latest import's figure, and the baseline's. */
 export const latest = (x: string): string => `any_value(${x}) FILTER (WHERE k = 1)`;
+export const previous = (x: string): string => `any_value(${x}) FILTER (WHERE k = 2)`;
 export const baselineOf = (x: string, b: Baseline): string =>
-  b.baseline === 'median' ? `median(${x}) FILTER (WHERE k BETWEEN 2 AND ${b.window + 1})` : `any_value(${x}) FILTER (WHERE k = 2)`;
+  b.baseline === 'median' ? `median(${x}) FILTER (WHERE k BETWEEN 2 AND ${b.window + 1})` : previous(x);
+/** SQL HAVING condition: the group has a figure from the latest export and from at least one export before it. */
+export const IN_BOTH = 'count(*) FILTER (WHERE k = 1) > 0 AND count(*) FILTER (WHERE k > 1) > 0';
 /** The words for the baseline in a message: "import #12" or "the median of the last 5 imports". */
 export const baselineWords = (b: Baseline, prev: string): string =>
   b.baseline === 'median' ? `'the median of the last ' || ${b.window} || ' exports'` : `'import #' || ${prev}`;

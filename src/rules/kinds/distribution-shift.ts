@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { lit } from '../../db/sql.js';
-import { BaselineParams, baselineOf, baselineWords, depthOf, latest, recentImports, CUR_PREV } from '../../drift/compared-imports.js';
+import { BaselineParams, baselineOf, baselineWords, depthOf, latest, recentImports, CUR_PREV, IN_BOTH } from '../../drift/compared-imports.js';
 import { Levels, levelOf } from '../../drift/levels.js';
 import { defineDriftKind } from './drift-kind.js';
 
@@ -27,7 +27,7 @@ export default defineDriftKind({
         ${latest('a.p95')} AS p95_now, ${baselineOf('a.p95', p)} AS p95_base, ${latest('a.rows')} AS rows
       FROM ${recentImports(rule, ctx.rows, depthOf(p))} h JOIN import_amounts a USING (import_id)
       WHERE a.field = ${lit(p.field)} AND a.rows >= ${p.min_rows}
-      GROUP BY h.source, a.currency HAVING count(*) FILTER (WHERE k = 1) > 0 AND count(*) FILTER (WHERE k > 1) > 0),
+      GROUP BY h.source, a.currency HAVING ${IN_BOTH}),
     found AS (
       ${(['median', 'p95'] as const)
         .map(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { lit } from '../../db/sql.js';
-import { recentImports, CUR_PREV } from '../../drift/compared-imports.js';
+import { latest, previous, recentImports, CUR_PREV } from '../../drift/compared-imports.js';
 import { Levels, levelOf } from '../../drift/levels.js';
 import { defineDriftKind } from './drift-kind.js';
 
@@ -12,7 +12,7 @@ export default defineDriftKind({
   params: z.object({ field: z.string().default('updated_at'), older: Levels.default({ error: 0 }) }).strict(),
   set: (p, rule, ctx) => `
     WITH f AS (SELECT h.source, ${CUR_PREV},
-        CAST(any_value(x.max_value) FILTER (WHERE k = 1) AS TIMESTAMP) AS now, CAST(any_value(x.max_value) FILTER (WHERE k = 2) AS TIMESTAMP) AS before
+        CAST(${latest('x.max_value')} AS TIMESTAMP) AS now, CAST(${previous('x.max_value')} AS TIMESTAMP) AS before
       FROM ${recentImports(rule, ctx.rows, 2)} h JOIN import_fields x USING (import_id)
       WHERE x.field = ${lit(p.field)} GROUP BY h.source),
     found AS (SELECT *, epoch(before - now) / 86400.0 AS days FROM f WHERE now < before)

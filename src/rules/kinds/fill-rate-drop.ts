@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { litList } from '../../db/sql.js';
-import { BaselineParams, baselineOf, baselineWords, depthOf, latest, recentImports, CUR_PREV } from '../../drift/compared-imports.js';
+import { BaselineParams, baselineOf, baselineWords, depthOf, latest, recentImports, CUR_PREV, IN_BOTH } from '../../drift/compared-imports.js';
 import { Levels, levelOf } from '../../drift/levels.js';
 import { defineDriftKind } from './drift-kind.js';
 
@@ -26,7 +26,7 @@ export default defineDriftKind({
         ${latest('pr.rows')} AS rows, ${latest('x.filled')} AS filled
       FROM ${recentImports(rule, ctx.rows, depthOf(p))} h JOIN import_profiles pr USING (import_id) JOIN import_fields x USING (import_id)
       WHERE pr.rows >= ${p.min_rows}${p.fields.length ? ` AND list_contains(${litList(p.fields)}, x.field)` : ''}
-      GROUP BY h.source, x.field HAVING count(*) FILTER (WHERE k = 1) > 0 AND count(*) FILTER (WHERE k > 1) > 0),
+      GROUP BY h.source, x.field HAVING ${IN_BOTH}),
     found AS (SELECT *, ${levelOf(p.drop, 'base - now', 'base')} AS severity FROM f WHERE now < base)
     SELECT source, 'import:' || cur || ':fill:' || field AS source_id, field AS value,
       field || ' filled in ' || ${pct('now')} || ' of rows (' || filled || ' of ' || rows || '), against ' || ${pct('base')} || ' in ' || ${baselineWords(p, 'prev')} AS detail,
