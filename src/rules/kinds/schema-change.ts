@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { lit, litList } from '../../db/sql.js';
-import { recentImports } from '../../drift/compared-imports.js';
+import { recentImports, CUR_PREV } from '../../drift/compared-imports.js';
 import { SeverityOrOff } from '../../drift/levels.js';
 import { sketchSimilarity } from '../../drift/similarity.js';
 import { defineDriftKind } from './drift-kind.js';
@@ -28,7 +28,7 @@ export default defineDriftKind({
       WITH h AS (SELECT r.source, r.import_id, r.k, x.header, x.field, x.filled, x.sketch, pr.rows
         FROM ${recentImports(rule, ctx.rows, 2)} r JOIN import_headers x USING (import_id) JOIN import_profiles pr USING (import_id)
         WHERE NOT list_contains(${litList(p.ignore)}, x.header)),
-      pairs AS (SELECT source, max(import_id) FILTER (WHERE k = 1) AS cur, max(import_id) FILTER (WHERE k = 2) AS prev FROM h GROUP BY source HAVING count(DISTINCT k) = 2),
+      pairs AS (SELECT source, ${CUR_PREV} FROM h GROUP BY source HAVING count(DISTINCT k) = 2),
       cur AS (SELECT h.* FROM h JOIN pairs p ON p.source = h.source AND h.import_id = p.cur),
       prv AS (SELECT h.* FROM h JOIN pairs p ON p.source = h.source AND h.import_id = p.prev),
       removed AS (SELECT * FROM prv o WHERE NOT EXISTS (SELECT 1 FROM cur n WHERE n.source = o.source AND n.header = o.header)),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { lit, litList } from '../../db/sql.js';
 import { CrmqError } from '../../errors.js';
 import { MAX_VALUES, VOCABULARY_FIELDS } from '../../import/import-profile.js';
-import { recentImports } from '../../drift/compared-imports.js';
+import { recentImports, CUR_PREV } from '../../drift/compared-imports.js';
 import { SeverityOrOff } from '../../drift/levels.js';
 import { fieldsOf } from '../../model/tables.js';
 import { mapLabel } from '../semantics.js';
@@ -40,7 +40,7 @@ export default defineDriftKind({
     }
     const changes = await ctx.db.all<{ source: string; cur: number; prev: number; field: string; value: string; change: 'new' | 'vanished'; rows: number }>(`
       WITH h AS (SELECT * FROM ${recentImports(rule, ctx.rows, 2)}),
-      pairs AS (SELECT source, max(import_id) FILTER (WHERE k = 1) AS cur, max(import_id) FILTER (WHERE k = 2) AS prev FROM h GROUP BY source HAVING count(*) = 2),
+      pairs AS (SELECT source, ${CUR_PREV} FROM h GROUP BY source HAVING count(*) = 2),
       -- fields whose values were kept whole in both exports
       whole AS (SELECT p.source, x.field FROM pairs p JOIN import_fields x ON x.import_id IN (p.cur, p.prev)
         WHERE list_contains(${litList(fields)}, x.field) GROUP BY ALL HAVING count(*) = 2 AND max(coalesce(x.distinct_values, 0)) <= ${MAX_VALUES}),
