@@ -135,7 +135,7 @@ describe('rate-limit signals in each CRM dialect', () => {
     } finally {
       await s.close();
     }
-  }, 60_000);
+  });
 });
 
 describe('faults on the wire', () => {
@@ -366,7 +366,7 @@ describe('pull in a pipeline', () => {
     } finally {
       await em.close();
     }
-  }, 30_000);
+  });
 });
 
 describe('OAuth refresh tokens (Zoho and Salesforce access tokens expire)', () => {
