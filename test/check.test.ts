@@ -6,6 +6,7 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Manifest } from '../fixtures/generate.js';
+import { demoInto } from './demo.js';
 import { cli, cliProcess, ROOT, tmp, write } from './helpers.js';
 
 const dir = tmp();
@@ -27,8 +28,7 @@ interface Finding {
 let findings: Finding[] = [];
 
 beforeAll(async () => {
-  const r = await cli('demo', '--out', dir, '--db', db);
-  expect(r.code, r.stderr).toBe(0);
+  await demoInto(dir); // what `crmq demo --out dir --db dir/demo.duckdb` writes
   findings = JSON.parse(readFileSync(join(dir, 'check.json'), 'utf8')).findings;
 });
 

@@ -1,15 +1,14 @@
 // The canonical model is declared once: the DuckDB tables and the zod row schemas must agree on real rows.
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROW_SCHEMAS } from '../src/model/schema.js';
 import { ENTITIES } from '../src/model/tables.js';
-import { cli, query, tmp } from './helpers.js';
+import { demoInto } from './demo.js';
+import { query, tmp } from './helpers.js';
 
 describe('the canonical model', () => {
   it('every row the demo imports satisfies its entity\'s zod schema', async () => {
     const dir = tmp();
-    const db = join(dir, 'demo.duckdb');
-    await cli('demo', '--out', dir, '--db', db);
+    const db = await demoInto(dir); // what `crmq demo` imports
     let checked = 0;
     for (const entity of ENTITIES) {
       const rows = await query(db, `SELECT * FROM ${entity}`);

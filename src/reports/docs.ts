@@ -103,7 +103,7 @@ export function reportsMarkdown(defs: ReportDef[]): string {
     '| inputs | an input with no rows (or none in the period): its columns say "no data" |',
     '| findings | the findings coverage uses are newer than the last import of every input |',
     '',
-    'The mutation suite (`test/reports/mutations.test.ts`, in `npm test`) proves these can fail: it plants one fault at a time in',
+    'The mutation suite (`test/reports/mutations.heavy.test.ts`, in `npm run test:heavy`, which CI runs after `npm test`) proves these can fail: it plants one fault at a time in',
     'a dataset where every report is valid (a duplicated row per base table, a foreign currency, a missing month, an amount',
     '×10^6, a deal closed before it was created, orphan history, a missing input, stale findings) and requires, for every',
     'report reading the faulted table, that its figures stay the same or its status changes.',

@@ -1,4 +1,5 @@
 // Each CRM's own limit signals, timeouts, unreachable APIs, secrets, raw pages and the CLI around `crmq pull`.
+// HubSpot's search cap (10,150 records) is in search-cap.heavy.test.ts.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
@@ -120,22 +121,6 @@ describe('rate-limit signals in each CRM dialect', () => {
       await s.close();
     }
   });
-
-  it('HubSpot: an incremental pull of more than the search cap of 10,000 pages by id and loses nothing', async () => {
-    const s = await setup('hubspot', 'contacts', 10_150, { pageSize: 200 });
-    try {
-      await s.run({ entities: ['contacts'], rate: 1000 });
-      // Every record changes: the search would have to page past 10,000.
-      const now = Date.now();
-      s.store.list('contacts').forEach((r, i) => (r.updated = new Date(now + i)));
-      const [r] = await s.run({ rate: 1000 });
-      expect(r.records).toBeGreaterThanOrEqual(10_150);
-      const [{ n, d }] = await s.db.all<{ n: number; d: number }>('SELECT count(*) AS n, count(DISTINCT source_id) AS d FROM contacts');
-      expect({ n, d }).toEqual({ n: 10_150, d: 10_150 });
-    } finally {
-      await s.close();
-    }
-  }, 60_000);
 });
 
 describe('faults on the wire', () => {
@@ -366,7 +351,7 @@ describe('pull in a pipeline', () => {
     } finally {
       await em.close();
     }
-  }, 30_000);
+  });
 });
 
 describe('OAuth refresh tokens (Zoho and Salesforce access tokens expire)', () => {

@@ -1,6 +1,6 @@
 // A generated dataset on which every report is valid, with rows: one source, one currency (RUB), every table dense
 // enough for the time window (≥ 5 rows a month, ad spend ≥ 5 a day), every stage, channel and status mapped, every
-// reference resolved, no twins, no outlier, no record dominating a total. The mutation suite (mutations.test.ts)
+// reference resolved, no twins, no outlier, no record dominating a total. The mutation suite (mutations.heavy.test.ts)
 // breaks it one fault at a time. Period: August–October 2026, as of 2026-11-15; data from June to 2026-11-14.
 import type { Db } from '../../src/db/database.js';
 import { lit } from '../../src/db/sql.js';

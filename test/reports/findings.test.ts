@@ -12,6 +12,7 @@ import { loadReports, SHIPPED_REPORTS } from '../../src/reports/load-reports.js'
 import { sums } from '../../src/reports/report-def.js';
 import { chartSpec } from '../../src/reports/render/chart.js';
 import type { ReportResult } from '../../src/reports/run-report.js';
+import { demoInto } from '../demo.js';
 import { cli, query, tmp, write } from '../helpers.js';
 
 const dir = tmp();
@@ -24,8 +25,7 @@ type Row = Record<string, unknown>;
 interface Json { id: string; status: string; rows: Row[]; totals: Row[]; no_data: string[]; notes: string[]; columns: { name: string; type: string }[]; chart?: ReportResult['chart']; validations: { name: string; input?: string; status: string; message: { en: string }; figures: Row }[] }
 
 beforeAll(async () => {
-  const r = await cli('demo', '--out', dir, '--db', demo);
-  expect(r.code, r.stderr).toBe(0);
+  await demoInto(dir); // what `crmq demo --out dir --db dir/demo.duckdb` writes
 }, 300_000);
 
 /** A copy of the demo database with the audit's one change applied. */

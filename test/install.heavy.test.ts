@@ -1,6 +1,6 @@
 // Installable: `npm pack` → `npm install <tarball>` in an empty folder → `npx crmq demo`, as a user without the
-// repository would. Runs in CI (CI set) or with CRMQ_INSTALL_TEST=1: it installs ~300 packages (from the npm cache
-// when they are there, which `npm ci` has just filled in CI) and takes a minute or two.
+// repository would. In the heavy suite, when CI or CRMQ_INSTALL_TEST=1 is set (.ci/run sets it): it installs ~300
+// packages (from the npm cache when they are there, which `npm ci` has just filled in CI) and takes a minute or two.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
