@@ -58,6 +58,9 @@ beforeAll(async () => {
     for (const f of files) {
       await importFile(db, { file: join(SAMPLE_DIR, f.path), source: f.source, preset: f.preset === 'canonical' ? 'canonical' : 'auto', entity: f.preset === 'canonical' ? f.entity : undefined });
     }
+    // A second, changed export of one source's contacts: the drift history then holds a stage transition too.
+    const stages = (stage: string) => write(dir, `crm2-${stage}.csv`, `id,email,lifecycle_stage\n1,a@b.ru,lead\n2,c@d.ru,${stage}\n`);
+    for (const stage of ['lead', 'customer']) await importFile(db, { file: stages(stage), source: 'crm2', preset: 'canonical', entity: 'contacts' });
     await db.run(`INSERT INTO pulls VALUES (nextval('pull_id_seq'), 'hubspot', 'hubspot', 'contacts', 'contacts', 'done', NULL, '{"after": "42"}', 3, 250, 0, 0, NULL, NULL, TIMESTAMP '2026-11-20 10:00:00', TIMESTAMP '2026-11-20 10:01:00')`);
   } finally {
     db.close();
@@ -82,7 +85,7 @@ describe('crmq export --format parquet', () => {
     // Partitions as folders other engines discover: contacts/source=hubspot/part_0.parquet.
     const contacts = byName.get('contacts')!;
     expect(contacts.partition_by).toEqual(['source']);
-    expect(contacts.files.map((f) => f.path.split('/')[1]).sort()).toEqual(['source=amo', 'source=b24', 'source=hubspot']);
+    expect(contacts.files.map((f) => f.path.split('/')[1]).sort()).toEqual(['source=amo', 'source=b24', 'source=crm2', 'source=hubspot']);
     const activities = byName.get('activities')!;
     expect(activities.partition_by).toEqual(['source', 'created_month']);
     expect(activities.files.every((f) => /^activities\/source=[^/]+\/created_month=(\d{4}-\d{2}|__HIVE_DEFAULT_PARTITION__)\/part_\d+\.parquet$/.test(f.path))).toBe(true);
@@ -107,6 +110,11 @@ describe('crmq export --format parquet', () => {
 
 describe('crmq import <lake>', () => {
   it('round-trips: a fresh database gets every table with equal rows; new imports get new ids', async () => {
+    // Every table but the empty ones below has rows to compare: the drift history (import_profiles, import_headers, …)
+    // and the per-rule check records included.
+    const had = await counts(source);
+    expect(TABLES.filter((t) => had[t] === 0).filter((t) => !(ENTITIES as string[]).includes(t))).toEqual([]);
+    expect(TABLES).toEqual(expect.arrayContaining(['import_profiles', 'import_headers', 'import_fields', 'import_amounts', 'import_values', 'import_transitions', 'check_run_rules', 'finding_history']));
     const [r] = await importLakeCommand([lake], { db: fresh });
     expect(r.findings).toBe('restored');
     expect(r.idOffset).toBe(0);
@@ -119,7 +127,7 @@ describe('crmq import <lake>', () => {
     const before = await counts(fresh);
     const r = await cli('import', lake, '--db', fresh);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/already holds sources 1c, ads, amo, b24, hubspot; add --replace/);
+    expect(r.stderr).toMatch(/already holds sources 1c, ads, amo, b24, crm2, hubspot; add --replace/);
     expect(await counts(fresh)).toEqual(before);
     const [again] = await importLakeCommand([join(lake, 'manifest.json')], { db: fresh, replace: true });
     expect(again.rowsReplaced).toBe(ENTITIES.reduce((a, e) => a + before[e], 0));
@@ -139,6 +147,14 @@ describe('crmq import <lake>', () => {
         (SELECT count(*) FROM contacts c ANTI JOIN imports i ON i.import_id = c.import_id AND i.source = c.source) AS orphans FROM contacts`,
     );
     expect(row).toEqual({ own: 1, lake: (await counts(source)).contacts, orphans: 0 });
+    // The lake's drift history moved with its imports: every profile row names an import of the same source.
+    const [p] = await query<{ profiles: number; orphans: number; headers: number }>(
+      db,
+      `SELECT count(*) AS profiles, count(*) FILTER (WHERE i.import_id IS NULL OR i.source <> p.source OR (p.prev_import_id IS NOT NULL AND p.prev_import_id NOT IN (SELECT import_id FROM imports))) AS orphans,
+        (SELECT count(*) FROM import_headers h ANTI JOIN imports i USING (import_id)) AS headers
+       FROM import_profiles p LEFT JOIN imports i USING (import_id)`,
+    );
+    expect(p).toEqual({ profiles: (await counts(source)).import_profiles + 1, orphans: 0, headers: 0 });
   });
 
   it('a damaged lake is refused naming the table and file, and changes nothing', async () => {

@@ -21,24 +21,32 @@ export interface ImportCommandOptions extends Omit<ImportOptions, 'file' | 'onPh
 /** An import, and what differs from the previous export of the same source and entity. */
 export type ImportCommandResult = ImportResult & { changes?: ImportChanges };
 
-/** Imports each file in turn; each file is its own transaction, so a failure leaves earlier files in place. */
-export async function importCommand(files: string[], opts: ImportCommandOptions): Promise<ImportCommandResult[]> {
+/**
+ * Opens the database once and runs `each` on every input in turn, with the progress display (when the CLI gives one)
+ * told each phase and stopped at the end, also after a failure. Each input is its own transaction (inside `each`).
+ */
+async function eachWithProgress<T>(inputs: string[], opts: { db?: string; progress?: (db: Db) => Promise<Progress> }, each: (db: Db, input: string, onPhase?: Progress['phase']) => Promise<T>): Promise<T[]> {
   const { withDb } = await import('../db/database.js');
-  const { importFile } = await import('../import/import-file.js');
-  const { WriteError } = await import('../errors.js');
-  const { importChanges } = await import('../drift/import-changes.js');
   return withDb(opts.db, async (db) => {
-    const results: ImportCommandResult[] = [];
+    const results: T[] = [];
     const progress = await opts.progress?.(db);
     try {
-      for (const file of files) {
-        const r = await importFile(db, { ...opts, file, onPhase: progress?.phase });
-        results.push(r.status === 'imported' ? { ...r, changes: await importChanges(db, r.importId) } : r);
-      }
+      for (const input of inputs) results.push(await each(db, input, progress?.phase));
     } finally {
       progress?.stop();
     }
     return results;
+  });
+}
+
+/** Imports each file in turn; each file is its own transaction, so a failure leaves earlier files in place. */
+export async function importCommand(files: string[], opts: ImportCommandOptions): Promise<ImportCommandResult[]> {
+  const { importFile } = await import('../import/import-file.js');
+  const { WriteError } = await import('../errors.js');
+  const { importChanges } = await import('../drift/import-changes.js');
+  return eachWithProgress(files, opts, async (db, file, onPhase): Promise<ImportCommandResult> => {
+    const r = await importFile(db, { ...opts, file, onPhase });
+    return r.status === 'imported' ? { ...r, changes: await importChanges(db, r.importId) } : r;
   }).catch((err) => {
     // importFile names its file in its own write errors; one left here is the database's opening: name the inputs too.
     if (err instanceof WriteError) throw new CrmqError(`${files.join(', ')}: not imported: ${err.message}`);
@@ -72,21 +80,11 @@ const FILE_OPTIONS = ['source', 'preset', 'entity', 'mapping', 'encoding', 'deli
 
 /** Reads Parquet lakes written by `crmq export` back, each in one transaction. */
 export async function importLakeCommand(lakes: string[], opts: { db?: string; replace?: boolean; progress?: (db: Db) => Promise<Progress> }): Promise<LakeImportResult[]> {
-  const { withDb } = await import('../db/database.js');
   const { importLake } = await import('../lake/import-lake.js');
-  return withDb(opts.db, async (db) => {
-    const results: LakeImportResult[] = [];
-    const progress = await opts.progress?.(db);
-    try {
-      for (const lake of lakes) {
-        const manifest = lakeManifestPath(lake);
-        if (!manifest) throw new CrmqError(`${lake}: not a crmq lake (no manifest.json)`);
-        results.push(await importLake(db, manifest, { replace: opts.replace, onPhase: progress?.phase }));
-      }
-    } finally {
-      progress?.stop();
-    }
-    return results;
+  return eachWithProgress(lakes, opts, (db, lake, onPhase) => {
+    const manifest = lakeManifestPath(lake);
+    if (!manifest) throw new CrmqError(`${lake}: not a crmq lake (no manifest.json)`);
+    return importLake(db, manifest, { replace: opts.replace, onPhase });
   });
 }
 

@@ -127,7 +127,7 @@ const EXTENSION = ',\\s*((доб|добавочный|вн|внутр|ext|extens
  * Undoes the ' that crmq's CSV writers (and Excel users) put before a leading = + - @ so a spreadsheet does not
  * run it: a merge plan exported with "'+7 912 …" imports back as "+7 912 …".
  */
-export const unescapedFormula = (v: string): string => `regexp_replace(${v}, '^''([=+@\\-])', '\\1')`;
+export const unescapedFormula = (v: string): string => `CASE WHEN starts_with(${v}, '''') THEN regexp_replace(${v}, '^''([=+@\\-])', '\\1') ELSE ${v} END`;
 
 export function listExpr(cols: string[], kind: 'phones' | 'emails' | 'other'): string {
   const sep = kind === 'emails' ? '[;,\\s]+' : '[;,\\n]+';

@@ -8,7 +8,7 @@ import type { Db } from '../db/database.js';
 import { ident, lit, litList } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
 import { ENTITIES, isEntity } from '../model/tables.js';
-import { OTHER_TABLES, readManifest, RESTORED_KINDS, tablesOfKind, type LakeTable } from './manifest.js';
+import { bookkeepingBySource, OTHER_TABLES, readManifest, RESTORED_KINDS, tablesOfKind, type LakeTable } from './manifest.js';
 
 export interface LakeImportResult {
   lake: string;
@@ -63,14 +63,14 @@ export async function importLake(db: Db, manifestPath: string, opts: { replace?:
     filesOf.set(t.name, files);
   }
   const read = (t: LakeTable) => `read_parquet(${litList(filesOf.get(t.name)!)}, hive_partitioning = false, union_by_name = true)`;
-  const withSource = tables.filter((t) => t.rows > 0 && t.name !== 'check_runs' && t.name !== 'findings');
+  const withSource = tables.filter((t) => t.rows > 0 && (t.kind === 'canonical' || bookkeepingBySource().includes(t.name)));
   const sources = withSource.length
     ? (await db.all<{ source: string }>(`SELECT DISTINCT source FROM (${withSource.map((t) => `SELECT source FROM ${read(t)}`).join(' UNION ALL ')}) ORDER BY 1`)).map((r) => r.source)
     : [];
 
   phase('loading');
   return db.transaction(async () => {
-    const owners = [...ENTITIES, ...tablesOfKind('bookkeeping')];
+    const owners = [...ENTITIES, ...bookkeepingBySource()];
     const held = sources.length
       ? (await db.all<{ source: string }>(`SELECT DISTINCT source FROM (${owners.map((t) => `SELECT source FROM ${t} WHERE source IN (${sources.map(lit).join(', ')})`).join(' UNION ALL ')}) ORDER BY 1`)).map((r) => r.source)
       : [];
@@ -81,7 +81,10 @@ export async function importLake(db: Db, manifestPath: string, opts: { replace?:
     if (held.length) {
       const inHeld = `source IN (${held.map(lit).join(', ')})`;
       for (const e of ENTITIES) rowsReplaced += Number((await db.all<{ Count: number }>(`DELETE FROM ${e} WHERE ${inHeld}`))[0]?.Count ?? 0);
-      for (const t of tablesOfKind('bookkeeping')) await db.run(`DELETE FROM ${t} WHERE ${inHeld}`);
+      // Tables kept by import id first, while the imports rows that name the held sources' imports are still there.
+      const heldImports = `import_id IN (SELECT import_id FROM imports WHERE ${inHeld})`;
+      for (const t of tablesOfKind('bookkeeping').filter((x) => OTHER_TABLES[x].byImport)) await db.run(`DELETE FROM ${t} WHERE ${heldImports}`);
+      for (const t of bookkeepingBySource()) await db.run(`DELETE FROM ${t} WHERE ${inHeld}`);
     }
     const [ids] = await db.all<{ imports: number; pulls: number; runs: number }>(
       `SELECT coalesce((SELECT max(import_id) FROM imports), 0) AS imports, coalesce((SELECT max(pull_id) FROM pulls), 0) AS pulls, (SELECT count(*) FROM check_runs) AS runs`,

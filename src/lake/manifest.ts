@@ -10,30 +10,32 @@ export const LAKE_VERSION = 1;
 
 /**
  * Every table of the database besides the canonical ones, and what the lake does with it. bookkeeping tables belong to
- * their sources' imports and pulls (a `source` column, or rows keyed by an import id); findings tables describe check
- * runs of the whole database; a cache is derived and not exported. Columns holding import or pull ids are listed, so
- * that a lake read into a database with imports of its own gets ids of its own. test/lake.test.ts fails when a table
- * of the schema is missing here.
+ * their sources' imports and pulls: by a `source` column, or (`byImport`) by their import id alone, as the drift
+ * profile of each import; findings tables describe check runs of the whole database; a cache is derived and not
+ * exported. Columns holding import or pull ids are listed, so that a lake read into a database with imports of its own
+ * gets ids of its own. test/lake.test.ts fails when a table of the schema is missing here.
  */
-export const OTHER_TABLES: Record<string, { kind: 'bookkeeping' | 'findings' | 'cache'; importIds?: string[]; pullIds?: string[] }> = {
+export const OTHER_TABLES: Record<string, { kind: 'bookkeeping' | 'findings' | 'cache'; importIds?: string[]; pullIds?: string[]; byImport?: boolean }> = {
   imports: { kind: 'bookkeeping', importIds: ['import_id'] },
   rejects: { kind: 'bookkeeping', importIds: ['import_id'] },
   pulls: { kind: 'bookkeeping', pullIds: ['pull_id'] },
+  // Issue 15's drift history: each import's profile, read back with its import (drift rules and `crmq history` go on).
+  import_profiles: { kind: 'bookkeeping', importIds: ['import_id', 'prev_import_id'] },
+  import_headers: { kind: 'bookkeeping', importIds: ['import_id'], byImport: true },
+  import_fields: { kind: 'bookkeeping', importIds: ['import_id'], byImport: true },
+  import_amounts: { kind: 'bookkeeping', importIds: ['import_id'], byImport: true },
+  import_values: { kind: 'bookkeeping', importIds: ['import_id'], byImport: true },
+  import_transitions: { kind: 'bookkeeping', importIds: ['import_id'], byImport: true },
   check_runs: { kind: 'findings' },
   findings: { kind: 'findings' },
+  // Per-rule run records and every finding's first/last/resolved run: read back with the check runs they describe.
+  check_run_rules: { kind: 'findings' },
+  finding_history: { kind: 'findings' },
   phone_norm: { kind: 'cache' },
-  // Issue 15's drift history and per-rule run records: not in a lake yet (a lake read back starts its drift history
-  // at its next import); named here so that an export refuses any table nobody has classified.
-  check_run_rules: { kind: 'cache' },
-  finding_history: { kind: 'cache' },
-  import_profiles: { kind: 'cache' },
-  import_headers: { kind: 'cache' },
-  import_fields: { kind: 'cache' },
-  import_amounts: { kind: 'cache' },
-  import_values: { kind: 'cache' },
-  import_transitions: { kind: 'cache' },
 };
 export const tablesOfKind = (kind: 'bookkeeping' | 'findings') => Object.keys(OTHER_TABLES).filter((t) => OTHER_TABLES[t].kind === kind);
+/** The bookkeeping tables with a `source` column (the others belong to a source through their import id). */
+export const bookkeepingBySource = () => tablesOfKind('bookkeeping').filter((t) => !OTHER_TABLES[t].byImport);
 
 /**
  * canonical: the model's tables (docs/model.md); bookkeeping: imports, rejects, pulls; findings: check runs and

@@ -1,5 +1,7 @@
 // An import is one transaction: killed at any moment, the database is as before or fully imported, never half.
 import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeBenchContacts } from '../../fixtures/generate.js';
@@ -29,9 +31,17 @@ describe('atomic imports', () => {
       await new Promise((res) => setTimeout(res, delay));
       child.kill(signal);
       await exited;
+      // The files as the kill left them (opening the database replays and checkpoints its WAL): kept when the state
+      // below is neither before nor complete, so that a DuckDB recovery fault can be replayed (seen once, issue 17).
+      const evidence = [db, `${db}.wal`].filter(existsSync).map((f) => (copyFileSync(f, `${f}.killed`), `${f}.killed`));
       const after = await state(db);
       const complete = after.imports === 2;
       outcomes.push(complete ? 'complete' : 'untouched');
+      if (!complete && after.contacts !== before.contacts) {
+        const kept = mkdtempSync(join(tmpdir(), 'crmq-atomicity-evidence-'));
+        for (const f of evidence) copyFileSync(f, join(kept, f.split('/').pop()!));
+        expect.fail(`${signal} after ${delay} ms left ${after.contacts} contacts and ${after.imports} imports rows (WAL ${evidence[1] ? statSync(evidence[1]).size : 0} bytes); files as killed kept in ${kept}`);
+      }
       if (complete) {
         expect(after).toEqual({ contacts: 200_002, imports: 2, rejects: 0, loaded: 200_002 });
       } else {
