@@ -117,7 +117,7 @@ export function gammasSelect(cfg: EntityConfig, pairs: string, columns: Set<stri
   const jws = fields.filter(([, k]) => BY_JW.has(k)).map(([f]) => `CASE WHEN ${a(f)} = ${r(f)} THEN 1.0 ELSE jaro_winkler_similarity(${a(f)}, ${r(f)}) END AS ${ident(`jw_${f}`)}`);
   // 3. levels
   const cols = fields.map(([f, kind]) =>
-    `${gammaSql(kind, a(f), r(f), BY_JW.has(kind) ? ident(`jw_${f}`) : undefined, lists && f === 'phone' ? ['a_phones', 'b_phones'] : undefined, named && f === 'email' ? 'a_named' : undefined)} AS ${ident(`g_${f}`)}`);
+    `CAST(${gammaSql(kind, a(f), r(f), BY_JW.has(kind) ? ident(`jw_${f}`) : undefined, lists && f === 'phone' ? ['a_phones', 'b_phones'] : undefined, named && f === 'email' ? 'a_named' : undefined)} AS TINYINT) AS ${ident(`g_${f}`)}`);
   const tf = tfs.map(([f, c]) => `CASE WHEN ${a(c)} = ${c === f ? r(f) : b(c)} THEN ${a(`tf_${c}`)} END AS ${ident(`tfv_${f}`)}`);
   const tfJoins = tfCols.length ? ' JOIN dd_tf t ON t.rid = p.l' : '';
   const l1 = `SELECT ${joined.join(', ')} FROM ${pairs} p JOIN dd_rec a ON a.rid = p.l JOIN dd_rec b ON b.rid = p.r${tfJoins}`;

@@ -79,7 +79,7 @@ async function termFrequencies(db: Db, cfg: EntityConfig): Promise<string[]> {
     const others = Object.keys(cfg.fields).filter((f) => f !== c && !(c === 'email_user' && f === 'email'));
     const profile = others.length ? `hash(${others.map(ident).join(', ')})` : '0';
     const prior = TF_PRIOR_RECORDS * uPrior(cfg.fields[c] ?? 'email').at(-1)!;
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${ident(`dd_tf_${c}`)} AS SELECT v, (k + ${prior}) / (sum(k) OVER () + ${TF_PRIOR_RECORDS}) AS tf FROM (
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${ident(`dd_tf_${c}`)} AS SELECT v, CAST((k + ${prior}) / (sum(k) OVER () + ${TF_PRIOR_RECORDS}) AS FLOAT) AS tf FROM (
       SELECT ${ident(c)} AS v, count(DISTINCT ${profile}) AS k FROM dd_rec WHERE ${ident(c)} IS NOT NULL GROUP BY 1)`);
   }
   // One narrow row per record (rid → each column's tf), so comparisons join once, on an integer.
