@@ -11,6 +11,7 @@ import { importFile } from '../src/import/import-file.js';
 import { loadRules, SHIPPED_RULES } from '../src/rules/load-rules.js';
 import { prepareNormalization } from '../src/rules/normalize.js';
 import { findDuplicates } from '../src/dedupe/dedupe.js';
+import { dedupeCommand } from '../src/commands/dedupe.js';
 import { evaluate } from '../src/dedupe/evaluate.js';
 import { evaluateDataset } from './dedup/evaluate-dataset.js';
 import { duckdbBaseline } from './dedup/duckdb-baseline.js';
@@ -98,18 +99,10 @@ const steps: Record<string, () => Promise<Record<string, unknown> | void>> = {
    * process, so the 1M truth file read into memory is not counted as the engine's.
    */
   async 'dedup-speed'() {
-    const db = await openDb(args.db);
-    await db.run('DROP TABLE IF EXISTS phone_norm');
-    const phases: Record<string, number> = {};
-    let t = performance.now();
-    await prepareNormalization(db, { defaultRegion: 'RU', regions: {} });
-    phases.phones = performance.now() - t;
-    t = performance.now();
-    const r = await findDuplicates(db, 'contacts', { onPhase: (p, ms) => (phases[p] = ms) });
-    const dedupeMs = performance.now() - t;
-    writePredicted(args.predicted, r.clusters);
-    db.close();
-    return { phases, dedupeMs, candidatePairs: r.candidatePairs, clusters: r.clusters.length, refused: r.refused };
+    // As the CLI runs it: `crmq dedupe --format csv --output <file>` (phones to E.164, normalise, block, score,
+    // cluster, every clustered record written), with the command's own memory settings.
+    const r = await dedupeCommand({ db: args.db, entity: 'contacts', format: 'csv', output: args.predicted });
+    return { candidatePairs: r.candidatePairs, clusters: r.clusters.length, refused: r.refused };
   },
   /**
    * The engine before this branch (main's src/, extracted by bench/dedup.ts into args.before) on the same imported
@@ -140,7 +133,10 @@ const steps: Record<string, () => Promise<Record<string, unknown> | void>> = {
   async 'dedup-score'() {
     const db = await openDb(':memory:');
     const truth = new Map((await db.all<{ id: string; person: string }>(`SELECT 'contacts:hs:' || id AS id, person FROM read_csv(${lit(`${args.file}.truth.csv`)}, all_varchar = true)`)).map((x) => [x.id, x.person]));
-    const predicted = new Map((await db.all<{ id: string; cluster: string }>(`SELECT id, cluster FROM read_csv(${lit(args.predicted)}, all_varchar = true)`)).map((x) => [x.id, x.cluster]));
+    // id,cluster, or the CLI's entity, source, source_id, cluster_id, score
+    const cli = (await db.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE SELECT * FROM read_csv(${lit(args.predicted)}))`)).some((c) => c.column_name === 'cluster_id');
+    const select = cli ? `entity || ':' || source || ':' || source_id AS id, cluster_id AS cluster` : 'id, cluster';
+    const predicted = new Map((await db.all<{ id: string; cluster: string }>(`SELECT ${select} FROM read_csv(${lit(args.predicted)}, all_varchar = true)`)).map((x) => [x.id, x.cluster]));
     db.close();
     rmSync(args.predicted, { force: true });
     const q = evaluate(predicted, truth);

@@ -50,6 +50,13 @@ export type DedupeResult = DedupeRun & { file?: string; output?: string; records
 const RECORDS_SQL = `SELECT r.entity, r.source, r.source_id, 'dup:' || c.id AS cluster_id, round(m.score, 6) AS score
   FROM dd_member m JOIN dd_rec r USING (rid) JOIN dd_rec c ON c.rid = m.cluster ORDER BY cluster_id, r.entity, r.source, r.source_id`;
 
+/**
+ * DuckDB's memory for a dedupe unless crmq.yaml (`database: memory_limit`) or CRMQ_MEMORY_LIMIT says otherwise: the
+ * comparison vectors and records spill to disk beyond it, so that with the clusters built in JS a million contacts
+ * stay under 1.5 GB (bench/dedup-results.md).
+ */
+export const DEDUPE_MEMORY_LIMIT = '1GiB';
+
 export async function dedupeCommand(opts: DedupeOptions): Promise<DedupeResult> {
   if (opts.export && !['.csv', '.xlsx'].includes(extname(opts.export).toLowerCase())) throw new CrmqError(`--export: "${opts.export}" must end in .csv or .xlsx`);
   if (opts.threshold !== undefined && !(opts.threshold >= 0.5 && opts.threshold < 1)) throw new CrmqError('--threshold: a probability from 0.5 to below 1');
@@ -96,7 +103,7 @@ export async function dedupeCommand(opts: DedupeOptions): Promise<DedupeResult> 
       }
       return out;
     },
-    { mustExist: true, settings: config.database },
+    { mustExist: true, settings: { ...config.database, memory_limit: config.database.memory_limit ?? DEDUPE_MEMORY_LIMIT } },
   );
 }
 
