@@ -7,29 +7,47 @@
 
 export type Link = [number, number, number];
 
-function unionFind(ids: Iterable<number>) {
-  const parent = new Map<number, number>();
-  for (const id of ids) parent.set(id, id);
+/** Union–find over dense non-negative integer ids (dd_rec.rid), on an Int32Array: a root is its set's smallest id. */
+function unionFind(ids: number[]) {
+  const list: number[] = [];
+  let max = -1;
+  for (const id of ids) max = Math.max(max, id);
+  const parent = new Int32Array(max + 1).fill(-1);
+  for (const id of ids) {
+    if (parent[id] !== -1) continue;
+    parent[id] = id;
+    list.push(id);
+  }
   const find = (x: number): number => {
     let r = x;
-    while (parent.get(r) !== r) r = parent.get(r)!;
-    for (let y = x; parent.get(y) !== r; ) {
-      const next = parent.get(y)!;
-      parent.set(y, r);
-      y = next;
+    while (parent[r] !== r) r = parent[r];
+    while (parent[x] !== r) {
+      const next = parent[x];
+      parent[x] = r;
+      x = next;
     }
     return r;
   };
   const union = (a: number, b: number) => {
     const [ra, rb] = [find(a), find(b)];
-    if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
-  return { find, union, ids: () => parent.keys() };
+  return { find, union, ids: () => list.values() };
+}
+
+/** Both ends of every link. */
+function endsOf(links: Link[]): number[] {
+  const out = new Array<number>(links.length * 2);
+  links.forEach(([l, r], i) => {
+    out[2 * i] = l;
+    out[2 * i + 1] = r;
+  });
+  return out;
 }
 
 /** Connected components of the links: id → smallest member. */
 export function components(links: Link[]): Map<number, number> {
-  const uf = unionFind(links.flatMap(([l, r]) => [l, r]));
+  const uf = unionFind(endsOf(links));
   for (const [l, r] of links) uf.union(l, r);
   return new Map([...uf.ids()].map((id) => [id, uf.find(id)]));
 }
@@ -91,7 +109,7 @@ export function clusterLinks(links: Link[], opts: ClusterOptions = {}): Map<numb
     push(cannot, a, b);
     push(cannot, b, a);
   }
-  const uf = unionFind(links.flatMap(([l, r]) => [l, r]));
+  const uf = unionFind(endsOf(links));
   const members = new Map<number, number[]>([...uf.ids()].map((id) => [id, [id]]));
   const kept: Link[] = [];
   for (const link of ordered) {

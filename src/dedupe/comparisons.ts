@@ -31,7 +31,7 @@ function oneEdit(l: string, r: string, then: string, otherwise: string): string 
     WHEN damerau_levenshtein(${l}, ${r}) <= 1 THEN ${then} ELSE ${otherwise} END`;
 }
 
-function gammaSql(kind: Comparison, l: string, r: string, jwOf?: string, lists?: [string, string], namedUser?: string): string {
+function gammaSql(kind: Comparison, l: string, r: string, jwOf?: string, lists?: [string, string], namedUser?: string, emailParts?: string[]): string {
   const jw = jwOf ?? `jaro_winkler_similarity(${l}, ${r})`;
   const nul = `WHEN ${l} IS NULL OR ${r} IS NULL THEN -1`;
   switch (kind) {
@@ -48,7 +48,8 @@ function gammaSql(kind: Comparison, l: string, r: string, jwOf?: string, lists?:
       // A typo inside one mailbox is strong. The same user name at another domain is weak evidence, weighted by how
       // common the user name is, and none at all when it is just the person's name: namesakes pick the same
       // "fedor.zakharov" at list.ru and inbox.ru, so it says nothing the names have not said.
-      const [lu, ru, ld, rd] = [`split_part(${l}, '@', 1)`, `split_part(${r}, '@', 1)`, `split_part(${l}, '@', 2)`, `split_part(${r}, '@', 2)`];
+      // (user and domain parts computed once per pair by gammasSelect: a CASE evaluates each branch's own calls)
+      const [lu, ru, ld, rd] = emailParts ?? [`split_part(${l}, '@', 1)`, `split_part(${r}, '@', 1)`, `split_part(${l}, '@', 2)`, `split_part(${r}, '@', 2)`];
       // A typo is in the letters: fedor.zakharov85 and fedor.zakharov86 are two people born a year apart, and
       // sergeypavlov@ and sergey.pavlov@ two mailboxes; near-misses of a user name that is the person's name are no evidence either.
       const digits = (x: string) => `regexp_replace(${x}, '[^0-9]', '', 'g')`;
@@ -115,14 +116,20 @@ export function gammasSelect(cfg: EntityConfig, pairs: string, columns: Set<stri
   const aligned = ['*', ...(swap ? [`${right(fn)} AS ${ident(`r_${fn}`)}`, `${right(ln)} AS ${ident(`r_${ln}`)}`] : [])];
   const r = (f: string) => (swap && (f === fn || f === ln) ? ident(`r_${f}`) : b(f));
   const jws = fields.filter(([, k]) => BY_JW.has(k)).map(([f]) => `CASE WHEN ${a(f)} = ${r(f)} THEN 1.0 ELSE jaro_winkler_similarity(${a(f)}, ${r(f)}) END AS ${ident(`jw_${f}`)}`);
+  const parts = (f: string) => ['u_a', 'u_b', 'd_a', 'd_b'].map((p) => ident(`${p}_${f}`));
+  const emailParts = fields.filter(([, k]) => k === 'email').flatMap(([f]) => {
+    const [ua, ub, da, db] = parts(f);
+    return [`split_part(${a(f)}, '@', 1) AS ${ua}`, `split_part(${r(f)}, '@', 1) AS ${ub}`, `split_part(${a(f)}, '@', 2) AS ${da}`, `split_part(${r(f)}, '@', 2) AS ${db}`];
+  });
+  const computed = [...jws, ...emailParts];
   // 3. levels
   const cols = fields.map(([f, kind]) =>
-    `${gammaSql(kind, a(f), r(f), BY_JW.has(kind) ? ident(`jw_${f}`) : undefined, lists && f === 'phone' ? ['a_phones', 'b_phones'] : undefined, named && f === 'email' ? 'a_named' : undefined)} AS ${ident(`g_${f}`)}`);
+    `CAST(${gammaSql(kind, a(f), r(f), BY_JW.has(kind) ? ident(`jw_${f}`) : undefined, lists && f === 'phone' ? ['a_phones', 'b_phones'] : undefined, named && f === 'email' ? 'a_named' : undefined, kind === 'email' ? parts(f) : undefined)} AS TINYINT) AS ${ident(`g_${f}`)}`);
   const tf = tfs.map(([f, c]) => `CASE WHEN ${a(c)} = ${c === f ? r(f) : b(c)} THEN ${a(`tf_${c}`)} END AS ${ident(`tfv_${f}`)}`);
   const tfJoins = tfCols.length ? ' JOIN dd_tf t ON t.rid = p.l' : '';
   const l1 = `SELECT ${joined.join(', ')} FROM ${pairs} p JOIN dd_rec a ON a.rid = p.l JOIN dd_rec b ON b.rid = p.r${tfJoins}`;
   const l2 = `SELECT ${aligned.join(', ')} FROM (${l1})`;
-  const l3 = jws.length ? `SELECT *, ${jws.join(', ')} FROM (${l2})` : l2;
+  const l3 = computed.length ? `SELECT *, ${computed.join(', ')} FROM (${l2})` : l2;
   return `SELECT l, r, ${[...cols, ...tf].join(', ')} FROM (${l3})`;
 }
 

@@ -5,7 +5,7 @@ import type { Db } from '../db/database.js';
 import { clusterLinks, components, type Link } from './cluster.js';
 import { gammasSelect, TOP } from './comparisons.js';
 import { ORGANISATION, PERSON, thresholdOf, type EntityConfig, type Profile } from './config.js';
-import { linkRecords, weightSql, type LinkResult } from './link.js';
+import { columnsOf, linkRecords, weightSql, type LinkResult } from './link.js';
 import { buildRecords, type CustomField, type DedupeTarget } from './records.js';
 
 export interface Member {
@@ -164,20 +164,21 @@ export async function resolveClusters(db: Db, link: LinkResult, threshold: numbe
   }
   bestApp.closeSync();
   const explained = new Map<number, string>();
-  for (const row of await db.all<Record<string, unknown>>(`SELECT g.* FROM dd_gamma g SEMI JOIN dd_best b ON b.l = g.l AND b.r = g.r`)) {
+  // (read by DuckDB's own JS conversion: hundreds of thousands of rows at a million records)
+  for (const row of (await db.conn.runAndReadAll(`SELECT g.* FROM dd_gamma g SEMI JOIN dd_best b ON b.l = g.l AND b.r = g.r`)).getRowObjectsJS()) {
     explained.set(assignment.get(Number(row.l))!, describePair(link.cfg, row));
   }
   const hasLabels = (await db.all(`SELECT 1 FROM (DESCRIBE dd_rec) WHERE column_name = 'label'`)).length > 0;
-  const rows = await db.all<Member & { rid: number; cluster: number; cid: string }>(
-    `SELECT m.rid, m.cluster, m.score, r.id, ${hasLabels ? 'r.entity, r.source, r.source_id, r.label' : "'' AS entity, '' AS source, r.id AS source_id, NULL AS label"}, c.id AS cid
+  const col = columnsOf(await db.conn.runAndReadAll(
+    `SELECT m.cluster, m.score, r.id, ${hasLabels ? 'r.entity, r.source, r.source_id, r.label' : "'' AS entity, '' AS source, r.id AS source_id, NULL AS label"}, c.id AS cid
      FROM dd_member m JOIN dd_rec r USING (rid) JOIN dd_rec c ON c.rid = m.cluster ORDER BY m.cluster, m.rid`,
-  );
+  )) as { cluster: number[]; score: number[]; id: string[]; entity: string[]; source: string[]; source_id: string[]; label: (string | null)[]; cid: string[] };
   const clusters: DuplicateCluster[] = [];
-  for (const row of rows) {
-    const member: Member = { id: row.id, entity: row.entity, source: row.source, source_id: row.source_id, label: row.label, score: row.score };
-    const last = clusters.at(-1);
-    if (last && last.cluster === `dup:${row.cid}`) last.members.push(member);
-    else clusters.push({ cluster: `dup:${row.cid}`, members: [member], score: best.get(row.cluster)?.[2] ?? 0, matched: explained.get(row.cluster) ?? '' });
+  let last: DuplicateCluster | undefined;
+  for (let i = 0; i < col.id.length; i++) {
+    const member: Member = { id: col.id[i], entity: col.entity[i], source: col.source[i], source_id: col.source_id[i], label: col.label[i], score: col.score[i] };
+    if (last && last.cluster === `dup:${col.cid[i]}`) last.members.push(member);
+    else clusters.push((last = { cluster: `dup:${col.cid[i]}`, members: [member], score: best.get(col.cluster[i])?.[2] ?? 0, matched: explained.get(col.cluster[i]) ?? '' }));
   }
   clusters.sort((a, b) => b.members.length - a.members.length || a.cluster.localeCompare(b.cluster));
   return { clusters, assignment, refused };

@@ -1,6 +1,7 @@
 // Record linkage in DuckDB, Fellegi–Sunter style (as Splink does): the fields the data has, blocking by a UNION of
 // equality joins, comparison levels, u from random pairs, m by leave-one-out EM, λ from strict rules, term-frequency
 // adjusted exact matches, a match probability per pair. Input: dd_rec (records.ts). Only the links leave DuckDB.
+import type { DuckDBResultReader } from '@duckdb/node-api';
 import type { Db } from '../db/database.js';
 import { ident } from '../db/sql.js';
 import { blockCap, candidatePairs } from './blocking.js';
@@ -79,7 +80,7 @@ async function termFrequencies(db: Db, cfg: EntityConfig): Promise<string[]> {
     const others = Object.keys(cfg.fields).filter((f) => f !== c && !(c === 'email_user' && f === 'email'));
     const profile = others.length ? `hash(${others.map(ident).join(', ')})` : '0';
     const prior = TF_PRIOR_RECORDS * uPrior(cfg.fields[c] ?? 'email').at(-1)!;
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${ident(`dd_tf_${c}`)} AS SELECT v, (k + ${prior}) / (sum(k) OVER () + ${TF_PRIOR_RECORDS}) AS tf FROM (
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${ident(`dd_tf_${c}`)} AS SELECT v, CAST((k + ${prior}) / (sum(k) OVER () + ${TF_PRIOR_RECORDS}) AS FLOAT) AS tf FROM (
       SELECT ${ident(c)} AS v, count(DISTINCT ${profile}) AS k FROM dd_rec WHERE ${ident(c)} IS NOT NULL GROUP BY 1)`);
   }
   // One narrow row per record (rid → each column's tf), so comparisons join once, on an integer.
@@ -130,6 +131,15 @@ export function scoreSql(cfg: EntityConfig, model: Model, alias = 'g'): string {
   return `CASE WHEN ${copySql(cfg, alias)} THEN greatest(${prior} + ${weightSql(cfg, model, alias)}, ${COPY_BITS}) ELSE ${prior} + ${weightSql(cfg, model, alias)} END`;
 }
 
+/**
+ * A result as one array per column, converted by DuckDB's own JS conversion (no per-value checks as db.all does):
+ * for the hundreds of thousands of links and cluster members of a million records.
+ */
+export function columnsOf(reader: DuckDBResultReader): Record<string, unknown[]> {
+  if (!reader.currentRowCount) return Object.fromEntries(reader.columnNames().map((c) => [c, []]));
+  return reader.getColumnsObjectJS();
+}
+
 export async function linkRecords(db: Db, base: EntityConfig, opts: LinkOptions = {}): Promise<LinkResult> {
   let t = performance.now();
   const phase = (name: string) => {
@@ -166,10 +176,10 @@ export async function linkRecords(db: Db, base: EntityConfig, opts: LinkOptions 
 
   // Only the links leave DuckDB: weight ≥ log2(t / (1 - t)) is probability ≥ t.
   const minP = opts.minProbability ?? cfg.reviewThreshold;
-  const links = await db.all<{ l: number; r: number; p: number }>(
+  const { l: ls, r: rs, p: ps } = columnsOf(await db.conn.runAndReadAll(
     `SELECT l, r, 1 / (1 + pow(2, -weight)) AS p FROM (SELECT g.l, g.r, ${scoreSql(cfg, model)} AS weight FROM dd_gamma g)
      WHERE weight >= ${Math.log2(minP / (1 - minP))} ORDER BY l, r`,
-  );
+  )) as { l: number[]; r: number[]; p: number[] };
   phase('scoring');
-  return { records: n, candidatePairs: pairs, cfg, absent, columns, tf, model, links: links.map((x) => [x.l, x.r, x.p]) };
+  return { records: n, candidatePairs: pairs, cfg, absent, columns, tf, model, links: ls.map((l, i) => [l, rs[i], ps[i]]) };
 }

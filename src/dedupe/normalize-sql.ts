@@ -34,7 +34,8 @@ const ADDRESS_RULES: [string, string][] = [
 
 export const DEDUPE_MACROS = `
 -- lower case, ё→е, accents stripped, Cyrillic → Latin (passport style), punctuation to spaces, Latin spelling variants folded
-CREATE OR REPLACE TEMP MACRO dd_latin(s) AS ${translit("strip_accents(lower(replace(replace(s, 'Ё', 'Е'), 'ё', 'е')))")};
+-- (ASCII text, as many bytes as characters, only needs lower case: the same result at half the cost)
+CREATE OR REPLACE TEMP MACRO dd_latin(s) AS CASE WHEN strlen(s) = length(s) THEN lower(s) ELSE ${translit("strip_accents(lower(replace(replace(s, 'Ё', 'Е'), 'ё', 'е')))")} END;
 CREATE OR REPLACE TEMP MACRO dd_name(s) AS nullif(trim(regexp_replace(regexp_replace(regexp_replace(replace(dd_latin(s), 'x', 'ks'), '[^a-z0-9 ]', ' ', 'g'),
   '(iy|ij|yi|ii|ei|ey)\\b', 'y', 'g'), '\\s+', ' ', 'g')), '');
 -- name tokens in alphabetical order: "Иванов Сергей" and "Sergey Ivanov" get the same key

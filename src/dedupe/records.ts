@@ -55,7 +55,8 @@ const dictionary = (name: string, macro: string, values: string[]) =>
 
 function personRaw(entity: 'contacts' | 'leads', columns: Set<string>, extra: string): string {
   const has = (c: string) => (columns.has(c) ? `t.${ident(c)}` : 'CAST(NULL AS VARCHAR)');
-  return `SELECT '${entity}:' || t.source || ':' || t.source_id AS id, '${entity}' AS entity, t.source, t.source_id, t.extra,
+  return `SELECT '${entity}:' || t.source || ':' || t.source_id AS id, '${entity}' AS entity, t.source, t.source_id,
+    json_extract_string(t.extra, '$."unparsed.birth_date"') AS unparsed_dob,
     coalesce(nullif(trim(t.first_name), ''), nullif(split_part(trim(t.full_name), ' ', 1), '')) AS raw_first,
     coalesce(nullif(trim(t.last_name), ''), CASE WHEN t.first_name IS NULL AND t.last_name IS NULL AND t.full_name LIKE '% %' THEN regexp_extract(t.full_name, '(\\S+)\\s*$', 1) END) AS raw_last,
     ${has('city')} AS raw_city, t.company_name AS raw_company, t.email, t.birth_date, t.national_id, t.tax_id, t.address, t.postcode,
@@ -72,7 +73,7 @@ function peopleSelect(tables: ('contacts' | 'leads')[], custom: CustomField[], c
     ${dictionary('companies', 'dd_company', ['raw_company'])}
   SELECT t.id, t.entity, t.source, t.source_id, f.n AS first, l.n AS last,
     -- a date of birth that did not parse is still compared by its digits (kept raw in extra at import)
-    coalesce(strftime(t.birth_date, '%Y%m%d'), nullif(regexp_extract(dd_digits(json_extract_string(t.extra, '$."unparsed.birth_date"')), '^\\d{8}$'), '')) AS dob,
+    coalesce(strftime(t.birth_date, '%Y%m%d'), nullif(regexp_extract(dd_digits(t.unparsed_dob), '^\\d{8}$'), '')) AS dob,
     dd_email(t.email) AS email, p.phone, p.phones, dd_key(t.national_id) AS id_number, dd_key(t.tax_id) AS tax_id,
     dd_address(t.address) AS address, c.n AS city, dd_key(t.postcode) AS postcode, co.n AS company,
     ${custom.map((f) => `${normalizeFor(f.compare, ident(`xr_${f.name}`))} AS ${ident(`x_${f.name}`)}, `).join('')}

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { dedupeCommand } from '../../src/commands/dedupe.js';
 import { evaluate } from '../../src/dedupe/evaluate.js';
 import { cli, HAS_SHARED, query, SHARED, tmp, write } from '../helpers.js';
 
@@ -91,6 +92,17 @@ describe('the record → cluster export and the user’s own fields', () => {
     expect(p.stderr).toMatch(/wrote 2 records of 1 clusters/);
     const back = await query<Record<string, unknown>>(join(dir, 'read.duckdb'), `SELECT entity, source, source_id, cluster_id, CAST(score AS VARCHAR) AS score FROM read_parquet('${pq}') ORDER BY source_id`);
     expect(back.map((x) => ({ ...x, score: String(Number(x.score)) }))).toEqual(got.map((x) => ({ ...x, score: String(Number(x.score)) })));
+  });
+
+  it("runs within the dedupe's own DuckDB memory budget, and again under the database's limit when the data needs more", async () => {
+    const db = freshDb();
+    const config = write(dir, 'budget.yaml', 'dedupe:\n  fields:\n    contacts:\n      Паспорт: { compare: exact, identifier: true, block: true }\n');
+    await cli('import', write(dir, 'budget.csv', csv), '--source', 'crm', '--preset', 'hubspot', '--entity', 'contacts', '--db', db);
+    const run = (memoryBudget?: string) => dedupeCommand({ db, entity: 'contacts', config, format: 'csv', memoryBudget });
+    const plain = await run();
+    expect(plain.records_csv?.map((x) => x.source_id)).toEqual(['101', '102']);
+    // 1 MB cannot hold the run (DuckDB: Out of Memory): the same clusters, from the second attempt
+    expect((await run('1MB')).records_csv).toEqual(plain.records_csv);
   });
 
   it('one-line errors: parquet without a file, --output without a file format, an unknown comparison in crmq.yaml', async () => {
