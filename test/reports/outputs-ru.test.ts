@@ -2,8 +2,11 @@
 // data values and count in correct Russian plural forms; the mail's images shrink with the screen; the workbook has a
 // contents sheet, unique sheet names within 31 characters, widths fitted to their content, years and ids as text.
 import ExcelJS from 'exceljs';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoCommand } from '../../src/commands/demo.js';
 import { composeReportMail } from '../../src/mail/compose.js';
@@ -11,12 +14,15 @@ import { ENTITIES } from '../../src/model/tables.js';
 import { pluralForm } from '../../src/plural.js';
 import { chartSpec } from '../../src/reports/render/chart.js';
 import { CATEGORY_NAMES, valueLabel } from '../../src/reports/render/i18n.js';
+import { matchingReports } from '../../src/reports/render/html-search.js';
 import { FOLD_ROWS, statusWhy } from '../../src/reports/render/reports-html.js';
 import type { ReportResult } from '../../src/reports/run-report.js';
 import { failingFirst } from '../../src/reports/validation.js';
 import { query, tmp } from '../helpers.js';
 
 const dir = tmp();
+/** Headless Chromium, when installed (the search box is then tried in a real browser too). */
+const chromium = ['chromium', 'chromium-browser', 'google-chrome'].find((n) => spawnSync('sh', ['-c', `command -v ${n}`]).status === 0);
 let reports: ReportResult[] = [];
 let html = '';
 let mailHtml = '';
@@ -55,7 +61,7 @@ function englishWords(text: string): string[] {
   return [...new Set((stripped.match(/[A-Za-z]+/g) ?? []).filter((w) => !ALLOWED.has(w.toLowerCase())))];
 }
 
-const textOfHtml = (h: string) => h.replace(/<style[\s\S]*?<\/style>/g, ' ').replace(/<[^>]+>/g, '\n').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"');
+const textOfHtml = (h: string) => h.replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>/g, ' ').replace(/<[^>]+>/g, '\n').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"');
 
 /** Lines of a text holding each word, to say where it was left. */
 const where = (text: string, words: string[]) => words.map((w) => `${w}: ${text.split('\n').find((l) => new RegExp(`\\b${w}\\b`).test(l))?.trim().slice(0, 160)}`);
@@ -181,7 +187,7 @@ describe('XLSX read back with exceljs', () => {
 describe('HTML at 1400 and 400 px', () => {
   const sectionOf = (id: string) => html.slice(html.indexOf(`<section id="${id}"`), html.indexOf('</section>', html.indexOf(`<section id="${id}"`)));
 
-  it('contents stay in view, grouped by category, with a status filter (CSS only, no script)', () => {
+  it('contents stay in view, grouped by category, with a status filter (CSS only)', () => {
     expect(html).toMatch(/nav\{position:sticky;top:0;[^}]*overflow:auto/);
     const nav = html.slice(html.indexOf('<nav>'), html.indexOf('</nav>'));
     const heads = [...nav.matchAll(/<h4>([^<]*)<\/h4>/g)].map((m) => m[1]);
@@ -191,7 +197,58 @@ describe('HTML at 1400 and 400 px', () => {
       expect(nav).toContain(`id="only-${s}"`);
       expect(html).toContain(`body:has(#only-${s}:checked) main section:not([data-status="${s}"])`);
     }
-    expect(html).not.toMatch(/<script/);
+  });
+
+  it('a search box filters the contents and the reports by title, id and table cells, with the inline html-search.ts', () => {
+    // One small inline script, no external one; the box is shown by it (hidden without script).
+    expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script>']);
+    expect(html).toMatch(/<label class="search" hidden>Поиск <input type="search" id="search" [^>]*> <output id="search-found"><\/output><\/label>/);
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1];
+    expect(script).toContain(`const matchingReports = ${matchingReports.toString()};`);
+    expect(script.length).toBeLessThan(2000);
+    // The function as the page has it, run on each section's text as the page gathers it: id, title, data-table cells.
+    const inPage = new Function(`return ${/const matchingReports = ([\s\S]*?\n\});/.exec(script)![1]}`)() as typeof matchingReports;
+    const unescape = (t: string) => t.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const searchable = reports.map((r) => {
+      const s = sectionOf(r.id).replace(/<table class="checks">[\s\S]*?<\/table>/g, '');
+      const cells = [...s.matchAll(/<t[hd][^>]*>([^<]*)<\/t[hd]>/g)].map((m) => unescape(m[1]));
+      return { id: r.id, text: [r.id, unescape(/<h2>([^<]*)<\/h2>/.exec(s)![1]), ...cells].join('\n') };
+    });
+    const find = (q: string) => inPage(q, searchable);
+    const all = reports.map((r) => r.id);
+    expect(find('')).toEqual(all);
+    expect(find('  ')).toEqual(all);
+    const ranking = reports.find((r) => r.id === 'manager-ranking')!;
+    expect(find(ranking.title.ru.toUpperCase())).toEqual(['manager-ranking']);
+    expect(find('manager-ranking')).toEqual(['manager-ranking']);
+    // A manager's name: exactly the reports whose rows hold it (worked out from the report data, not the page).
+    const name = String(ranking.rows[0][ranking.columns.find((c) => c.type === 'text')!.name]);
+    const holding = reports.filter((r) => r.rows.some((row) => Object.values(row).some((v) => String(v).includes(name)))).map((r) => r.id);
+    expect(holding.length).toBeGreaterThan(1);
+    expect(find(name.toLowerCase().replace(/е/g, 'ё'))).toEqual(holding);
+    // A number as the table writes it (4 432 004,03, non-breaking spaces), typed with plain spaces.
+    const number = /<td class="n">(\d{1,3}(?:\u00a0\d{3})+,\d\d)<\/td>/.exec(html)![1];
+    expect(find(number.replace(/\u00a0/g, ' ')).length).toBeGreaterThan(0);
+    expect(find(`${name} нетакогослова`)).toEqual([]);
+    // Validation tables are not searched: "сверка итогов" is in every report's checks, in no data table.
+    expect(find('сверка итогов')).toEqual([]);
+    expect(matchingReports('Ёлка  2', [{ id: 'a', text: 'ёлка\u00a02' }, { id: 'b', text: 'елка' }])).toEqual(['a']);
+  });
+
+  it.skipIf(!chromium)('in Chromium: typing in the box hides the reports and contents entries that do not match', () => {
+    const file = join(dir, 'search.html');
+    writeFileSync(file, html.replace('</body>', '<script>const b = document.getElementById("search"); b.value = "manager-ranking"; b.dispatchEvent(new Event("input"));</script></body>'));
+    const profile = mkdtempSync(join(tmpdir(), 'crmq-chromium-'));
+    try {
+      const r = spawnSync(chromium!, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', `--user-data-dir=${profile}`, '--dump-dom', pathToFileURL(file).href], { encoding: 'utf8', timeout: 60_000 });
+      const shown = [...r.stdout.matchAll(/<section id="([^"]+)"[^>]*>/g)].filter((m) => !/ hidden=/.test(m[0])).map((m) => m[1]);
+      expect(shown).toEqual(['manager-ranking']);
+      expect([...r.stdout.matchAll(/<li data-status="\w+">/g)].length).toBe(1);
+      expect(r.stdout).toMatch(/<label class="search">/);
+      expect(r.stdout).toContain(`<output id="search-found">1 / ${reports.length}</output>`);
+    } finally {
+      rmSync(profile, { recursive: true, force: true });
+    }
   });
 
   it('on a phone: every table scrolls sideways inside its box, charts scale by their viewBox', () => {

@@ -1,9 +1,11 @@
-// Reports as one self-contained HTML page: no scripts, no network; charts inline as SVG that shrink with the screen,
-// tables that scroll sideways on a phone, a contents column that stays in view (grouped by category, with a status
-// filter done in CSS), a status banner per report that says why, the failing check first; print-friendly CSS.
+// Reports as one self-contained HTML page, no network: charts inline as SVG that shrink with the screen, tables that
+// scroll sideways on a phone, a contents column that stays in view (grouped by category, a status filter done in CSS,
+// a search box by title, id and table cells: the one small inline script, html-search.ts), a status banner per report
+// that says why, the failing check first; print-friendly CSS.
 import type { ReportResult } from '../run-report.js';
 import { failingFirst } from '../validation.js';
 import { chartSvg } from './chart.js';
+import { SEARCH_SCRIPT } from './html-search.js';
 import { NUMERIC, showCell, showTotalCell } from './format.js';
 import { CATEGORY_NAMES, VALIDATION_NAMES, WORDS, type Lang } from './i18n.js';
 import { count, ROWS_RU } from '../../plural.js';
@@ -20,7 +22,8 @@ body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:
 .page{display:grid;grid-template-columns:17rem minmax(0,1fr);gap:2rem;max-width:1400px;margin:0 auto;padding:0 1rem}
 nav{position:sticky;top:0;align-self:start;max-height:100vh;overflow:auto;padding:1rem 0;font-size:.92em}
 nav h3{margin:.2rem 0 .4rem}nav h4{margin:.8rem 0 .2rem;color:#555;font-size:.85em;text-transform:uppercase;letter-spacing:.03em}
-nav ol{list-style:none;padding:0;margin:0}nav li{margin:.2rem 0}.filter{display:flex;flex-wrap:wrap;gap:.3rem .8rem;margin:.3rem 0 .6rem}
+nav ol{list-style:none;padding:0;margin:0}nav li{margin:.2rem 0}[hidden]{display:none!important}nav .cat:not(:has(li:not([hidden]))){display:none}
+.search{display:flex;align-items:center;gap:.4rem;margin:.2rem 0 .4rem}.search input{flex:1;min-width:0;font:inherit;padding:.25rem .4rem}.filter{display:flex;flex-wrap:wrap;gap:.3rem .8rem;margin:.3rem 0 .6rem}
 main{min-width:0}h1{font-size:1.6rem}h2{margin-top:2.5rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}
 .scroll{overflow-x:auto;max-width:100%;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;margin:.8rem 0;min-width:60%}th,td{border-bottom:1px solid #e5e5e5;padding:.3rem .5rem;text-align:left;vertical-align:top}
@@ -62,14 +65,16 @@ ${failing.length || r.notes.length ? `<ul class="caveats">${failing.map((v) => `
 ${svg ? `<div class="chart">${svg}</div>` : ''}
 ${table}
 <p class="formula"><strong>${esc(w.formula)}:</strong> ${esc(r.formula[lang])}</p>
-<details><summary>${esc(w.validations)}</summary><div class="scroll"><table><tbody>${[...failing, ...r.validations.filter((v) => v.status === 'valid')].map((v) => `<tr><td>${esc(VALIDATION_NAMES[v.name][lang])}</td><td class="${v.status}">${esc(w[v.status])}</td><td>${esc(v.message[lang])}</td></tr>`).join('')}</tbody></table></div></details>
+<details><summary>${esc(w.validations)}</summary><div class="scroll"><table class="checks"><tbody>${[...failing, ...r.validations.filter((v) => v.status === 'valid')].map((v) => `<tr><td>${esc(VALIDATION_NAMES[v.name][lang])}</td><td class="${v.status}">${esc(w[v.status])}</td><td>${esc(v.message[lang])}</td></tr>`).join('')}</tbody></table></div></details>
 </section>`);
   }
   // Contents by category (in the order of the categories), each report with its status; a filter by status.
   const cats = Object.keys(CATEGORY_NAMES).filter((c) => results.some((r) => r.category === c));
   const other = [...new Set(results.map((r) => r.category).filter((c) => !cats.includes(c)))];
-  const toc = [...cats, ...other].map((cat) => `<h4>${esc(CATEGORY_NAMES[cat]?.[lang] ?? cat)}</h4><ol>${results.filter((r) => r.category === cat)
-    .map((r) => `<li data-status="${r.status}"><a href="#${esc(r.id)}">${esc(r.title[lang])}</a> <span class="badge ${r.status}">${esc(w[r.status])}</span></li>`).join('')}</ol>`).join('');
+  const toc = [...cats, ...other].map((cat) => `<div class="cat"><h4>${esc(CATEGORY_NAMES[cat]?.[lang] ?? cat)}</h4><ol>${results.filter((r) => r.category === cat)
+    .map((r) => `<li data-status="${r.status}"><a href="#${esc(r.id)}">${esc(r.title[lang])}</a> <span class="badge ${r.status}">${esc(w[r.status])}</span></li>`).join('')}</ol></div>`).join('');
+  // Shown by the script (a search box that does nothing, in a mail client or with scripts off, is not shown).
+  const search = `<label class="search" hidden>${esc(w.search)} <input type="search" id="search" placeholder="${esc(w.searchHint)}" autocomplete="off"> <output id="search-found"></output></label>`;
   const tally = (s: string) => results.filter((r) => r.status === s).length;
   const filter = `<div class="filter" role="radiogroup"><label><input type="radio" name="status" id="only-all" checked> ${esc(lang === 'ru' ? 'все' : 'all')} (${results.length})</label>${STATUSES.filter((s) => tally(s))
     .map((s) => `<label><input type="radio" name="status" id="only-${s}"> ${esc(w[s])} (${tally(s)})</label>`).join('')}</div>`;
@@ -77,10 +82,11 @@ ${table}
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title><style>${CSS}</style></head>
 <body><div class="page">
-<nav><h3>${esc(w.contents)}</h3>${filter}${toc}</nav>
+<nav><h3>${esc(w.contents)}</h3>${search}${filter}${toc}</nav>
 <main><h1>${esc(title)}</h1><p class="meta">${esc(w.generated)} · ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC</p>
 ${sections.join('\n')}
 </main></div>
+<script>${SEARCH_SCRIPT}</script>
 </body></html>
 `;
 }
