@@ -12,7 +12,7 @@ import { demoCommand } from '../../src/commands/demo.js';
 import { composeReportMail } from '../../src/mail/compose.js';
 import { ENTITIES } from '../../src/model/tables.js';
 import { pluralForm } from '../../src/plural.js';
-import { chartSpec } from '../../src/reports/render/chart.js';
+import { chartSpec, NARROW_MAX_WIDTH, svgWidth } from '../../src/reports/render/chart.js';
 import { CATEGORY_NAMES, valueLabel } from '../../src/reports/render/i18n.js';
 import { matchingReports } from '../../src/reports/render/html-search.js';
 import { FOLD_ROWS, statusWhy } from '../../src/reports/render/reports-html.js';
@@ -259,6 +259,19 @@ describe('HTML at 1400 and 400 px', () => {
     for (const s of svgs) expect(s).toMatch(/viewBox="0 0 \d+ \d+"/);
     expect(html).toMatch(/\.chart svg\{width:100%;max-width:\d+px;height:auto\}/);
     expect(html).toMatch(/@media \(max-width:800px\)\{\.page\{display:block\}/);
+    // Each chart twice: wide, and narrow (at most 400 px, no title inside: the page writes it above) where the column is
+    // under 700 px, so 12-px chart text is shown at 10 px or more on a 400-px phone (docs/rendering.md, npm run screenshots).
+    expect(html).toMatch(/@container \(max-width:700px\)\{\.chart \.wide\{display:none\}\.chart \.narrow\{display:block\}/);
+    const charts = [...html.matchAll(/<div class="chart"><div class="wide">(<svg [^>]*>)[\s\S]*?<\/svg><\/div><figure class="narrow"><figcaption>([^<]*)<\/figcaption>(<svg [^>]*>)/g)];
+    expect(charts.length).toBe(svgs.length / 2);
+    for (const [, wide, caption, narrow] of charts) {
+      expect(svgWidth(narrow), caption).toBeLessThanOrEqual(NARROW_MAX_WIDTH);
+      expect(svgWidth(narrow), caption).toBeLessThan(svgWidth(wide));
+      expect(caption.length).toBeGreaterThan(3);
+    }
+    const sizes = [...html.matchAll(/<text[^>]*font-size="([\d.]+)px"/g)].map((m) => Number(m[1]));
+    expect(sizes.length).toBeGreaterThan(100);
+    expect(Math.min(...sizes)).toBe(12);
   });
 
   it('each report opens with why it has its status, the worst failing check first', () => {

@@ -4,7 +4,7 @@
 // that says why, the failing check first; print-friendly CSS.
 import type { ReportResult } from '../run-report.js';
 import { failingFirst } from '../validation.js';
-import { chartSvg } from './chart.js';
+import { chartSvg, chartTitle } from './chart.js';
 import { SEARCH_SCRIPT } from './html-search.js';
 import { NUMERIC, showCell, showTotalCell } from './format.js';
 import { CATEGORY_NAMES, VALIDATION_NAMES, WORDS, type Lang } from './i18n.js';
@@ -30,7 +30,8 @@ table{border-collapse:collapse;margin:.8rem 0;min-width:60%}th,td{border-bottom:
 th{background:#f6f7f9;position:sticky;top:0}tr.total td,tr.sum td{font-weight:600;border-top:2px solid #ccc}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .banner{padding:.5rem .8rem;border-radius:4px;margin:.6rem 0}.valid{background:#d9f2d9}.warning{background:#fff2cc}.invalid{background:#f8d7da}
 .caveats{margin:.4rem 0 .8rem 1.2rem}.badge{font-size:.8em;padding:0 .4em;border-radius:3px;margin-left:.4em;white-space:nowrap}.formula,.meta{color:#555;font-size:.92em}
-.chart svg{width:100%;max-width:760px;height:auto}details summary{cursor:pointer;color:#555}
+.chart svg{width:100%;max-width:760px;height:auto}.chart figure{margin:0}.chart figcaption{font-weight:600;margin:.3rem 0}.chart .narrow{display:none}
+main{container-type:inline-size}@container (max-width:700px){.chart .wide{display:none}.chart .narrow{display:block}.chart .narrow svg{max-width:520px}}details summary{cursor:pointer;color:#555}
 ${STATUSES.map((s) => `body:has(#only-${s}:checked) main section:not([data-status="${s}"]),body:has(#only-${s}:checked) nav li:not([data-status="${s}"])`).join(',')}{display:none}
 @media (max-width:800px){.page{display:block}nav{position:static;max-height:none}body{font-size:14px}}
 @media print{nav{display:none}.page{display:block}section{break-inside:avoid-page}h2{break-before:page}}`;
@@ -42,7 +43,10 @@ export async function reportsHtml(results: ReportResult[], lang: Lang, title: st
   const rank = (c: string) => { const i = Object.keys(CATEGORY_NAMES).indexOf(c); return i < 0 ? 99 : i; };
   const ordered = results.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r.category) - rank(b.r.category) || a.i - b.i).map((x) => x.r);
   for (const r of ordered) {
+    // Two drawings of the chart: the wide one, and a narrow one the page shows where the column is under 700 px (a phone,
+    // a narrow window), so that chart text never shrinks below 10 px (docs/rendering.md).
     const svg = await chartSvg(r, lang);
+    const narrowSvg = svg && (await chartSvg(r, lang, 'narrow'));
     const failing = failingFirst(r.validations);
     const td = (text: string, c: { type: string }) => `<td class="${NUMERIC.has(c.type) ? 'n' : ''}">${esc(text)}</td>`;
     const head = `<thead><tr>${r.columns.map((c) => `<th class="${NUMERIC.has(c.type) ? 'n' : ''}">${esc(c[lang])}</th>`).join('')}</tr></thead>`;
@@ -62,7 +66,7 @@ export async function reportsHtml(results: ReportResult[], lang: Lang, title: st
 <div class="banner ${r.status}" role="status"><strong>${esc(w.status)}: ${esc(w[r.status])}</strong> — ${esc(statusWhy(r, lang))} · ${esc(w.period)}: ${esc(r.period.start)} – ${esc(r.period.end)} (${esc(w.asOf)} ${esc(r.period.asOf)})</div>
 ${failing.length || r.notes.length ? `<ul class="caveats">${failing.map((v) => `<li class="${v.status}-item"><strong>${esc(VALIDATION_NAMES[v.name][lang])} (${esc(w[v.status])})</strong>: ${esc(v.message[lang])}</li>`).join('')}${r.notes.map((x) => `<li><strong>${esc(w.note)}</strong>: ${esc(x[lang])}</li>`).join('')}</ul>` : ''}
 <p>${esc(r.description[lang])}</p>
-${svg ? `<div class="chart">${svg}</div>` : ''}
+${svg ? `<div class="chart"><div class="wide">${svg}</div><figure class="narrow"><figcaption>${esc(chartTitle(r, lang))}</figcaption>${narrowSvg}</figure></div>` : ''}
 ${table}
 <p class="formula"><strong>${esc(w.formula)}:</strong> ${esc(r.formula[lang])}</p>
 <details><summary>${esc(w.validations)}</summary><div class="scroll"><table class="checks"><tbody>${[...failing, ...r.validations.filter((v) => v.status === 'valid')].map((v) => `<tr><td>${esc(VALIDATION_NAMES[v.name][lang])}</td><td class="${v.status}">${esc(w[v.status])}</td><td>${esc(v.message[lang])}</td></tr>`).join('')}</tbody></table></div></details>
