@@ -13,6 +13,7 @@ import { composeReportMail } from '../../src/mail/compose.js';
 import { ENTITIES } from '../../src/model/tables.js';
 import { pluralForm } from '../../src/plural.js';
 import { chartSpec, NARROW_MAX_WIDTH, svgWidth } from '../../src/reports/render/chart.js';
+import { MIN_SCALE, pageLayout } from '../../src/reports/render/reports-xlsx.js';
 import { CATEGORY_NAMES, valueLabel } from '../../src/reports/render/i18n.js';
 import { matchingReports } from '../../src/reports/render/html-search.js';
 import { FOLD_ROWS, statusWhy } from '../../src/reports/render/reports-html.js';
@@ -174,13 +175,35 @@ describe('XLSX read back with exceljs', () => {
     const names = ws.getColumn(1).values.slice(header.number).map((v) => String(v ?? ''));
     const longest = Math.max(...names.map((n) => n.length), 'Менеджер'.length);
     expect(ws.getColumn(1).width).toBe(longest + 2); // "Итого: Александр Орлов" is not cut to "Александр Ор."
-    for (const w of wb.worksheets) expect(w.pageSetup, w.name).toMatchObject({ fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 });
+    for (const w of wb.worksheets) expect(w.pageSetup, w.name).toMatchObject({ fitToPage: true, fitToWidth: 1, paperSize: 9 });
     expect(ws.pageSetup.printTitlesRow).toBe(`${header.number}:${header.number}`);
+    // The caveats above the table wrap within its width (text running on to the right made LibreOffice print the whole
+    // sheet at 57%): a long one is merged across the table's columns, wrapped, its row as tall as its lines.
+    const tableWidth = ws.columns.slice(1).reduce((sum, c) => sum + (c.width ?? 9), 0);
+    const long = ws.getRows(2, header.number - 3)!.filter((row) => String(row.getCell(2).value ?? '').length > tableWidth);
+    expect(long.length).toBeGreaterThan(0);
+    for (const row of long) {
+      expect(row.getCell(2).alignment, String(row.getCell(2).value)).toMatchObject({ wrapText: true });
+      expect(row.getCell(2).isMerged && row.getCell(ws.columnCount).master.address).toBe(row.getCell(2).address);
+      expect(row.height).toBeGreaterThanOrEqual(15 * Math.ceil(String(row.getCell(2).value).length / tableWidth));
+    }
     // A money column: as wide as its widest figure with separators and kopecks, not a fixed 12.
     const money = ws.getColumn(5);
     const widest = Math.max(...money.values.slice(header.number + 1).filter((v): v is number => typeof v === 'number').map((v) => v.toLocaleString('en-US', { minimumFractionDigits: 2 }).length));
     expect(money.width).toBe(Math.max(widest, String(ws.getCell(header.number, 5).value).length) + 2);
     // Years as text: validations.test.ts 'a year is a label' (no shipped report has a year column).
+  });
+
+  it('print layout: the orientation that prints readably (70% or more) in the fewest pages; fewer pages down when 70% allows', () => {
+    // Worked out by hand: a width unit prints 6.6 pt (+4 a column); A4 less the margins is 537 × 750 pt, 784 × 503 pt across.
+    // 8 columns, 96 units = 665.6 pt: 81% across a portrait page, 100% on a landscape one; 13 rows fit either: landscape.
+    expect(pageLayout([17, 7, 11, 11, 15, 15, 10, 10], 13 * 15)).toEqual({ orientation: 'landscape', fitToHeight: 0, scale: 1 });
+    // 57 rows (855 pt) of 71 units: two portrait pages at 100%, or one at 750/855 = 88%: one.
+    expect(pageLayout([20, 12, 12, 10, 11, 6], 57 * 15)).toEqual({ orientation: 'portrait', fitToHeight: 1, scale: 750 / 855 });
+    // 148 units (992.8 pt): 54% in portrait, unreadable, though fewer pages; 79% in landscape.
+    const wide = pageLayout([40, 16, 12, 80], 278 * 15);
+    expect(wide.orientation).toBe('landscape');
+    expect(wide.scale).toBeGreaterThanOrEqual(MIN_SCALE);
   });
 });
 
