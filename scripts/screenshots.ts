@@ -1,13 +1,13 @@
 // `npm run screenshots`: what an analyst sees, as images in out/screenshots/ (or --out <dir>): the Russian and English
 // HTML reports at 1400 and 400 px, the first pages of the XLSX as LibreOffice prints them, and the pipeline's mail at
-// 400 and 1400 px. Built from the demo data with the compiled CLI (npm run build first).
+// 400 and 1400 px; and the size chart text is shown at in the HTML at 1400 and 400 px (chart-text.txt). Built from the demo data with the compiled CLI (npm run build first).
 // Tools (Debian): chromium (apt-get install -y chromium); for the XLSX pages libreoffice-calc-nogui and poppler-utils
 // (pdftoppm). A missing tool is named and its pictures skipped.
 import { simpleParser } from 'mailparser';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -57,7 +57,33 @@ function shoot(file: string, name: string, width: number, height: number): void 
     rmSync(profile, { recursive: true, force: true });
   }
 }
+/**
+ * The size chart text is shown at, in CSS px, in a page `width` px wide: each visible chart's font size times the scale
+ * its SVG is drawn at (shown width / its own width); the smallest and the median over all visible chart text. The page
+ * is put in an iframe that wide: headless Chromium's window is never narrower than 500 px.
+ */
+function chartTextPx(file: string, width: number): { min: number; median: number; charts: number } {
+  const profile = mkdtempSync(join(tmpdir(), 'crmq-chromium-'));
+  const probe = join(dirname(file), `.chart-text-${width}.html`);
+  writeFileSync(probe, `<!doctype html><body style="margin:0"><iframe id="f" src="${basename(file)}" style="width:${width}px;height:2400px;border:0"></iframe><script>
+f.onload = () => { const d = f.contentDocument, w = f.contentWindow, px = [], charts = new Set();
+for (const t of d.querySelectorAll('.chart svg text')) { const svg = t.ownerSVGElement, shown = svg.getBoundingClientRect().width; if (!shown || !t.getClientRects().length || !t.textContent.trim()) continue; charts.add(svg); px.push(parseFloat(w.getComputedStyle(t).fontSize) * shown / svg.width.baseVal.value); }
+px.sort((a, b) => a - b); document.body.insertAdjacentHTML('beforeend', '<pre id="chart-text">' + JSON.stringify({ min: px[0], median: px[px.length >> 1], charts: charts.size }) + '</pre>'); };
+</script></body>`);
+  try {
+    const r = spawnSync(chromium!, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--allow-file-access-from-files', `--user-data-dir=${profile}`, '--window-size=1400,2400', '--virtual-time-budget=10000', '--dump-dom', pathToFileURL(probe).href], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    return JSON.parse(/<pre id="chart-text">(\{[^<]*)<\/pre>/.exec(r.stdout)?.[1] ?? 'null') ?? { min: NaN, median: NaN, charts: 0 };
+  } finally {
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(probe, { force: true });
+  }
+}
+
 if (chromium) {
+  const sizes = [1400, 400].map((w) => ({ w, ...chartTextPx(join(demo, 'reports.html'), w) }));
+  const report = sizes.map((s) => `chart text at ${s.w} px: smallest ${s.min.toFixed(1)} px, median ${s.median.toFixed(1)} px (${s.charts} charts)`).join('\n');
+  writeFileSync(join(out, 'chart-text.txt'), `${report}\n`);
+  console.log(report);
   for (const [w, h] of [[1400, 2400], [400, 2400]]) {
     shoot(join(demo, 'reports.html'), `reports-ru-${w}`, w, h);
     shoot(join(en, 'reports.html'), `reports-en-${w}`, w, h);

@@ -58,7 +58,6 @@ export const version = packageVersion;
 
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function main(argv: string[], out: Out = terminal): Promise<number> {
-  if (process.env.NO_COLOR || !process.stdout.isTTY) (await import('chalk')).default.level = 0;
   let code = 0;
   const io: Io = { ...out, setExit: (c) => (code = Math.max(code, c)) };
   const wanted = commandIn(argv.slice(2));

@@ -1,4 +1,5 @@
 // DuckDB's memory limit, spill folder and threads: a bounded default, crmq.yaml, then the environment.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../src/db/database.js';
@@ -34,6 +35,23 @@ describe('database settings', () => {
       expect(s).toEqual({ m: '286.1 MiB', t: `${path}.tmp` });
     } finally {
       delete process.env.CRMQ_MEMORY_LIMIT;
+    }
+  });
+
+  it('a command without --config reads them from ./crmq.yaml when there is one; a bad value there is named', async () => {
+    const dir = tmp();
+    const here = process.cwd();
+    writeFileSync(join(dir, 'crmq.yaml'), 'database:\n  memory_limit: 200MB\n');
+    process.chdir(dir);
+    try {
+      const db = await openDb(join(dir, 'y.duckdb'));
+      const [s] = await db.all<{ m: string }>(`SELECT current_setting('memory_limit') AS m`);
+      db.close();
+      expect(s.m).toBe('190.7 MiB');
+      writeFileSync(join(dir, 'crmq.yaml'), 'database:\n  memory_limit: lots\n');
+      await expect(openDb(join(dir, 'y.duckdb'))).rejects.toThrow(/crmq\.yaml.*memory_limit/);
+    } finally {
+      process.chdir(here);
     }
   });
 });

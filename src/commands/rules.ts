@@ -1,5 +1,5 @@
 // `crmq rules list` and `crmq rules show <id>`: what the pack checks, and why.
-import chalk from 'chalk';
+import chalk from '../ui/chalk.js';
 import type { Command } from 'commander';
 import { CrmqError } from '../errors.js';
 import { loadConfig } from '../rules/config.js';

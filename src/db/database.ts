@@ -5,9 +5,8 @@ import { basename, dirname, resolve } from 'node:path';
 import { CrmqError, ioProblem, WriteError } from '../errors.js';
 import { dbNotice } from './notice.js';
 import { ident, lit } from './sql.js';
-import { addedColumnsDdl, schemaDdl } from '../model/ddl.js';
 import { duckdb } from './duckdb.js';
-import { duckdbOptions, type DatabaseSettings } from './settings.js';
+import { duckdbOptions, projectSettings, type DatabaseSettings } from './settings.js';
 
 export type Row = Record<string, unknown>;
 
@@ -117,7 +116,7 @@ export async function openDb(path = defaultDbPath(), opts: OpenOptions = {}): Pr
     throw new CrmqError(`${path}: no database here; run \`crmq import\` first or pass --db`);
   }
   const readOnly = !!(opts.readOnly || opts.upgradable) && full !== ':memory:';
-  const options = duckdbOptions(full, opts.settings);
+  const options = duckdbOptions(full, opts.settings ?? (await projectSettings()));
   let instance: DuckDBInstance;
   let conn: DuckDBConnection;
   const catalog = catalogOf(full);
@@ -193,6 +192,7 @@ export async function openDb(path = defaultDbPath(), opts: OpenOptions = {}): Pr
  * (which also rewrote a view, and so the database file, on every open).
  */
 async function ensureSchema(conn: DuckDBConnection): Promise<void> {
+  const { addedColumnsDdl, schemaDdl } = await import('../model/ddl.js'); // not loaded by read-only commands (crmq sql)
   const ddl = schemaDdl();
   const mark = `crmq schema ${createHash('sha256').update(ddl).digest('hex').slice(0, 16)}`;
   const found = await conn.runAndReadAll(`SELECT comment FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'imports'`);

@@ -4,24 +4,13 @@
 import { existsSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { CrmqError } from '../errors.js';
-import { readYamlFile } from '../yaml-file.js';
+import type { DatabaseSettings } from './settings-schema.js';
 
-const SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+export type { DatabaseSettings };
 
-export const DatabaseSettingsSchema = z
-  .object({
-    /** DuckDB's memory_limit, e.g. 4GB (default: half the RAM, at most 4 GiB). */
-    memory_limit: z.string().regex(SIZE, 'a size such as 4GB or 512MB').optional(),
-    /** Where DuckDB spills what does not fit (default: <database>.tmp beside the database file, as DuckDB does). */
-    temp_directory: z.string().min(1).optional(),
-    /** Worker threads (default: one per core). */
-    threads: z.number().int().positive().optional(),
-  })
-  .strict();
-
-export type DatabaseSettings = z.infer<typeof DatabaseSettingsSchema>;
+/** A size DuckDB takes: 4GB, 512MB, 1.5GiB. */
+export const SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 
 /**
  * Half the RAM, at most 4 GiB, so a 10-million-row check or report spills instead of outgrowing 8 GB. Measured at 1M rows
@@ -31,14 +20,15 @@ export function defaultMemoryLimit(total = totalmem()): string {
   return `${Math.max(256, Math.min(4096, Math.floor(total / 2 / 2 ** 20)))}MiB`;
 }
 
-/** `database:` of ./crmq.yaml, for commands that take no --config (those that do pass theirs). */
-function projectSettings(): DatabaseSettings {
+/** `database:` of ./crmq.yaml, for commands that take no --config (those that do pass theirs); zod and yaml load only when it exists. */
+export async function projectSettings(): Promise<DatabaseSettings> {
   if (!existsSync('crmq.yaml')) return {};
+  const [{ z }, { readYamlFile }, { DatabaseSettingsSchema }] = await Promise.all([import('zod'), import('../yaml-file.js'), import('./settings-schema.js')]);
   return readYamlFile('crmq.yaml', z.object({ database: DatabaseSettingsSchema.default({}) }).passthrough(), { what: 'config file' }).database;
 }
 
 /** The DuckDB options for a database at `path` (':memory:' too): defaults, then crmq.yaml, then the environment. */
-export function duckdbOptions(path: string, fromConfig: DatabaseSettings = projectSettings(), env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function duckdbOptions(path: string, fromConfig: DatabaseSettings = {}, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const memory = env.CRMQ_MEMORY_LIMIT ?? fromConfig.memory_limit ?? defaultMemoryLimit();
   if (!SIZE.test(memory.trim())) throw new CrmqError(`${env.CRMQ_MEMORY_LIMIT ? 'CRMQ_MEMORY_LIMIT' : 'crmq.yaml: database.memory_limit'}: "${memory}" is not a size such as 4GB or 512MB`);
   const threads = env.CRMQ_THREADS ?? (fromConfig.threads === undefined ? undefined : String(fromConfig.threads));

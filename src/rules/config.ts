@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { DatabaseSettingsSchema } from '../db/settings.js';
+import { DatabaseSettingsSchema } from '../db/settings-schema.js';
 import { readYamlFile } from '../yaml-file.js';
 import { SEVERITIES } from './rule.js';
 import { packagePath } from '../paths.js';

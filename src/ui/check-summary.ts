@@ -1,6 +1,6 @@
 // The terminal summary of a check run: rules with findings (failing first), grouped by rule and source, a few sample
 // rows each with the file and record they came from; rules with no rows to check as skipped.
-import chalk from 'chalk';
+import chalk from './chalk.js';
 import type { CheckResult } from '../commands/check.js';
 import { failuresFirst } from '../outputs/rule-order.js';
 

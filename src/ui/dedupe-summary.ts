@@ -1,5 +1,5 @@
 // The terminal view of `crmq dedupe`: the clusters for review, and (--explain) the model the run used.
-import chalk from 'chalk';
+import chalk from './chalk.js';
 import type { DedupeResult } from '../commands/dedupe.js';
 import type { Explanation } from '../dedupe/explain.js';
 import { renderTable } from './table.js';

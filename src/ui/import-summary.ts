@@ -1,5 +1,5 @@
 // What the terminal shows of one import: counts, rejects with their lines, formats, unparsed values.
-import chalk from 'chalk';
+import chalk from './chalk.js';
 import type { ImportChanges } from '../drift/import-changes.js';
 import type { ImportResult } from '../import/import-file.js';
 import type { LakeImportResult } from '../lake/import-lake.js';

@@ -1,5 +1,5 @@
 // What the terminal shows of one entity's pull: records, pages, HTTP requests and waits.
-import chalk from 'chalk';
+import chalk from './chalk.js';
 import type { EntityPull } from '../pull/pull.js';
 
 export function describePull(r: EntityPull): string {

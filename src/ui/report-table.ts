@@ -1,6 +1,6 @@
 // A report in the terminal: the status and what made it so (the failing checks first) and its notes, then the rows
 // and the Total rows, numbers right-aligned by column type, fitted to the terminal's width.
-import chalk from 'chalk';
+import chalk from './chalk.js';
 import type { ReportResult } from '../reports/run-report.js';
 import { NUMERIC, showCell, showTotalCell } from '../reports/render/format.js';
 import { VALIDATION_NAMES, WORDS, type Lang } from '../reports/render/i18n.js';

@@ -1,5 +1,5 @@
 // `crmq run` on a terminal: the log's events as lines for a person (the JSON lines still go to --log).
-import chalk from 'chalk';
+import chalk from './chalk.js';
 import { basename } from 'node:path';
 import type { Logger } from '../pipeline/log.js';
 

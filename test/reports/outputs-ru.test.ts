@@ -2,21 +2,28 @@
 // data values and count in correct Russian plural forms; the mail's images shrink with the screen; the workbook has a
 // contents sheet, unique sheet names within 31 characters, widths fitted to their content, years and ids as text.
 import ExcelJS from 'exceljs';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoCommand } from '../../src/commands/demo.js';
 import { composeReportMail } from '../../src/mail/compose.js';
 import { ENTITIES } from '../../src/model/tables.js';
 import { pluralForm } from '../../src/plural.js';
-import { chartSpec } from '../../src/reports/render/chart.js';
+import { chartSpec, NARROW_MAX_WIDTH, svgWidth } from '../../src/reports/render/chart.js';
+import { MIN_SCALE, pageLayout } from '../../src/reports/render/reports-xlsx.js';
 import { CATEGORY_NAMES, valueLabel } from '../../src/reports/render/i18n.js';
+import { matchingReports } from '../../src/reports/render/html-search.js';
 import { FOLD_ROWS, statusWhy } from '../../src/reports/render/reports-html.js';
 import type { ReportResult } from '../../src/reports/run-report.js';
 import { failingFirst } from '../../src/reports/validation.js';
 import { query, tmp } from '../helpers.js';
 
 const dir = tmp();
+/** Headless Chromium, when installed (the search box is then tried in a real browser too). */
+const chromium = ['chromium', 'chromium-browser', 'google-chrome'].find((n) => spawnSync('sh', ['-c', `command -v ${n}`]).status === 0);
 let reports: ReportResult[] = [];
 let html = '';
 let mailHtml = '';
@@ -55,7 +62,7 @@ function englishWords(text: string): string[] {
   return [...new Set((stripped.match(/[A-Za-z]+/g) ?? []).filter((w) => !ALLOWED.has(w.toLowerCase())))];
 }
 
-const textOfHtml = (h: string) => h.replace(/<style[\s\S]*?<\/style>/g, ' ').replace(/<[^>]+>/g, '\n').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"');
+const textOfHtml = (h: string) => h.replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>/g, ' ').replace(/<[^>]+>/g, '\n').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"');
 
 /** Lines of a text holding each word, to say where it was left. */
 const where = (text: string, words: string[]) => words.map((w) => `${w}: ${text.split('\n').find((l) => new RegExp(`\\b${w}\\b`).test(l))?.trim().slice(0, 160)}`);
@@ -168,20 +175,42 @@ describe('XLSX read back with exceljs', () => {
     const names = ws.getColumn(1).values.slice(header.number).map((v) => String(v ?? ''));
     const longest = Math.max(...names.map((n) => n.length), 'Менеджер'.length);
     expect(ws.getColumn(1).width).toBe(longest + 2); // "Итого: Александр Орлов" is not cut to "Александр Ор."
-    for (const w of wb.worksheets) expect(w.pageSetup, w.name).toMatchObject({ fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 });
+    for (const w of wb.worksheets) expect(w.pageSetup, w.name).toMatchObject({ fitToPage: true, fitToWidth: 1, paperSize: 9 });
     expect(ws.pageSetup.printTitlesRow).toBe(`${header.number}:${header.number}`);
+    // The caveats above the table wrap within its width (text running on to the right made LibreOffice print the whole
+    // sheet at 57%): a long one is merged across the table's columns, wrapped, its row as tall as its lines.
+    const tableWidth = ws.columns.slice(1).reduce((sum, c) => sum + (c.width ?? 9), 0);
+    const long = ws.getRows(2, header.number - 3)!.filter((row) => String(row.getCell(2).value ?? '').length > tableWidth);
+    expect(long.length).toBeGreaterThan(0);
+    for (const row of long) {
+      expect(row.getCell(2).alignment, String(row.getCell(2).value)).toMatchObject({ wrapText: true });
+      expect(row.getCell(2).isMerged && row.getCell(ws.columnCount).master.address).toBe(row.getCell(2).address);
+      expect(row.height).toBeGreaterThanOrEqual(15 * Math.ceil(String(row.getCell(2).value).length / tableWidth));
+    }
     // A money column: as wide as its widest figure with separators and kopecks, not a fixed 12.
     const money = ws.getColumn(5);
     const widest = Math.max(...money.values.slice(header.number + 1).filter((v): v is number => typeof v === 'number').map((v) => v.toLocaleString('en-US', { minimumFractionDigits: 2 }).length));
     expect(money.width).toBe(Math.max(widest, String(ws.getCell(header.number, 5).value).length) + 2);
     // Years as text: validations.test.ts 'a year is a label' (no shipped report has a year column).
   });
+
+  it('print layout: the orientation that prints readably (70% or more) in the fewest pages; fewer pages down when 70% allows', () => {
+    // Worked out by hand: a width unit prints 6.6 pt (+4 a column); A4 less the margins is 537 × 750 pt, 784 × 503 pt across.
+    // 8 columns, 96 units = 665.6 pt: 81% across a portrait page, 100% on a landscape one; 13 rows fit either: landscape.
+    expect(pageLayout([17, 7, 11, 11, 15, 15, 10, 10], 13 * 15)).toEqual({ orientation: 'landscape', fitToHeight: 0, scale: 1 });
+    // 57 rows (855 pt) of 71 units: two portrait pages at 100%, or one at 750/855 = 88%: one.
+    expect(pageLayout([20, 12, 12, 10, 11, 6], 57 * 15)).toEqual({ orientation: 'portrait', fitToHeight: 1, scale: 750 / 855 });
+    // 148 units (992.8 pt): 54% in portrait, unreadable, though fewer pages; 79% in landscape.
+    const wide = pageLayout([40, 16, 12, 80], 278 * 15);
+    expect(wide.orientation).toBe('landscape');
+    expect(wide.scale).toBeGreaterThanOrEqual(MIN_SCALE);
+  });
 });
 
 describe('HTML at 1400 and 400 px', () => {
   const sectionOf = (id: string) => html.slice(html.indexOf(`<section id="${id}"`), html.indexOf('</section>', html.indexOf(`<section id="${id}"`)));
 
-  it('contents stay in view, grouped by category, with a status filter (CSS only, no script)', () => {
+  it('contents stay in view, grouped by category, with a status filter (CSS only)', () => {
     expect(html).toMatch(/nav\{position:sticky;top:0;[^}]*overflow:auto/);
     const nav = html.slice(html.indexOf('<nav>'), html.indexOf('</nav>'));
     const heads = [...nav.matchAll(/<h4>([^<]*)<\/h4>/g)].map((m) => m[1]);
@@ -191,7 +220,58 @@ describe('HTML at 1400 and 400 px', () => {
       expect(nav).toContain(`id="only-${s}"`);
       expect(html).toContain(`body:has(#only-${s}:checked) main section:not([data-status="${s}"])`);
     }
-    expect(html).not.toMatch(/<script/);
+  });
+
+  it('a search box filters the contents and the reports by title, id and table cells, with the inline html-search.ts', () => {
+    // One small inline script, no external one; the box is shown by it (hidden without script).
+    expect(html.match(/<script\b[^>]*>/g)).toEqual(['<script>']);
+    expect(html).toMatch(/<label class="search" hidden>Поиск <input type="search" id="search" [^>]*> <output id="search-found"><\/output><\/label>/);
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1];
+    expect(script).toContain(`const matchingReports = ${matchingReports.toString()};`);
+    expect(script.length).toBeLessThan(2000);
+    // The function as the page has it, run on each section's text as the page gathers it: id, title, data-table cells.
+    const inPage = new Function(`return ${/const matchingReports = ([\s\S]*?\n\});/.exec(script)![1]}`)() as typeof matchingReports;
+    const unescape = (t: string) => t.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const searchable = reports.map((r) => {
+      const s = sectionOf(r.id).replace(/<table class="checks">[\s\S]*?<\/table>/g, '');
+      const cells = [...s.matchAll(/<t[hd][^>]*>([^<]*)<\/t[hd]>/g)].map((m) => unescape(m[1]));
+      return { id: r.id, text: [r.id, unescape(/<h2>([^<]*)<\/h2>/.exec(s)![1]), ...cells].join('\n') };
+    });
+    const find = (q: string) => inPage(q, searchable);
+    const all = reports.map((r) => r.id);
+    expect(find('')).toEqual(all);
+    expect(find('  ')).toEqual(all);
+    const ranking = reports.find((r) => r.id === 'manager-ranking')!;
+    expect(find(ranking.title.ru.toUpperCase())).toEqual(['manager-ranking']);
+    expect(find('manager-ranking')).toEqual(['manager-ranking']);
+    // A manager's name: exactly the reports whose rows hold it (worked out from the report data, not the page).
+    const name = String(ranking.rows[0][ranking.columns.find((c) => c.type === 'text')!.name]);
+    const holding = reports.filter((r) => r.rows.some((row) => Object.values(row).some((v) => String(v).includes(name)))).map((r) => r.id);
+    expect(holding.length).toBeGreaterThan(1);
+    expect(find(name.toLowerCase().replace(/е/g, 'ё'))).toEqual(holding);
+    // A number as the table writes it (4 432 004,03, non-breaking spaces), typed with plain spaces.
+    const number = /<td class="n">(\d{1,3}(?:\u00a0\d{3})+,\d\d)<\/td>/.exec(html)![1];
+    expect(find(number.replace(/\u00a0/g, ' ')).length).toBeGreaterThan(0);
+    expect(find(`${name} нетакогослова`)).toEqual([]);
+    // Validation tables are not searched: "сверка итогов" is in every report's checks, in no data table.
+    expect(find('сверка итогов')).toEqual([]);
+    expect(matchingReports('Ёлка  2', [{ id: 'a', text: 'ёлка\u00a02' }, { id: 'b', text: 'елка' }])).toEqual(['a']);
+  });
+
+  it.skipIf(!chromium)('in Chromium: typing in the box hides the reports and contents entries that do not match', () => {
+    const file = join(dir, 'search.html');
+    writeFileSync(file, html.replace('</body>', '<script>const b = document.getElementById("search"); b.value = "manager-ranking"; b.dispatchEvent(new Event("input"));</script></body>'));
+    const profile = mkdtempSync(join(tmpdir(), 'crmq-chromium-'));
+    try {
+      const r = spawnSync(chromium!, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', `--user-data-dir=${profile}`, '--dump-dom', pathToFileURL(file).href], { encoding: 'utf8', timeout: 60_000 });
+      const shown = [...r.stdout.matchAll(/<section id="([^"]+)"[^>]*>/g)].filter((m) => !/ hidden=/.test(m[0])).map((m) => m[1]);
+      expect(shown).toEqual(['manager-ranking']);
+      expect([...r.stdout.matchAll(/<li data-status="\w+">/g)].length).toBe(1);
+      expect(r.stdout).toMatch(/<label class="search">/);
+      expect(r.stdout).toContain(`<output id="search-found">1 / ${reports.length}</output>`);
+    } finally {
+      rmSync(profile, { recursive: true, force: true });
+    }
   });
 
   it('on a phone: every table scrolls sideways inside its box, charts scale by their viewBox', () => {
@@ -202,6 +282,19 @@ describe('HTML at 1400 and 400 px', () => {
     for (const s of svgs) expect(s).toMatch(/viewBox="0 0 \d+ \d+"/);
     expect(html).toMatch(/\.chart svg\{width:100%;max-width:\d+px;height:auto\}/);
     expect(html).toMatch(/@media \(max-width:800px\)\{\.page\{display:block\}/);
+    // Each chart twice: wide, and narrow (at most 400 px, no title inside: the page writes it above) where the column is
+    // under 700 px, so 12-px chart text is shown at 10 px or more on a 400-px phone (docs/rendering.md, npm run screenshots).
+    expect(html).toMatch(/@container \(max-width:700px\)\{\.chart \.wide\{display:none\}\.chart \.narrow\{display:block\}/);
+    const charts = [...html.matchAll(/<div class="chart"><div class="wide">(<svg [^>]*>)[\s\S]*?<\/svg><\/div><figure class="narrow"><figcaption>([^<]*)<\/figcaption>(<svg [^>]*>)/g)];
+    expect(charts.length).toBe(svgs.length / 2);
+    for (const [, wide, caption, narrow] of charts) {
+      expect(svgWidth(narrow), caption).toBeLessThanOrEqual(NARROW_MAX_WIDTH);
+      expect(svgWidth(narrow), caption).toBeLessThan(svgWidth(wide));
+      expect(caption.length).toBeGreaterThan(3);
+    }
+    const sizes = [...html.matchAll(/<text[^>]*font-size="([\d.]+)px"/g)].map((m) => Number(m[1]));
+    expect(sizes.length).toBeGreaterThan(100);
+    expect(Math.min(...sizes)).toBe(12);
   });
 
   it('each report opens with why it has its status, the worst failing check first', () => {

@@ -3,7 +3,7 @@
 // number, currency and date formats (years and text as text), "no data" where an input has none, a frozen header, an
 // autofilter, Total rows (values) that add up only what sums, per currency and `total_by`; then a sheet of all
 // validations and one of findings by rule. Columns are as wide as their content; every sheet prints fitted to the
-// page's width with its header repeated.
+// page's width, in the orientation that takes fewer pages, with its header repeated.
 import ExcelJS from 'exceljs';
 import type { Row } from '../../db/database.js';
 import type { ReportResult } from '../run-report.js';
@@ -52,13 +52,60 @@ function fitColumns(ws: ExcelJS.Worksheet, from: number, min = 6, max = 60): voi
   widths.forEach((w, c) => { if (w !== undefined) ws.getColumn(c).width = Math.min(max, Math.max(min, w + 2)); });
 }
 
+/**
+ * Long text in column `col` of a row wrapped within the columns `col`..`to` (merged when more than one) instead of
+ * running on to the right (which also made LibreOffice print the whole sheet smaller to fit that text in), the row as
+ * tall as its lines (rows of merged or wrapped cells are not made taller by Excel itself).
+ */
+function wrapText(ws: ExcelJS.Worksheet, rowNumber: number, col: number, to: number): void {
+  const cell = ws.getCell(rowNumber, col);
+  const text = typeof cell.value === 'string' ? cell.value : '';
+  let width = 0;
+  for (let c = col; c <= to; c++) width += ws.getColumn(c).width ?? 9;
+  if (text.length <= width) return;
+  if (to > col) ws.mergeCells(rowNumber, col, rowNumber, to);
+  cell.alignment = { wrapText: true, vertical: 'top' };
+  ws.getRow(rowNumber).height = 15 * Math.ceil((text.length * 1.1) / width);
+}
+
 const numberText = (v: number, fmt: string | undefined) =>
   fmt === '0.0%' ? `${(v * 100).toFixed(1)}%` : v.toLocaleString('en-US', { minimumFractionDigits: fmt === '#,##0.00' ? 2 : 0, maximumFractionDigits: 2 });
 
-/** A4, fitted to the page's width (as many pages down as it takes), landscape for wide tables, the header on every page. */
-function printSetup(ws: ExcelJS.Worksheet, columns: number, headerRow: number, w: (typeof WORDS)[Lang]): void {
+/** A4's printable area in points with the margins below (and a footer line), by orientation. */
+const A4 = { portrait: { width: 537, height: 750 }, landscape: { width: 784, height: 503 } } as const;
+/** A column-width unit as LibreOffice prints it, in points (Excel's, with Calibri, is about 5.3: it prints no smaller). */
+const UNIT_PT = 6.6;
+/** Printed smaller than this (11-pt text at 7.7 pt) is too small to read: a page is saved only down to it. */
+export const MIN_SCALE = 0.7;
+
+/**
+ * How a sheet prints: fitted to the page's width, in the orientation that prints it readably (at 70% or more) in the
+ * fewest pages (on a tie, the larger); fitted to fewer pages down when shrinking to no less than 70% saves one (the
+ * 57-row income sheet on one page, not two). Estimated from the column widths and the rows' heights (15 pt unless set).
+ */
+export function pageLayout(widths: number[], heightPt: number): { orientation: 'portrait' | 'landscape'; fitToHeight: number; scale: number } {
+  const widthPt = widths.reduce((sum, w) => sum + w * UNIT_PT + 4, 0);
+  const options = (['portrait', 'landscape'] as const).map((orientation) => {
+    const fit = Math.min(1, A4[orientation].width / widthPt);
+    const pages = (scale: number) => Math.max(1, Math.ceil((heightPt * scale) / A4[orientation].height));
+    const fewest = pages(Math.min(fit, MIN_SCALE));
+    const tall = fewest < pages(fit) ? fewest : 0;
+    const scale = tall ? Math.min(fit, (tall * A4[orientation].height) / heightPt) : fit;
+    return { orientation, fitToHeight: tall, pages: fewest, scale };
+  });
+  const readable = (o: { scale: number }) => (o.scale >= MIN_SCALE - 1e-9 ? 0 : 1);
+  const [best] = options.sort((a, b) => readable(a) - readable(b) || a.pages - b.pages || b.scale - a.scale);
+  return { orientation: best.orientation, fitToHeight: best.fitToHeight, scale: best.scale };
+}
+
+/** A4, fitted to the page's width (pageLayout), the header on every page, "Page n of N" in the footer. */
+function printSetup(ws: ExcelJS.Worksheet, headerRow: number, w: (typeof WORDS)[Lang]): void {
+  const widths = (ws.columns ?? []).map((c) => c.width ?? 9);
+  let height = 0;
+  for (let n = 1; n <= ws.rowCount; n++) height += ws.getRow(n).height ?? 15;
+  const { orientation, fitToHeight } = pageLayout(widths, height);
   ws.pageSetup = {
-    paperSize: 9, orientation: columns > 6 ? 'landscape' : 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0,
+    paperSize: 9, orientation, fitToPage: true, fitToWidth: 1, fitToHeight,
     printTitlesRow: `${headerRow}:${headerRow}`, margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.2, footer: 0.2 },
   };
   ws.headerFooter = { oddFooter: `&L&A&R${w.page} &P ${w.of} &N` };
@@ -103,9 +150,11 @@ export async function reportsXlsx(results: ReportResult[], path: string, lang: L
       });
     }
     fitColumns(ws, headerRow.number);
+    // The period, caveats and notes above the table: wrapped within the table's width.
+    for (let n = 2; n < headerRow.number - 1; n++) wrapText(ws, n, 2, Math.max(2, r.columns.length));
     ws.views = [{ state: 'frozen', ySplit: headerRow.number }];
     ws.autoFilter = { from: { row: headerRow.number, column: 1 }, to: { row: headerRow.number, column: r.columns.length } };
-    printSetup(ws, r.columns.length, headerRow.number, w);
+    printSetup(ws, headerRow.number, w);
   });
   // Contents: by category, each report linked to its sheet, with its status and the first reason for it.
   contents.addRow([w.report, w.category, w.status, w.why]).font = { bold: true };
@@ -120,8 +169,9 @@ export async function reportsXlsx(results: ReportResult[], path: string, lang: L
     row.getCell(3).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: FILL[r.status] } };
   }
   fitColumns(contents, 1, 6, 80);
+  contents.eachRow((_, n) => n > 1 && wrapText(contents, n, 4, 4));
   contents.views = [{ state: 'frozen', ySplit: 1 }];
-  printSetup(contents, 4, 1, w);
+  printSetup(contents, 1, w);
   const vs = wb.addWorksheet(w.allValidations);
   vs.addRow([w.report, w.validation, w.result, w.details]).font = { bold: true };
   for (const r of results) {
@@ -130,16 +180,17 @@ export async function reportsXlsx(results: ReportResult[], path: string, lang: L
       row.getCell(3).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: FILL[v.status] } };
     }
   }
-  fitColumns(vs, 1, 6, 100);
+  fitColumns(vs, 1, 6, 80);
+  vs.eachRow((_, n) => n > 1 && wrapText(vs, n, 4, 4));
   vs.views = [{ state: 'frozen', ySplit: 1 }];
   vs.autoFilter = { from: 'A1', to: 'D1' };
-  printSetup(vs, 4, 1, w);
+  printSetup(vs, 1, w);
   const dq = wb.addWorksheet(w.findingsByRule);
   dq.addRow([w.rule, w.severity, w.source, w.findings]).font = { bold: true };
   for (const q of quality) dq.addRow([q.rule, valueLabel(String(q.severity), lang), q.source, q.findings]);
   fitColumns(dq, 1);
   dq.views = [{ state: 'frozen', ySplit: 1 }];
-  printSetup(dq, 4, 1, w);
+  printSetup(dq, 1, w);
   await wb.xlsx.writeFile(path);
 }
 
