@@ -64,14 +64,13 @@ CREATE OR REPLACE TEMP MACRO business_minutes(a, b) AS CASE
  * Without `extra` (the raw columns): no report reads it, and it is most of a row's bytes.
  */
 const DEALS_AS_OF = `CREATE OR REPLACE TEMP TABLE crmq_deals_as_of AS
-WITH h AS (
-  SELECT source, deal_id, stage, entered_at, CAST(entered_at AS DATE) > getvariable('as_of') AS later,
-    row_number() OVER (PARTITION BY source, deal_id, CAST(entered_at AS DATE) > getvariable('as_of') ORDER BY entered_at DESC, source_id DESC) AS rn
-  FROM deal_stage_history),
-hist AS (
-  SELECT source, deal_id AS source_id, bool_or(later) AS changed_later,
-    any_value(stage) FILTER (WHERE NOT later AND rn = 1) AS h_stage, any_value(entered_at) FILTER (WHERE NOT later AND rn = 1) AS h_at
-  FROM h GROUP BY ALL),
+WITH hist AS (
+  -- Per deal: whether any history was entered after the date, and the last entry on or before it (ties: the higher
+  -- source_id). One hash aggregate: a window sorting every deal's history cost 0.9 s per 350,000 rows.
+  SELECT source, deal_id AS source_id, bool_or(CAST(entered_at AS DATE) > getvariable('as_of')) AS changed_later,
+    arg_max_null(stage, (entered_at, source_id)) FILTER (WHERE CAST(entered_at AS DATE) <= getvariable('as_of')) AS h_stage,
+    max(entered_at) FILTER (WHERE CAST(entered_at AS DATE) <= getvariable('as_of')) AS h_at
+  FROM deal_stage_history GROUP BY ALL),
 d AS (
   SELECT d.*, hist.h_stage, hist.h_at, m.value AS h_value,
     coalesce(hist.changed_later, FALSE) OR coalesce(CAST(d.closed_at AS DATE) > getvariable('as_of'), FALSE) AS later
