@@ -8,7 +8,7 @@ import { lit } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
 import { mapLabel, type Semantics } from '../rules/semantics.js';
 import { baseViewsSql, keptViewsSql, outliersSql } from './base-rows.js';
-import { setSetupKey } from './query-cache.js';
+import { newTableGeneration, setSetupKey } from './query-cache.js';
 
 export interface Period {
   start: string;
@@ -223,6 +223,7 @@ export async function prepareReportContext(db: Db, period: Period, params: Recor
   const last = built.get(db);
   if (last?.key !== key || last.semantics !== semantics) {
     await db.run(await heavy());
+    newTableGeneration(db);
     built.set(db, { key, semantics, n: (last?.n ?? 0) + 1 });
   }
   setSetupKey(db, `${built.get(db)!.n}\n${light}`);
