@@ -110,11 +110,13 @@ CREATE OR REPLACE TEMP MACRO crmq_left_out(e, s, id) AS getvariable('outliers') 
   AND coalesce(s || chr(31) || id IN (SELECT o.source || chr(31) || o.source_id FROM crmq_outliers o WHERE o.entity = e), FALSE);`;
 }
 
-/** `crmq_<table>`: the table with outlier amounts nulled (the rows the reports read), for every table that has an amount; built once per run. */
-export function keptViewsSql(): string {
-  return Object.entries(BASE_TABLES).filter(([t, b]) => b.amount && t !== 'deals').map(([t, b]) =>
-    `CREATE OR REPLACE TEMP TABLE crmq_${t} AS SELECT * EXCLUDE (extra) REPLACE (${b.amount!.columns.map((c) => `CASE WHEN crmq_left_out('${t}', source, source_id) THEN NULL ELSE ${c} END AS ${c}`).join(', ')}) FROM ${t};`,
-  ).join('\n');
+/** The tables with an amount other than deals: each has `crmq_<table>`, its rows with outlier amounts nulled. */
+export const KEPT_TABLES = Object.entries(BASE_TABLES).filter(([t, b]) => b.amount && t !== 'deals').map(([t]) => t);
+
+/** `crmq_<table>`: the table with outlier amounts nulled (the rows the reports read); built once per run, when a report reads it. */
+export function keptTableSql(t: string): string {
+  const b = BASE_TABLES[t];
+  return `CREATE OR REPLACE TEMP TABLE crmq_${t} AS SELECT * EXCLUDE (extra) REPLACE (${b.amount!.columns.map((c) => `CASE WHEN crmq_left_out('${t}', source, source_id) THEN NULL ELSE ${c} END AS ${c}`).join(', ')}) FROM ${t};`;
 }
 
 /**
