@@ -244,7 +244,7 @@ async function setupParts(db: Db, period: Period, params: Record<string, unknown
 }
 
 /** The tables built from the data are rebuilt only when the as-of date or the outliers choice changes (or the semantics). */
-const built = new WeakMap<Db, { key: string; semantics: Semantics; n: number; parts: Set<string> }>();
+const built = new WeakMap<Db, { key: string; semantics: Semantics; n: number; parts: Set<string>; light: string }>();
 
 /**
  * Prepares the connection for a report: its variables and macros, and the tables built from the data, once per run:
@@ -252,13 +252,16 @@ const built = new WeakMap<Db, { key: string; semantics: Semantics; n: number; pa
  */
 export async function prepareReportContext(db: Db, period: Period, params: Record<string, unknown>, semantics: Semantics, def?: ReportDef): Promise<void> {
   const { light, heavy, key } = await setupParts(db, period, params, semantics);
-  await db.run(light);
   let last = built.get(db);
+  // The variables and macros stay set on the connection: a report with the same settings as the one before it does not
+  // run them again (the report currency alone scans the deals twice).
+  if (last?.light !== light) await db.run(light);
   if (last?.key !== key || last.semantics !== semantics) {
     await db.run(await heavy());
     newTableGeneration(db);
-    built.set(db, (last = { key, semantics, n: (last?.n ?? 0) + 1, parts: new Set() }));
+    built.set(db, (last = { key, semantics, n: (last?.n ?? 0) + 1, parts: new Set(), light }));
   }
+  last.light = light;
   const missing = partsFor(def).filter((p) => !last.parts.has(p));
   if (missing.length) await db.run(partSql(missing).join('\n'));
   for (const p of missing) last.parts.add(p);
