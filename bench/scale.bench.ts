@@ -3,6 +3,7 @@
 // and the whole report catalogue, each step in its own process (time and peak RSS are its own). The floor for the
 // check: one plain count(*) … WHERE scan per rule.
 import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { writeBenchCrm } from '../fixtures/generate.js';
 import { measure, type Measured } from './measure.js';
@@ -30,6 +31,8 @@ export async function scaleBench(dataDir: string, n: number, log: (s: string) =>
     const m = measure(what, { db, ...args });
     const rows = Number((m.detail as { rows?: number } | undefined)?.rows ?? 0);
     steps.push({ step: name, rows, m });
+    // Each step's figures as it ends, with the load: a run stopped part-way (10M rows take long) still says what it measured.
+    log(`scale ${n.toLocaleString('en-US')}: ${name}: ${(m.ms / 1000).toFixed(2)} s, CPU ${(m.cpuMs / 1000).toFixed(2)} s, peak RSS ${Math.round(m.rssMb)} MB, ${rows.toLocaleString('en-US')} rows; load ${loadavg()[0].toFixed(1)}`);
     return m;
   };
   step('import contacts (HubSpot CSV)', 'import-into', { file: files.contacts, source: 'hs', preset: 'hubspot' });

@@ -109,7 +109,7 @@ export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
         for (const def of defs) {
           progress?.tick(results.length, def.id);
           const params = paramsFor(def, opts.params ?? {});
-          await prepareReportContext(db, period, params, semantics);
+          await prepareReportContext(db, period, params, semantics, def);
           const r = await runReport(db, def, period, params);
           const data = await dataStamp(db, def.inputs);
           if (compare?.kind === 'previous-run') {
@@ -118,7 +118,7 @@ export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
             else notes.push(`${def.id}: no earlier run saved for ${db.path}, nothing to compare with (this run is saved for the next)`);
           } else if (compare) {
             const p = earlierPeriod(compare, period);
-            await prepareReportContext(db, p, params, semantics);
+            await prepareReportContext(db, p, params, semantics, def);
             r.comparison = compareRows(r, (await runReport(db, def, p, params)).rows, { against: compare.kind, period: p });
           }
           results.push(r);
@@ -208,7 +208,7 @@ export async function reportScripts(ids: string[], opts: ReportOptions): Promise
     opts.db,
     async (db) => {
       const out: Record<string, string> = {};
-      for (const def of defs) out[def.id] = `${await reportSetupSql(db, resolvePeriod(opts), paramsFor(def, opts.params ?? {}), semantics)}\n\n${def.sql}`;
+      for (const def of defs) out[def.id] = `${await reportSetupSql(db, resolvePeriod(opts), paramsFor(def, opts.params ?? {}), semantics, def)}\n\n${def.sql}`;
       return out;
     },
     { mustExist: true, readOnly: true, settings: config.database },

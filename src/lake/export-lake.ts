@@ -137,7 +137,7 @@ async function writeReports(db: Db, lake: string, r: NonNullable<ExportOptions['
   const runs: string[] = [];
   for (const def of r.defs) {
     phase(`report ${def.id}`);
-    await prepareReportContext(db, r.period, def.params, r.semantics);
+    await prepareReportContext(db, r.period, def.params, r.semantics, def);
     const res = await runReport(db, def, r.period, def.params, { keepAs: 'crmq_report_rows' });
     out.push(await writeTable(db, lake, { name: `reports/${def.id}`, kind: 'report', from: 'crmq_report_rows', by: [] }));
     runs.push(

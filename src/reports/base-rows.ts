@@ -91,11 +91,18 @@ const withCurrency = (t: string) => ['deals', 'deal_items', 'invoices', 'payment
  * table and currency. Reports leave these amounts out (the row still counts) unless `outliers = 'include'`.
  */
 export function outliersSql(): string {
-  const parts = Object.entries(BASE_TABLES).filter(([, b]) => b.amount).map(([t, b]) => `
-    SELECT '${t}' AS entity, source, source_id, ${withCurrency(t) ? 'currency' : 'NULL'} AS currency, CAST(${b.amount!.expr} AS DOUBLE) AS amount,
-      median(CAST(${b.amount!.expr} AS DOUBLE)) FILTER (WHERE ${b.amount!.expr} > 0) OVER (PARTITION BY ${withCurrency(t) ? 'currency' : 'NULL'}) AS median,
-      count(*) FILTER (WHERE ${b.amount!.expr} > 0) OVER (PARTITION BY ${withCurrency(t) ? 'currency' : 'NULL'}) AS n
-    FROM ${t}`);
+  // The median per table and currency is one hash aggregate joined back (a window median over the whole partition
+  // re-sorts per row: 2.2 s for 100,000 deals, and it grew faster than the rows).
+  const parts = Object.entries(BASE_TABLES).filter(([, b]) => b.amount).map(([t, b]) => {
+    const cur = withCurrency(t) ? 'currency' : 'CAST(NULL AS VARCHAR)';
+    const x = `CAST(${b.amount!.expr} AS DOUBLE)`;
+    return `
+    SELECT '${t}' AS entity, r.source, r.source_id, r.currency, r.amount, m.median, m.n
+    FROM (SELECT source, source_id, ${cur} AS currency, ${x} AS amount FROM ${t}) r
+    JOIN (SELECT ${cur} AS currency, median(${x}) FILTER (WHERE ${b.amount!.expr} > 0) AS median, count(*) FILTER (WHERE ${b.amount!.expr} > 0) AS n FROM ${t} GROUP BY 1) m
+      ON m.currency IS NOT DISTINCT FROM r.currency
+    WHERE abs(r.amount) >= ${OUTLIER_RATIO} * m.median`;
+  });
   return `CREATE OR REPLACE TEMP TABLE crmq_outliers AS
 SELECT entity, source, source_id, currency, amount, median, amount / median AS ratio FROM (${parts.join('\n    UNION ALL')})
 WHERE n >= ${OUTLIER_MIN_ROWS} AND median > 0 AND abs(amount) >= ${OUTLIER_RATIO} * median;
@@ -103,11 +110,13 @@ CREATE OR REPLACE TEMP MACRO crmq_left_out(e, s, id) AS getvariable('outliers') 
   AND coalesce(s || chr(31) || id IN (SELECT o.source || chr(31) || o.source_id FROM crmq_outliers o WHERE o.entity = e), FALSE);`;
 }
 
-/** `crmq_<table>`: the table with outlier amounts nulled (the rows the reports read), for every table that has an amount; built once per run. */
-export function keptViewsSql(): string {
-  return Object.entries(BASE_TABLES).filter(([t, b]) => b.amount && t !== 'deals').map(([t, b]) =>
-    `CREATE OR REPLACE TEMP TABLE crmq_${t} AS SELECT * EXCLUDE (extra) REPLACE (${b.amount!.columns.map((c) => `CASE WHEN crmq_left_out('${t}', source, source_id) THEN NULL ELSE ${c} END AS ${c}`).join(', ')}) FROM ${t};`,
-  ).join('\n');
+/** The tables with an amount other than deals: each has `crmq_<table>`, its rows with outlier amounts nulled. */
+export const KEPT_TABLES = Object.entries(BASE_TABLES).filter(([t, b]) => b.amount && t !== 'deals').map(([t]) => t);
+
+/** `crmq_<table>`: the table with outlier amounts nulled (the rows the reports read); built once per run, when a report reads it. */
+export function keptTableSql(t: string): string {
+  const b = BASE_TABLES[t];
+  return `CREATE OR REPLACE TEMP TABLE crmq_${t} AS SELECT * EXCLUDE (extra) REPLACE (${b.amount!.columns.map((c) => `CASE WHEN crmq_left_out('${t}', source, source_id) THEN NULL ELSE ${c} END AS ${c}`).join(', ')}) FROM ${t};`;
 }
 
 /**

@@ -28,3 +28,23 @@ export function cachedDb(db: Db): Db {
     },
   };
 }
+
+/**
+ * Temp tables built from the data once per setup of the tables (context.ts), by name. Keyed by the connection: the
+ * validations see the database through cachedDb (another object, the same connection).
+ */
+const builtTables = new WeakMap<object, Set<string>>();
+
+/** Called when the tables built from the data are rebuilt: what was built from the old ones is built again when asked. */
+export function newTableGeneration(db: Db): void {
+  builtTables.set(db.conn, new Set());
+}
+
+/** Runs `sql` (which creates the temp table `name`) unless it already ran since the data's tables were last built. */
+export async function onceBuilt(db: Db, name: string, sql: string): Promise<void> {
+  let names = builtTables.get(db.conn);
+  if (!names) builtTables.set(db.conn, (names = new Set()));
+  if (names.has(name)) return;
+  await db.run(sql);
+  names.add(name);
+}

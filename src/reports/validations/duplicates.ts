@@ -7,6 +7,29 @@ import type { InputScope } from '../report-def.js';
 import { fmt, fmtRu, money, pct, pctRu, type ValidationContext, type ValidationResult } from '../validation.js';
 import { currencyOf, nounOf, relationOf } from './scope.js';
 import { count } from '../../plural.js';
+import type { Db } from '../../db/database.js';
+import { onceBuilt } from '../query-cache.js';
+
+/**
+ * The rows of an input that can be twins at all, whatever a report's scope: those whose identifying fields, id, or
+ * (across sources) amount, date and counterpart occur more than once in the whole relation. A group of twins within
+ * any scope is a group here too, so each report's query reads these few rows, not the whole table; they are found in
+ * one pass per input and run, not one per report.
+ */
+async function candidates(db: Db, entity: string, key: string[], across: { amount: string; date: string; counterpart: string } | undefined): Promise<string> {
+  const name = `crmq_twin_rows_${entity}_${key.length === 1 && key[0] === 'source_id' ? 'ids' : 'same'}`;
+  const same = `hash(t.source, ${key.map((c) => `t.${c}`).join(', ')}, ${currencyOf(entity)})`;
+  const look = across
+    ? `CASE WHEN (${across.amount}) IS NOT NULL AND (${across.date}) IS NOT NULL AND (${across.counterpart}) IS NOT NULL THEN hash(CAST(${across.amount} AS DOUBLE), ${currencyOf(entity)}, ${across.date}, ${across.counterpart}) END`
+    : undefined;
+  await onceBuilt(db, name, `CREATE OR REPLACE TEMP TABLE ${name} AS
+    WITH k AS MATERIALIZED (SELECT t.source, ${same} AS crmq_same, hash(t.source, t.source_id) AS crmq_id${look ? `, ${look} AS crmq_look` : ''} FROM ${relationOf(entity)} t)
+    SELECT t.* FROM ${relationOf(entity)} t
+    WHERE ${same} IN (SELECT crmq_same FROM k GROUP BY 1 HAVING count(*) > 1)
+      OR hash(t.source, t.source_id) IN (SELECT crmq_id FROM k GROUP BY 1 HAVING count(*) > 1)
+      ${look ? `OR ${look} IN (SELECT crmq_look FROM k WHERE crmq_look IS NOT NULL GROUP BY 1 HAVING min(source) <> max(source))` : ''}`);
+  return name;
+}
 
 interface Group { ids: string[]; copies: number; currency: string | null; extra: number }
 
@@ -19,7 +42,8 @@ export async function duplicates(ctx: ValidationContext, entity: string, scope: 
   // Only the columns the comparison needs: the scope's rows are many, their twins few.
   const cols = [...new Set(['source', 'source_id', 'import_id', ...key])].map((c) => `t.${c}`).join(', ');
   const acrossCols = across ? `, CAST(${across.amount} AS DOUBLE) AS crmq_x, ${across.date} AS crmq_d, ${across.counterpart} AS crmq_who` : '';
-  const s = `(SELECT ${cols}, ${amount} AS crmq_amount, ${currencyOf(entity)} AS crmq_currency${acrossCols} FROM ${relationOf(entity)} t WHERE ${scope.where})`;
+  const scoped = (from: string) => `(SELECT ${cols}, ${amount} AS crmq_amount, ${currencyOf(entity)} AS crmq_currency${acrossCols} FROM ${from} t WHERE ${scope.where})`;
+  const s = scoped(await candidates(ctx.db, entity, key, across));
   const ids = `list(DISTINCT source || '/' || source_id ORDER BY source || '/' || source_id)`;
   const k = key.join(', ');
   // Rows of one source equal in the key (or twice the same id with different contents: two versions of one record),
@@ -46,7 +70,7 @@ export async function duplicates(ctx: ValidationContext, entity: string, scope: 
   if (!twins.length && !acrossGroups.length) {
     return { name: 'duplicates', input: entity, status: 'valid', figures, message: { en: `no ${base.noun.one} appears twice`, ru: `нет повторов (${base.noun.ru})` } };
   }
-  const totals = await ctx.db.all<{ currency: string | null; amount: number }>(`SELECT crmq_currency AS currency, sum(crmq_amount) AS amount FROM ${s} GROUP BY 1 ORDER BY 1 NULLS LAST`);
+  const totals = await ctx.db.all<{ currency: string | null; amount: number }>(`SELECT crmq_currency AS currency, sum(crmq_amount) AS amount FROM ${scoped(relationOf(entity))} GROUP BY 1 ORDER BY 1 NULLS LAST`);
   const weight = (groups: Group[], lang: 'en' | 'ru') => {
     if (!scope.amount) return '';
     const by = new Map<string | null, number>();

@@ -16,9 +16,10 @@ export async function windowCheck(ctx: ValidationContext, entity: string, scope:
   for (const d of scope.dates) {
     const f = typeof d === 'string' ? d : d.field;
     const rel = `(SELECT * FROM ${relationOf(entity)} t WHERE ${f} IS NOT NULL${typeof d === 'string' ? '' : ` AND (${d.where})`})`;
-    // One query: the periods each dense source is missing, and the sources whose data stops short of the period's end.
+    // One query, one pass over the rows: the periods each dense source is missing, and the sources whose data stops
+    // short of the period's end (the latest date of each source's periods).
     const found = await ctx.db.all<{ kind: 'gap' | 'short'; source: string; at: string }>(`
-      WITH seen AS (SELECT source, date_trunc('${grain}', ${f})::DATE AS period, count(*) AS n FROM ${rel} GROUP BY ALL),
+      WITH seen AS MATERIALIZED (SELECT source, date_trunc('${grain}', ${f})::DATE AS period, count(*) AS n, max(${f}) AS latest FROM ${rel} GROUP BY ALL),
       bounds AS (SELECT source, min(period) AS first, max(period) AS last, median(n) AS typical FROM seen GROUP BY source),
       -- Only sources dense enough that an empty ${grain} is improbable: a typical ${grain} with data has at least 5 rows (P(0) < 1%).
       periods AS (
@@ -27,8 +28,8 @@ export async function windowCheck(ctx: ValidationContext, entity: string, scope:
         WHERE b.typical >= 5 AND p::DATE BETWEEN b.first AND b.last)
       SELECT 'gap' AS kind, p.source, strftime(p.period, '${grain === 'month' ? '%Y-%m' : '%Y-%m-%d'}') AS at FROM periods p ANTI JOIN seen s USING (source, period)
       UNION ALL
-      SELECT 'short', source, strftime(max(${f}), '%Y-%m-%d') FROM ${rel} GROUP BY source
-      HAVING max(${f})::DATE < least(getvariable('period_end'), getvariable('as_of')) - INTERVAL ${grain === 'month' ? 7 : 1} DAY AND max(${f})::DATE >= getvariable('period_start') - INTERVAL 62 DAY
+      SELECT 'short', source, strftime(max(latest), '%Y-%m-%d') FROM seen GROUP BY source
+      HAVING max(latest)::DATE < least(getvariable('period_end'), getvariable('as_of')) - INTERVAL ${grain === 'month' ? 7 : 1} DAY AND max(latest)::DATE >= getvariable('period_start') - INTERVAL 62 DAY
       ORDER BY 1, 2, 3`);
     gaps.push(...found.filter((x) => x.kind === 'gap').map((g) => ({ source: g.source, missing: g.at, field: label(d) })));
     short.push(...found.filter((x) => x.kind === 'short').map((g) => ({ source: g.source, last: g.at, field: label(d) })));
