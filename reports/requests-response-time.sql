@@ -13,6 +13,6 @@ answered AS (SELECT source, source_id, min(reply_at) AS answered_at FROM (SELECT
 requests AS (SELECT i.*, a.answered_at FROM inbound i LEFT JOIN answered a USING (source, source_id))
 SELECT coalesce(channel, type, '(none)') AS channel, count(*) AS received, count(answered_at) AS answered, count(*) - count(answered_at) AS unanswered,
   round(median(epoch(answered_at - created_at) / 60), 0) AS median_minutes,
-  round(avg(epoch(answered_at - created_at) / 60), 0) AS average_minutes,
+  round(avg(date_diff('microsecond', created_at, answered_at)) / 60e6, 0) AS average_minutes,
   round(median(business_minutes(created_at, answered_at)), 0) AS median_business_minutes
 FROM requests GROUP BY ALL ORDER BY received DESC, channel

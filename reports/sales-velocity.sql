@@ -8,7 +8,7 @@ by_cur AS (
     count(*) FILTER (WHERE status = 'won' AND in_period(closed_at)) AS won,
     count(*) FILTER (WHERE status IN ('won', 'lost') AND in_period(closed_at)) AS closed,
     avg(amount) FILTER (WHERE status = 'won' AND in_period(closed_at)) AS average_won,
-    avg(epoch(closed_at - created_at) / 86400) FILTER (WHERE status = 'won' AND in_period(closed_at) AND closed_at >= created_at) AS cycle_days
+    avg(date_diff('microsecond', created_at, closed_at)) FILTER (WHERE status = 'won' AND in_period(closed_at) AND closed_at >= created_at) / 86400e6 AS cycle_days
   FROM d GROUP BY currency)
 SELECT currency, opportunities, won / nullif(closed, 0) AS win_rate, average_won, round(cycle_days, 1) AS cycle_days,
   opportunities * (won / nullif(closed, 0)) * average_won / nullif(cycle_days, 0) AS velocity_per_day

@@ -4,7 +4,7 @@
 WITH v AS (SELECT * FROM crmq_stage_visits)
 SELECT stage, any_value(ord) AS ord, count(*) AS visits,
   count(left_at) AS completed,
-  round(avg(epoch(left_at - entered_at) / 86400), 1) AS average_days,
+  round(avg(date_diff('microsecond', entered_at, left_at)) / 86400e6, 1) AS average_days,
   round(median(epoch(left_at - entered_at) / 86400), 1) AS median_days,
   round(quantile_cont(epoch(left_at - entered_at) / 86400, 0.9), 1) AS p90_days,
   count(*) FILTER (WHERE left_at IS NULL) AS still_in_stage
