@@ -10,7 +10,7 @@ import { mapLabel, type Semantics } from '../rules/semantics.js';
 import { baseViewsSql, KEPT_TABLES, keptTableSql, outliersSql } from './base-rows.js';
 import type { ReportDef } from './report-def.js';
 import { relationOf } from './validations/scope.js';
-import { newTableGeneration, setSetupKey } from './query-cache.js';
+import { newTableGeneration, onceBuilt, setSetupKey } from './query-cache.js';
 
 export interface Period {
   start: string;
@@ -244,7 +244,7 @@ async function setupParts(db: Db, period: Period, params: Record<string, unknown
 }
 
 /** The tables built from the data are rebuilt only when the as-of date or the outliers choice changes (or the semantics). */
-const built = new WeakMap<Db, { key: string; semantics: Semantics; n: number; parts: Set<string>; light: string }>();
+const built = new WeakMap<Db, { key: string; semantics: Semantics; n: number; light: string }>();
 
 /**
  * Prepares the connection for a report: its variables and macros, and the tables built from the data, once per run:
@@ -259,11 +259,11 @@ export async function prepareReportContext(db: Db, period: Period, params: Recor
   if (last?.key !== key || last.semantics !== semantics) {
     await db.run(await heavy());
     newTableGeneration(db);
-    built.set(db, (last = { key, semantics, n: (last?.n ?? 0) + 1, parts: new Set(), light }));
+    built.set(db, (last = { key, semantics, n: (last?.n ?? 0) + 1, light }));
   }
   last.light = light;
-  const missing = partsFor(def).filter((p) => !last.parts.has(p));
-  if (missing.length) await db.run(partSql(missing).join('\n'));
-  for (const p of missing) last.parts.add(p);
+  // In PARTS order (the stage visits read the deals as of the date); each once since the tables were last rebuilt.
+  const wanted = partsFor(def);
+  for (const p of PARTS) if (wanted.includes(p.name)) await onceBuilt(db, p.name, p.sql());
   setSetupKey(db, `${last.n}\n${light}`);
 }
