@@ -100,8 +100,7 @@ export function outliersSql(): string {
     SELECT '${t}' AS entity, r.source, r.source_id, r.currency, r.amount, m.median, m.n
     FROM (SELECT source, source_id, ${cur} AS currency, ${x} AS amount FROM ${t}) r
     JOIN (SELECT ${cur} AS currency, median(${x}) FILTER (WHERE ${b.amount!.expr} > 0) AS median, count(*) FILTER (WHERE ${b.amount!.expr} > 0) AS n FROM ${t} GROUP BY 1) m
-      ON m.currency IS NOT DISTINCT FROM r.currency
-    WHERE abs(r.amount) >= ${OUTLIER_RATIO} * m.median`;
+      ON m.currency IS NOT DISTINCT FROM r.currency`;
   });
   return `CREATE OR REPLACE TEMP TABLE crmq_outliers AS
 SELECT entity, source, source_id, currency, amount, median, amount / median AS ratio FROM (${parts.join('\n    UNION ALL')})
