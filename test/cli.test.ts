@@ -1,8 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+// The real bin/crmq.js runs as a process where the process is what is tested (--help, --version, exit codes, CRMQ_DB);
+// the other command-line behaviour runs in-process through the same main() (a process costs about a CPU second).
 import type { Manifest } from '../fixtures/generate.js';
-import { cliProcess, query, ROOT, tmp, write } from './helpers.js';
+import { demoInto, demoRun } from './demo.js';
+import { cli, cliProcess, query, ROOT, tmp, write } from './helpers.js';
 
 const dir = tmp();
 
@@ -13,21 +16,21 @@ describe('the crmq command', () => {
     for (const c of ['import', 'sql', 'imports', 'rejects', 'demo']) expect(r.stdout).toMatch(new RegExp(`^\\s+${c}\\b`, 'm'));
   });
 
-  it.each(['import', 'sql', 'imports', 'rejects', 'demo'])('%s --help exits 0 and documents --db', (c) => {
-    const r = cliProcess([c, '--help']);
+  it.each(['import', 'sql', 'imports', 'rejects', 'demo'])('%s --help exits 0 and documents --db', async (c) => {
+    const r = await cli(c, '--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--db');
   });
 
-  it('an unknown option or command is a usage error: exit 2', () => {
-    expect(cliProcess(['import', 'x.csv', '--source', 's', '--bogus']).code).toBe(2);
-    expect(cliProcess(['frobnicate']).code).toBe(2);
-    const r = cliProcess(['import', 'x.csv']);
+  it('an unknown option or command is a usage error: exit 2', async () => {
+    expect((await cli('import', 'x.csv', '--source', 's', '--bogus')).code).toBe(2);
+    expect(cliProcess(['frobnicate']).code).toBe(2); // the real process
+    const r = await cli('import', 'x.csv');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/required option '-s, --source <name>' not specified/);
   });
 
-  it('a usage error is one line, with "did you mean" for a misspelt option or command', () => {
+  it('a usage error is one line, with "did you mean" for a misspelt option or command', async () => {
     const cases: [string[], RegExp][] = [
       // --force is as close to --sorce as --source is: both are offered.
       [['import', 'x.csv', '--sorce', 's'], /^crmq import: unknown option '--sorce' \(did you mean one of --force, --source\?\)/],
@@ -37,7 +40,7 @@ describe('the crmq command', () => {
       [['report', '--format', 'pdf'], /^crmq report: option '--format <format>' argument 'pdf' is invalid/],
     ];
     for (const [args, message] of cases) {
-      const r = cliProcess(args);
+      const r = await cli(...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(message);
       expect(r.stderr.trimEnd().split('\n'), args.join(' ')).toHaveLength(1);
@@ -61,23 +64,23 @@ describe('the crmq command', () => {
     expect(JSON.parse(r.stdout)).toEqual([{ source: 's', n: 1 }, { source: 't', n: 2 }]);
   });
 
-  it('sql prints csv and gives one line for a bad query', () => {
+  it('sql prints csv and gives one line for a bad query', async () => {
     const db = join(dir, 'sql.duckdb');
-    cliProcess(['import', write(dir, 'q.csv', 'id,email\n1,=cmd@b.ru\n'), '--source', 's', '--entity', 'contacts', '--db', db]);
-    const csv = cliProcess(['sql', 'select source_id, email from contacts', '--format', 'csv', '--db', db]);
+    await cli('import', write(dir, 'q.csv', 'id,email\n1,=cmd@b.ru\n'), '--source', 's', '--entity', 'contacts', '--db', db);
+    const csv = await cli('sql', 'select source_id, email from contacts', '--format', 'csv', '--db', db);
     expect(csv.stdout).toBe('source_id,email\n1,"\'=cmd@b.ru"\n'); // neutralised and quoted (docs/security.md)
-    const bad = cliProcess(['sql', 'select nope from contacts', '--db', db]);
+    const bad = await cli('sql', 'select nope from contacts', '--db', db);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^crmq: sql: Binder Error: Referenced column "nope" not found/);
   });
 
-  it("a SQL error keeps DuckDB's hint and the caret under the fault", () => {
+  it("a SQL error keeps DuckDB's hint and the caret under the fault", async () => {
     const db = join(dir, 'sql-hint.duckdb');
-    cliProcess(['import', write(dir, 'h.csv', 'id,email\n1,a@b.ru\n'), '--source', 's', '--entity', 'contacts', '--db', db]);
-    const table = cliProcess(['sql', 'select * from contact', '--db', db]);
+    await cli('import', write(dir, 'h.csv', 'id,email\n1,a@b.ru\n'), '--source', 's', '--entity', 'contacts', '--db', db);
+    const table = await cli('sql', 'select * from contact', '--db', db);
     expect(table.code).toBe(2);
     expect(table.stderr).toBe('crmq: sql: Catalog Error: Table with name contact does not exist! Did you mean "contacts"?\nLINE 1: select * from contact\n                      ^\n');
-    const column = cliProcess(['sql', 'select emial from contacts', '--db', db]);
+    const column = await cli('sql', 'select emial from contacts', '--db', db);
     expect(column.stderr).toMatch(/^crmq: sql: Binder Error: Referenced column "emial" not found in FROM clause! Candidate bindings: "email"/);
     expect(column.stderr.split('\n')[2]).toBe(' '.repeat('LINE 1: select '.length) + '^');
   });
@@ -93,21 +96,21 @@ describe('the crmq command', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('crmq report <id> reads only that report\'s definition, and suggests the nearest id for a misspelt one', () => {
+  it('crmq report <id> reads only that report\'s definition, and suggests the nearest id for a misspelt one', async () => {
     const extra = join(dir, 'extra-reports');
     write(extra, 'broken.yaml', 'category: [not, a, category]\n');
     write(extra, 'broken.sql', 'select 1');
     const none = join(dir, 'no.duckdb');
     // A named report never reads broken.yaml: it gets as far as the (missing) database.
-    expect(cliProcess(['report', 'funnel', '--reports', extra, '--db', none]).stderr).toMatch(/no\.duckdb: no database here/);
-    expect(cliProcess(['report', '--all', '--reports', extra, '--db', none]).stderr).toMatch(/broken\.yaml:1: category/);
-    const typo = cliProcess(['report', 'manager-rankin', '--db', none]);
+    expect((await cli('report', 'funnel', '--reports', extra, '--db', none)).stderr).toMatch(/no\.duckdb: no database here/);
+    expect((await cli('report', '--all', '--reports', extra, '--db', none)).stderr).toMatch(/broken\.yaml:1: category/);
+    const typo = await cli('report', 'manager-rankin', '--db', none);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toBe('crmq: report "manager-rankin" does not exist (did you mean manager-ranking?) (see `crmq reports list`)\n');
   });
 
-  it('sql on a database that does not exist says so', () => {
-    const r = cliProcess(['sql', 'select 1', '--db', join(dir, 'none.duckdb')]);
+  it('sql on a database that does not exist says so', async () => {
+    const r = await cli('sql', 'select 1', '--db', join(dir, 'none.duckdb'));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/none\.duckdb: no database here/);
   });
@@ -115,9 +118,11 @@ describe('the crmq command', () => {
 
 describe('crmq demo', () => {
   it('builds a database from the bundled samples with every file accounted for', async () => {
-    const out = join(dir, 'out');
-    const r = cliProcess(['demo', '--out', out]);
+    // The run's one real `bin/crmq.js demo --out <dir>` process (test/demo.ts), which other test files also read.
+    const r = await demoRun();
     expect(r.code, r.stderr).toBe(0);
+    const out = join(dir, 'out');
+    await demoInto(out);
     const manifest = JSON.parse(readFileSync(join(ROOT, 'fixtures/sample/manifest.json'), 'utf8')) as Manifest;
     const imports = await query<{ file: string; rows_read: number; rows_loaded: number; rows_rejected: number }>(join(out, 'demo.duckdb'), 'SELECT file, rows_read, rows_loaded, rows_rejected FROM imports');
     expect(imports).toHaveLength(manifest.files.length);

@@ -134,7 +134,7 @@ describe('on the demo data', () => {
   const manifest = JSON.parse(readFileSync(join(ROOT, 'fixtures/sample/manifest.json'), 'utf8')) as Manifest;
 
   it('finds every planted duplicate (within and across CRMs, Cyrillic and Latin) and links no other real person', async () => {
-    expect(await demoInto(dir)).toBe(db); // what `crmq demo --out dir --db dir/demo.duckdb` writes
+    expect(await demoInto(dir)).toBe(db); // what `crmq demo --out dir` writes
     const r = await cli('check', '--db', db, '--select', 'contact.fuzzy-duplicate', '--format', 'json');
     const found = JSON.parse(r.stdout).findings as { source: string; source_id: string; cluster: string }[];
     const key = (x: { source: string; source_id: string }) => `${x.source}:${x.source_id}`;

@@ -25,7 +25,7 @@ type Row = Record<string, unknown>;
 interface Json { id: string; status: string; rows: Row[]; totals: Row[]; no_data: string[]; notes: string[]; columns: { name: string; type: string }[]; chart?: ReportResult['chart']; validations: { name: string; input?: string; status: string; message: { en: string }; figures: Row }[] }
 
 beforeAll(async () => {
-  await demoInto(dir); // what `crmq demo --out dir --db dir/demo.duckdb` writes
+  await demoInto(dir); // what `crmq demo --out dir` writes
 }, 300_000);
 
 /** A copy of the demo database with the audit's one change applied. */
