@@ -27,6 +27,7 @@ export async function rig(crm: string, entity: string, o: { faults?: Fault[]; n?
     em, store, db, path,
     run: (extra = {}) => pull(db, { crm, source: `${crm}-test`, entities: [entity], env: envFor(crm, em.url, TOKEN), rate: 500, backoffMs: 5, retries: 4, ...extra }),
     close: async () => {
+      await db.run('PRAGMA disable_checkpoint_on_shutdown').catch(() => {}); // a test database: no checkpoint on close
       db.close();
       await em.close();
     },

@@ -104,6 +104,8 @@ export async function runCase(rule: Rule, c: RuleCase): Promise<string[]> {
     const found = await db.all<{ source_id: string }>(`SELECT source_id FROM findings WHERE run_id = ${runId} ORDER BY source_id`);
     return found.map((f) => f.source_id);
   } finally {
+    // The file is deleted next: skip the checkpoint DuckDB writes on close (a third of the close, ~80 ms a case).
+    await db.run('PRAGMA disable_checkpoint_on_shutdown').catch(() => {});
     db.close();
     rmSync(path, { force: true });
     rmSync(`${path}.wal`, { force: true });
