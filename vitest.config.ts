@@ -15,9 +15,7 @@ export default defineConfig({
     // Two files at once on two cores: many tests wait on child processes, paced HTTP and timers (11.9 min → 8.8 min for the suite here).
     maxWorkers: 2,
     projects: [
-      // isolate: false: each of the two worker processes runs file after file with its modules loaded once (CLI, DuckDB,
-      // exceljs, …) instead of a fresh process per file. Test files restore what they change (process.env, cwd).
-      { extends: true, test: { name: 'main', include: ['test/**/*.test.ts'], exclude: [HEAVY], isolate: false } },
+      { extends: true, test: { name: 'main', include: ['test/**/*.test.ts'], exclude: [HEAVY] } },
       { extends: true, test: { name: 'heavy', include: [HEAVY] } },
     ],
   },
