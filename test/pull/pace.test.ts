@@ -55,9 +55,10 @@ describe('pacing across entities', () => {
     // Per object: its field list, one page, the deletion listing.
     expect(log.filter((l) => setup.test(l))).toHaveLength(2);
     expect(gaps).toHaveLength(5);
-    // Sent 250 ms apart; they arrive so, less the jitter of arrival on a busy machine (an unpaced request comes within a few ms).
+    // Sent 250 ms apart (the exact check); they arrive so, less the jitter of arrival on a busy machine: 220 ms was seen
+    // with two busy loops on both cores at load 9, so 150 ms (an unpaced request comes within a few ms).
     expect(Math.min(...sendGaps), `sent ${sendGaps.join(', ')} ms apart`).toBeGreaterThanOrEqual(249);
-    expect(Math.min(...gaps), `gaps ${gaps.join(', ')} ms`).toBeGreaterThanOrEqual(225);
+    expect(Math.min(...gaps), `gaps ${gaps.join(', ')} ms`).toBeGreaterThanOrEqual(150);
   });
 
   it('a timer that fires late (a busy machine) moves the next request back: spacing counts from the real send', async () => {
