@@ -147,10 +147,40 @@ ${views.join('\n')}`;
 }
 
 /**
- * The tables built from the data that only some reports read, in the order they are built (the stage visits read the
- * deals as of the date): each is built when a report of the run first reads it, once per run.
+ * A semantic standard's labels as a temp table (source, raw, value): the distinct raw values `query` finds, mapped
+ * through the standard in JS (mapLabel); empty when the semantics have no such standard. UNION alone de-duplicates:
+ * one hash aggregate, not one per SELECT DISTINCT.
  */
-const PARTS: { name: string; sql: () => string; needs?: string }[] = [
+async function labelMapSql(db: Db, semantics: Semantics, table: string, standard: string, query: string): Promise<string> {
+  const create = `CREATE OR REPLACE TEMP TABLE ${table} (source VARCHAR, raw VARCHAR, value VARCHAR);`;
+  const std = semantics.standards[standard];
+  if (!std) return create;
+  const raw = await db.all<{ source: string; raw: string }>(query);
+  const rows = raw.flatMap((r) => {
+    const v = mapLabel(std, r.source, r.raw);
+    return v ? [`(${lit(r.source)}, ${lit(r.raw)}, ${lit(v)})`] : [];
+  });
+  return rows.length ? `${create}\nINSERT INTO ${table} VALUES ${rows.join(', ')};` : create;
+}
+
+type PartSql = (db: Db, semantics: Semantics) => string | Promise<string>;
+
+/**
+ * The tables built from the data that only some reports read, in the order they are built (the stage visits read the
+ * deals as of the date): each is built when a report of the run first reads it, once per run. The channel and lead
+ * status maps too: most reports read neither, and each costs a scan of its tables.
+ */
+const PARTS: { name: string; sql: PartSql; needs?: string }[] = [
+  {
+    name: 'crmq_channel_map',
+    sql: (db, semantics) => labelMapSql(db, semantics, 'crmq_channel_map', 'channel',
+      `SELECT source, channel AS raw FROM leads WHERE channel IS NOT NULL UNION SELECT source, channel FROM deals WHERE channel IS NOT NULL
+       UNION SELECT source, channel FROM touches WHERE channel IS NOT NULL UNION SELECT source, channel FROM ad_spend WHERE channel IS NOT NULL ORDER BY 1, 2`),
+  },
+  {
+    name: 'crmq_lead_status',
+    sql: (db, semantics) => labelMapSql(db, semantics, 'crmq_lead_status', 'lead_status', 'SELECT DISTINCT source, status AS raw FROM leads WHERE status IS NOT NULL ORDER BY 1, 2'),
+  },
   { name: 'crmq_deals_as_of', sql: () => DEALS_AS_OF },
   { name: 'crmq_stage_visits', sql: () => STAGE_VISITS, needs: 'crmq_deals_as_of' },
   ...KEPT_TABLES.map((t) => ({ name: `crmq_${t}`, sql: () => keptTableSql(t) })),
@@ -169,7 +199,11 @@ export function partsFor(def?: ReportDef): string[] {
   return PARTS.filter((p) => named.has(p.name)).map((p) => p.name);
 }
 
-const partSql = (names: string[]) => PARTS.filter((p) => names.includes(p.name)).map((p) => p.sql());
+async function partSql(db: Db, semantics: Semantics, names: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of PARTS) if (names.includes(p.name)) out.push(await p.sql(db, semantics));
+  return out;
+}
 
 /**
  * The setup a report's SQL runs after, as one script: variables, macros, the semantic standard as temp tables and the
@@ -178,7 +212,7 @@ const partSql = (names: string[]) => PARTS.filter((p) => names.includes(p.name))
  */
 export async function reportSetupSql(db: Db, period: Period, params: Record<string, unknown>, semantics: Semantics, def?: ReportDef): Promise<string> {
   const { light, heavy } = await setupParts(db, period, params, semantics);
-  return [light, await heavy(), ...partSql(partsFor(def))].join('\n');
+  return [light, await heavy(), ...(await partSql(db, semantics, partsFor(def)))].join('\n');
 }
 
 /**
@@ -208,7 +242,7 @@ async function setupParts(db: Db, period: Period, params: Record<string, unknown
     const stages = semantics.standards.deal_stage;
     if (stages) {
       const raw = await db.all<{ source: string; stage: string }>(
-        'SELECT DISTINCT source, stage FROM deals WHERE stage IS NOT NULL UNION SELECT DISTINCT source, stage FROM deal_stage_history WHERE stage IS NOT NULL ORDER BY 1, 2',
+        'SELECT source, stage FROM deals WHERE stage IS NOT NULL UNION SELECT source, stage FROM deal_stage_history WHERE stage IS NOT NULL ORDER BY 1, 2',
       );
       const rows = raw.flatMap((r) => {
         const v = mapLabel(stages, r.source, r.stage);
@@ -218,24 +252,6 @@ async function setupParts(db: Db, period: Period, params: Record<string, unknown
       });
       if (rows.length) h.push(`INSERT INTO crmq_stage_map VALUES ${rows.join(', ')};`);
     }
-    const labelMap = async (table: string, standard: string, query: string) => {
-      h.push(`CREATE OR REPLACE TEMP TABLE ${table} (source VARCHAR, raw VARCHAR, value VARCHAR);`);
-      const std = semantics.standards[standard];
-      if (!std) return;
-      const raw = await db.all<{ source: string; raw: string }>(query);
-      const rows = raw.flatMap((r) => {
-        const v = mapLabel(std, r.source, r.raw);
-        return v ? [`(${lit(r.source)}, ${lit(r.raw)}, ${lit(v)})`] : [];
-      });
-      if (rows.length) h.push(`INSERT INTO ${table} VALUES ${rows.join(', ')};`);
-    };
-    await labelMap(
-      'crmq_channel_map',
-      'channel',
-      `SELECT DISTINCT source, channel AS raw FROM leads WHERE channel IS NOT NULL UNION SELECT DISTINCT source, channel FROM deals WHERE channel IS NOT NULL
-       UNION SELECT DISTINCT source, channel FROM touches WHERE channel IS NOT NULL UNION SELECT DISTINCT source, channel FROM ad_spend WHERE channel IS NOT NULL ORDER BY 1, 2`,
-    );
-    await labelMap('crmq_lead_status', 'lead_status', 'SELECT DISTINCT source, status AS raw FROM leads WHERE status IS NOT NULL ORDER BY 1, 2');
     // Owner names first: the owned tables' views they create are what the as-of, outlier and base views read.
     h.push(ownerNamesSql(), outliersSql(), baseViewsSql(), ERROR_FINDINGS);
     return h.join('\n');
@@ -264,6 +280,6 @@ export async function prepareReportContext(db: Db, period: Period, params: Recor
   last.light = light;
   // In PARTS order (the stage visits read the deals as of the date); each once since the tables were last rebuilt.
   const wanted = partsFor(def);
-  for (const p of PARTS) if (wanted.includes(p.name)) await onceBuilt(db, p.name, p.sql());
+  for (const p of PARTS) if (wanted.includes(p.name)) await onceBuilt(db, p.name, () => p.sql(db, semantics));
   setSetupKey(db, `${last.n}\n${light}`);
 }

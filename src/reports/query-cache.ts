@@ -41,10 +41,10 @@ export function newTableGeneration(db: Db): void {
 }
 
 /** Runs `sql` (which creates the temp table `name`) unless it already ran since the data's tables were last built. */
-export async function onceBuilt(db: Db, name: string, sql: string): Promise<void> {
+export async function onceBuilt(db: Db, name: string, sql: string | (() => string | Promise<string>)): Promise<void> {
   let names = builtTables.get(db.conn);
   if (!names) builtTables.set(db.conn, (names = new Set()));
   if (names.has(name)) return;
-  await db.run(sql);
+  await db.run(typeof sql === 'string' ? sql : await sql());
   names.add(name);
 }
