@@ -4,7 +4,7 @@ import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { reportTable } from '../../src/ui/report-table.js';
-import { renderTable, truncate } from '../../src/ui/table.js';
+import { displayWidth, renderTable, truncate } from '../../src/ui/table.js';
 import { cli, tmp, write } from '../helpers.js';
 
 const lines = (s: string) => s.split('\n');
@@ -102,5 +102,18 @@ describe('tables in commands', () => {
     const end = (l: string, s: string) => stringWidth(l.slice(0, l.indexOf(s) + s.length));
     expect(end(body[0], '450,000,664,000.00')).toBe(end(body[1], '68,500.00'));
     expect(end(body[0], '57.1%')).toBe(end(body[1], '50%'));
+  });
+});
+
+describe('displayWidth', () => {
+  it('agrees with string-width on every character below U+2600 and on mixed text', () => {
+    const disagree: string[] = [];
+    for (let cp = 0x20; cp < 0x2600; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const ch = String.fromCodePoint(cp);
+      for (const s of [ch, `a${ch}`, `${ch}b`, `Ж${ch}${ch}`]) if (displayWidth(s) !== stringWidth(s)) disagree.push(`U+${cp.toString(16)} in ${JSON.stringify(s)}`);
+    }
+    expect(disagree).toEqual([]);
+    for (const s of ['Александр Орлов', '4 432 004,03 ₽', 'Ёлка—ёж…', 'e\u0301', 'й', '名前', '👍🏽 ok', '\u00ad', 'x\u200by']) expect(displayWidth(s)).toBe(stringWidth(s));
   });
 });
