@@ -7,6 +7,7 @@
 //   npm run bench -- --sizes 1000000,2000000 --import-sizes 1000000   the import comparison at other sizes than the scale run
 //   npm run bench -- --only import     import | scale
 //   npm run bench -- --drift           only the import profile's cost and the drift rules (bench/drift-results.md)
+//   npm run bench -- --resume          go on from the first scale step not yet measured (bench/data/scale-<n>.steps.json)
 // Each step's CPU seconds (all threads) stand beside its wall seconds: on a machine others share, the CPU figures
 // and the alternating same-run ratios are the ones to compare.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -69,7 +70,7 @@ if (!only || only === 'import') {
 
 if (!only || only === 'scale') {
   const runs: ScaleRun[] = [];
-  for (const n of sizes) runs.push(await scaleBench(dataDir, n, log));
+  for (const n of sizes) runs.push(await scaleBench(dataDir, n, log, { resume: argv.includes('--resume') }));
   const [first, last] = [runs[0], runs[runs.length - 1]];
   const growth = first.steps.map((s, i) => {
     const row: Record<string, string | number> = { step: s.step };
@@ -78,6 +79,7 @@ if (!only || only === 'scale') {
       row[`s @${fmt(r.n)}`] = secs(r.steps[i].m.ms);
       row[`CPU s @${fmt(r.n)}`] = secs(r.steps[i].m.cpuMs);
       row[`peak RSS MB @${fmt(r.n)}`] = Math.round(r.steps[i].m.rssMb);
+      row[`load @${fmt(r.n)}`] = r.steps[i].load?.toFixed(1) ?? '';
     }
     if (runs.length > 1) {
       row[`wall ×, ${last.n / first.n}× data`] = (last.steps[i].m.ms / s.m.ms).toFixed(2);

@@ -2,7 +2,9 @@
 // stage history, 5n activities) imported into one database, then the full check twice (phones cold, then cached)
 // and the whole report catalogue, each step in its own process (time and peak RSS are its own). The floor for the
 // check: one plain count(*) … WHERE scan per rule.
-import { rmSync } from 'node:fs';
+// Each step's figures are written to scale-<n>.steps.json as it ends; with `resume`, a run stopped part-way (10M
+// rows take hours on a shared machine) goes on from the first step not yet measured, on the same database.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { writeBenchCrm } from '../fixtures/generate.js';
@@ -12,6 +14,9 @@ export interface ScaleStep {
   step: string;
   rows: number;
   m: Measured;
+  /** When the step ended and the load average then (a resumed run's steps ran at different times). */
+  at?: string;
+  load?: number;
 }
 
 export interface ScaleRun {
@@ -20,19 +25,29 @@ export interface ScaleRun {
   perReport: Record<string, number>;
 }
 
-export async function scaleBench(dataDir: string, n: number, log: (s: string) => void): Promise<ScaleRun> {
+export async function scaleBench(dataDir: string, n: number, log: (s: string) => void, opts: { resume?: boolean } = {}): Promise<ScaleRun> {
   log(`scale ${n.toLocaleString('en-US')}: generating (not timed)`);
   const files = await writeBenchCrm(dataDir, n);
   const db = join(dataDir, `scale-${n}.duckdb`);
-  for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });
+  const done = join(dataDir, `scale-${n}.steps.json`);
+  const measured: ScaleStep[] = opts.resume && existsSync(done) && existsSync(db) ? JSON.parse(readFileSync(done, 'utf8')) : [];
+  if (!measured.length) for (const f of [db, `${db}.wal`, done]) rmSync(f, { force: true });
   const steps: ScaleStep[] = [];
   const step = (name: string, what: string, args: Record<string, unknown>) => {
+    const before = measured.find((s) => s.step === name);
+    if (before) {
+      log(`scale ${n.toLocaleString('en-US')}: ${name}: measured at ${before.at ?? '?'} (resumed)`);
+      steps.push(before);
+      return before.m;
+    }
     log(`scale ${n.toLocaleString('en-US')}: ${name}`);
     const m = measure(what, { db, ...args });
     const rows = Number((m.detail as { rows?: number } | undefined)?.rows ?? 0);
-    steps.push({ step: name, rows, m });
+    const load = loadavg()[0];
+    steps.push({ step: name, rows, m, at: new Date().toISOString(), load });
+    writeFileSync(done, JSON.stringify([...measured, ...steps.filter((s) => !measured.includes(s))], null, 1));
     // Each step's figures as it ends, with the load: a run stopped part-way (10M rows take long) still says what it measured.
-    log(`scale ${n.toLocaleString('en-US')}: ${name}: ${(m.ms / 1000).toFixed(2)} s, CPU ${(m.cpuMs / 1000).toFixed(2)} s, peak RSS ${Math.round(m.rssMb)} MB, ${rows.toLocaleString('en-US')} rows; load ${loadavg()[0].toFixed(1)}`);
+    log(`scale ${n.toLocaleString('en-US')}: ${name}: ${(m.ms / 1000).toFixed(2)} s, CPU ${(m.cpuMs / 1000).toFixed(2)} s, peak RSS ${Math.round(m.rssMb)} MB, ${rows.toLocaleString('en-US')} rows; load ${load.toFixed(1)}`);
     return m;
   };
   step('import contacts (HubSpot CSV)', 'import-into', { file: files.contacts, source: 'hs', preset: 'hubspot' });
