@@ -2,12 +2,12 @@
 import { Option, type Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { withDb, type Db } from '../db/database.js';
-import { ident, lit } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
 import { readBaseline, writeBaseline } from '../rules/baseline.js';
 import { loadConfig, SHIPPED_SEMANTICS } from '../rules/config.js';
 import { loadRules, matchesSelector, SHIPPED_RULES } from '../rules/load-rules.js';
 import { severityRank, SEVERITIES, type Severity } from '../rules/rule.js';
+import { readFindings, type Finding } from '../rules/read-findings.js';
 import { runRules, type RuleResult } from '../rules/run-rules.js';
 import { loadSemantics } from '../rules/semantics.js';
 import { exceeds, parseThreshold } from '../rules/threshold.js';
@@ -29,23 +29,7 @@ export interface CheckOptions {
   progress?: (db: Db) => Promise<Progress>;
 }
 
-export interface Finding {
-  id: string;
-  rule: string;
-  severity: Severity;
-  entity: string;
-  source: string | null;
-  source_id: string | null;
-  message: string;
-  value: string | null;
-  detail: string | null;
-  cluster: string | null;
-  /** The file the record was imported from and its record number there (header = 1), when it came from a file. */
-  file: string | null;
-  line: number | null;
-  /** False when the finding is in the baseline. */
-  new: boolean;
-}
+export type { Finding };
 
 export interface CheckResult {
   runId: number;
@@ -77,15 +61,7 @@ export async function checkCommand(opts: CheckOptions): Promise<CheckResult> {
       const { runId, results } = await runRules(db, rules, {
         semantics, normalize: { defaultRegion: config.phone_region.default, regions: config.phone_region.sources }, onStep: (done, now) => progress?.tick(done, now),
       }).finally(() => progress?.stop());
-      // Where each finding's record came from: its import's file and its record number there.
-      const origins = [...new Set(rules.map((r) => r.entity))].map((e) => `SELECT ${lit(e)} AS entity, source, source_id, source_line, import_id FROM ${ident(e)}`);
-      const rows = await db.all<Omit<Finding, 'new'> & { finding_id: string }>(
-        `SELECT f.finding_id, f.rule, f.severity, f.entity, f.source, f.source_id, f.message, f.value, f.detail, f.cluster, i.file, o.source_line AS line
-         FROM findings f LEFT JOIN (${origins.join(' UNION ALL ')}) o ON o.entity = f.entity AND o.source = f.source AND o.source_id = f.source_id
-         LEFT JOIN imports i ON i.import_id = o.import_id
-         WHERE f.run_id = ${runId} ORDER BY f.rule, f.source, f.source_id`,
-      );
-      const findings: Finding[] = rows.map(({ finding_id, ...f }) => ({ ...f, id: finding_id, new: !baseline?.has(finding_id) }));
+      const findings = await readFindings(db, runId, [...new Set(rules.map((r) => r.entity))], baseline);
       // A rule fails on its new findings at or above --fail-on (a graded rule's findings each have their own severity).
       const newByRule = new Map<string, number>();
       const judgedByRule = new Map<string, number>();
