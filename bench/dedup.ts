@@ -97,9 +97,12 @@ for (const n of sizes) {
   const predicted = `${db}.predicted.csv`;
   // Each engine writes its clusters; 'dedup-score' scores them in a process of its own (not part of the figures).
   const scored = (m: ReturnType<typeof measure>) => ({ ...m, detail: { ...m.detail, ...measure('dedup-score', { file, predicted }).detail } });
-  const runs: [string, ReturnType<typeof measure>][] = [['crmq (phones + dedupe)', scored(measure('dedup-speed', { file, db, predicted }))]];
-  if (n <= beforeMax) runs.push([`before (${beforeRef} ${beforeCommit})`, scored(measure('dedup-before', { file, db, before: beforeDir, predicted }))]);
-  runs.push(['plain DuckDB baseline', scored(measure('dedup-baseline', { file, db, predicted }))]);
+  // The 1-minute load average as each step starts (others share the machine: CPU time is the steadier figure).
+  const load = new Map<string, number>();
+  const step = (engine: string, run: () => ReturnType<typeof measure>): [string, ReturnType<typeof measure>] => (load.set(engine, loadavg()[0]), [engine, scored(run())]);
+  const runs: [string, ReturnType<typeof measure>][] = [step('crmq (phones + dedupe)', () => measure('dedup-speed', { file, db, predicted }))];
+  if (n <= beforeMax) runs.push(step(`before (${beforeRef} ${beforeCommit})`, () => measure('dedup-before', { file, db, before: beforeDir, predicted })));
+  runs.push(step('plain DuckDB baseline', () => measure('dedup-baseline', { file, db, predicted })));
   const base = runs.at(-1)![1];
   const before = runs.find(([e]) => e.startsWith('before'))?.[1];
   for (const [engine, m] of runs) {
@@ -108,6 +111,7 @@ for (const n of sizes) {
       contacts: n.toLocaleString('en-US'), engine, 'candidate pairs': d.candidatePairs.toLocaleString('en-US'), 'CPU s': ((m.cpuMs ?? 0) / 1000).toFixed(1),
       'wall s': (m.ms / 1000).toFixed(1), 'peak RSS MB': Math.round(m.rssMb), 'CPU / baseline': ratio(m.cpuMs, base.cpuMs), 'RSS / baseline': ratio(m.rssMb, base.rssMb),
       'CPU / before': ratio(m.cpuMs, before?.cpuMs), 'RSS / before': ratio(m.rssMb, before?.rssMb), precision: f3(d.precision), recall: f3(d.recall), F1: f3(d.f1),
+      load: load.get(engine)!.toFixed(1),
     });
     console.log(`${n} ${engine}: ${JSON.stringify({ cpuMs: m.cpuMs, ms: m.ms, rssMb: m.rssMb, ...d })}`);
   }
@@ -129,7 +133,8 @@ function writeResults(): void {
       `\`\`\`\n${qTable}\n\`\`\`\n\n` +
       'Speed on generated contacts (20% planted duplicates typed differently): phones to E.164 + dedupe, import excluded (each engine in its own ' +
       `process, CPU time of every thread), beside the engine before this branch (${beforeRef} at ${beforeCommit}, same database, same run) and a ` +
-      `plain DuckDB Splink-style linkage on the same data in the same run. Load average at the start: ${load0.map((x) => x.toFixed(1)).join(' ')}.\n\n` +
+      `plain DuckDB Splink-style linkage on the same data in the same run. Load average at the start: ${load0.map((x) => x.toFixed(1)).join(' ')}; ` +
+      `\`load\`: the 1-minute load average as each step started.\n\n` +
       `\`\`\`\n${sTable}\n\`\`\`\n`,
   );
 }

@@ -127,8 +127,13 @@ export interface Resolved {
   refused: number;
 }
 
-/** Links at or above the threshold → coherent clusters, with members, scores and explanations. */
-export async function resolveClusters(db: Db, link: LinkResult, threshold: number): Promise<Resolved> {
+/**
+ * Links at or above the threshold → coherent clusters, with members, scores and explanations. `release`: the
+ * comparison table dd_gamma (the largest, about 0.3 GB at a million contacts) is dropped as soon as the clusters are
+ * explained, before their members are read into JS, so the two do not add up (kept when nothing clustered: the
+ * reason reads it; findDuplicates resolves once, the benchmark once per profile).
+ */
+export async function resolveClusters(db: Db, link: LinkResult, threshold: number, opts: { release?: boolean } = {}): Promise<Resolved> {
   const links = link.links.filter((l) => l[2] >= threshold);
   const cannot = await contradictions(db, link, links);
   const all = clusterLinks(links, { cannotLink: cannot });
@@ -168,19 +173,23 @@ export async function resolveClusters(db: Db, link: LinkResult, threshold: numbe
   for (const row of (await db.conn.runAndReadAll(`SELECT g.* FROM dd_gamma g SEMI JOIN dd_best b ON b.l = g.l AND b.r = g.r`)).getRowObjectsJS()) {
     explained.set(assignment.get(Number(row.l))!, describePair(link.cfg, row));
   }
+  if (opts.release && assignment.size) await db.run('DROP TABLE dd_gamma; DROP TABLE IF EXISTS dd_tf');
   const hasLabels = (await db.all(`SELECT 1 FROM (DESCRIBE dd_rec) WHERE column_name = 'label'`)).length > 0;
+  // A cluster is named by its smallest rid, its first member here: its name needs no second join.
   const col = columnsOf(await db.conn.runAndReadAll(
-    `SELECT m.cluster, m.score, r.id, ${hasLabels ? 'r.entity, r.source, r.source_id, r.label' : "'' AS entity, '' AS source, r.id AS source_id, NULL AS label"}, c.id AS cid
-     FROM dd_member m JOIN dd_rec r USING (rid) JOIN dd_rec c ON c.rid = m.cluster ORDER BY m.cluster, m.rid`,
-  )) as { cluster: number[]; score: number[]; id: string[]; entity: string[]; source: string[]; source_id: string[]; label: (string | null)[]; cid: string[] };
+    `SELECT m.cluster, m.score, r.id, ${hasLabels ? 'r.entity, r.source, r.source_id, r.label' : "'' AS entity, '' AS source, r.id AS source_id, NULL AS label"}
+     FROM dd_member m JOIN dd_rec r USING (rid) ORDER BY m.cluster, m.rid`,
+  )) as { cluster: number[]; score: number[]; id: string[]; entity: string[]; source: string[]; source_id: string[]; label: (string | null)[] };
   const clusters: DuplicateCluster[] = [];
   let last: DuplicateCluster | undefined;
   for (let i = 0; i < col.id.length; i++) {
     const member: Member = { id: col.id[i], entity: col.entity[i], source: col.source[i], source_id: col.source_id[i], label: col.label[i], score: col.score[i] };
-    if (last && last.cluster === `dup:${col.cid[i]}`) last.members.push(member);
-    else clusters.push((last = { cluster: `dup:${col.cid[i]}`, members: [member], score: best.get(col.cluster[i])?.[2] ?? 0, matched: explained.get(col.cluster[i]) ?? '' }));
+    if (i > 0 && col.cluster[i] === col.cluster[i - 1]) last!.members.push(member);
+    else clusters.push((last = { cluster: `dup:${col.id[i]}`, members: [member], score: best.get(col.cluster[i])?.[2] ?? 0, matched: explained.get(col.cluster[i]) ?? '' }));
   }
-  clusters.sort((a, b) => b.members.length - a.members.length || a.cluster.localeCompare(b.cluster));
+  // (one collator: the order of localeCompare, without building one per call for 100,000s of clusters)
+  const byName = new Intl.Collator().compare;
+  clusters.sort((a, b) => b.members.length - a.members.length || byName(a.cluster, b.cluster));
   return { clusters, assignment, refused };
 }
 
@@ -193,7 +202,7 @@ export async function findDuplicates(db: Db, target: DedupeTarget, opts: FindOpt
   const threshold = opts.threshold ?? thresholdOf(cfg, profile);
   const link = await linkRecords(db, cfg, { emRounds: opts.emRounds, minProbability: Math.min(threshold, cfg.reviewThreshold), onPhase: opts.onPhase });
   t = performance.now();
-  const { clusters, refused } = await resolveClusters(db, link, threshold);
+  const { clusters, refused } = await resolveClusters(db, link, threshold, { release: true });
   const reason = clusters.length ? undefined : await whyNoClusters(db, link, threshold, refused);
   opts.onPhase?.('clustering', performance.now() - t);
   return { records: link.records, candidatePairs: link.candidatePairs, profile, threshold, clusters, refused, link, reason };

@@ -3,7 +3,7 @@
 // adjusted exact matches, a match probability per pair. Input: dd_rec (records.ts). Only the links leave DuckDB.
 import type { DuckDBResultReader } from '@duckdb/node-api';
 import type { Db } from '../db/database.js';
-import { ident } from '../db/sql.js';
+import { double, ident } from '../db/sql.js';
 import { blockCap, candidatePairs } from './blocking.js';
 import { gammasSelect, tfColumns, TOP } from './comparisons.js';
 import type { EntityConfig } from './config.js';
@@ -48,7 +48,9 @@ export interface LinkResult {
 /** Keeps the fields at least two records have, the rules and identifiers over them. */
 async function presentConfig(db: Db, cfg: EntityConfig): Promise<{ cfg: EntityConfig; present: Record<string, number>; absent: string[] }> {
   const fields = Object.keys(cfg.fields);
-  const [counts] = await db.all<Record<string, number>>(`SELECT ${fields.map((f) => `count(${ident(f)}) AS ${ident(f)}`).join(', ')} FROM dd_rec`);
+  // (a column empty everywhere is not in dd_rec at all: records.ts drops it)
+  const have = new Set((await db.all<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE dd_rec)`)).map((c) => c.column_name));
+  const [counts] = await db.all<Record<string, number>>(`SELECT ${fields.map((f) => `count(${have.has(f) ? ident(f) : 'NULL'}) AS ${ident(f)}`).join(', ')} FROM dd_rec`);
   const keep = fields.filter((f) => counts[f] >= 2);
   const absent = fields.filter((f) => counts[f] < 2);
   const columns = new Set([...keep, ...(keep.includes('first') || keep.includes('last') ? ['name_key'] : []), ...(keep.includes('email') ? ['email_user'] : [])]);
@@ -99,13 +101,13 @@ export function weightSql(cfg: EntityConfig, model: Model, alias = 'g'): string 
     const { m, u } = model.fields[f];
     const top = TOP[kind];
     const g = `${alias}.${ident(`g_${f}`)}`;
-    const byLevel = `CASE ${g} ${m.map((_, l) => `WHEN ${l} THEN ${Math.log2(m[l] / u[l])}`).join(' ')} ELSE 0 END`;
+    const byLevel = `CASE ${g} ${m.map((_, l) => `WHEN ${l} THEN ${double(Math.log2(m[l] / u[l]))}`).join(' ')} ELSE 0 END`;
     const col = tfOf.get(f);
     if (!col) return byLevel;
     // An exact match weighs log2(m / tf(value)): agreeing on "Smith" says less than agreeing on "Zyablikov"; the same
     // for an e-mail user name at another domain. The tf is floored at a twentieth of u so one rare value cannot outweigh every other field.
     const level = col === f ? top : 1;
-    return `CASE WHEN ${g} = ${level} THEN log2(${m[level]} / greatest(coalesce(${alias}.${ident(`tfv_${f}`)}, ${u[level]}), ${u[level] / 20})) ELSE ${byLevel} END`;
+    return `CASE WHEN ${g} = ${level} THEN log2(${double(m[level])} / greatest(coalesce(${alias}.${ident(`tfv_${f}`)}, ${double(u[level])}), ${double(u[level] / 20)})) ELSE ${byLevel} END`;
   });
   return terms.length ? terms.join(' + ') : '0';
 }
@@ -127,8 +129,8 @@ const COPY_BITS = 20;
 
 /** The log2 match weight of a comparison row: prior + fields, copies at least COPY_BITS. */
 export function scoreSql(cfg: EntityConfig, model: Model, alias = 'g'): string {
-  const prior = Math.log2(model.lambda / (1 - model.lambda));
-  return `CASE WHEN ${copySql(cfg, alias)} THEN greatest(${prior} + ${weightSql(cfg, model, alias)}, ${COPY_BITS}) ELSE ${prior} + ${weightSql(cfg, model, alias)} END`;
+  const prior = double(Math.log2(model.lambda / (1 - model.lambda)));
+  return `CASE WHEN ${copySql(cfg, alias)} THEN greatest(${prior} + ${weightSql(cfg, model, alias)}, ${double(COPY_BITS)}) ELSE ${prior} + ${weightSql(cfg, model, alias)} END`;
 }
 
 /**
@@ -178,7 +180,7 @@ export async function linkRecords(db: Db, base: EntityConfig, opts: LinkOptions 
   const minP = opts.minProbability ?? cfg.reviewThreshold;
   const { l: ls, r: rs, p: ps } = columnsOf(await db.conn.runAndReadAll(
     `SELECT l, r, 1 / (1 + pow(2, -weight)) AS p FROM (SELECT g.l, g.r, ${scoreSql(cfg, model)} AS weight FROM dd_gamma g)
-     WHERE weight >= ${Math.log2(minP / (1 - minP))} ORDER BY l, r`,
+     WHERE weight >= ${double(Math.log2(minP / (1 - minP)))} ORDER BY l, r`,
   )) as { l: number[]; r: number[]; p: number[] };
   phase('scoring');
   return { records: n, candidatePairs: pairs, cfg, absent, columns, tf, model, links: ls.map((l, i) => [l, rs[i], ps[i]]) };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../../fixtures/generate.js';
 import { openDb } from '../../src/db/database.js';
+import { double } from '../../src/db/sql.js';
 import { evaluateDataset } from '../../bench/dedup/evaluate-dataset.js';
 import { clusterLinks } from '../../src/dedupe/cluster.js';
 import { ORGANISATION } from '../../src/dedupe/config.js';
@@ -21,6 +22,15 @@ async function sql(expr: string): Promise<unknown> {
   db.close();
   return r.v;
 }
+
+describe('weights in SQL', () => {
+  // A weight written plainly (-11.405488851717793) is a DECIMAL in DuckDB, cast to DOUBLE for every pair it scores.
+  it.each([-11.405488851717793, Math.log2(0.9853616086453517 / 7.278713624909017e-6), 4.0850273286866583e-8, 20, 0, -4.642185303024637])('double(%s) is that DOUBLE exactly', async (x) => {
+    expect(await sql(`typeof(${double(x)})`)).toBe('DOUBLE');
+    expect(await sql(double(x))).toBe(x);
+  });
+  it('a plain literal would not be', async () => expect(await sql('typeof(-11.405488851717793)')).toMatch(/^DECIMAL/));
+});
 
 describe('normalisers', () => {
   it.each([
