@@ -19,10 +19,15 @@ export function createThrottle(perSecond: number, clock: () => number = () => pe
       const now = clock();
       const at = Math.max(now, next);
       next = at + gapOf(rate);
-      const wait = at - now;
-      if (wait > 0) await sleep(wait);
+      // Node's timers count whole milliseconds and may fire up to one early: wait again for what is left, so no
+      // request goes before its time.
+      if (at > now) await sleep(Math.ceil(at - now));
+      let sent = clock();
+      while (sent < at) {
+        await sleep(Math.ceil(at - sent));
+        sent = clock();
+      }
       // A timer that fires late (a busy machine) sends late: the next request keeps its distance from the real send.
-      const sent = clock();
       next = Math.max(next, sent + gapOf(rate));
       return sent - now;
     },
