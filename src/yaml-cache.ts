@@ -5,14 +5,17 @@
 // or no cache at all (tests run from src/): parsed as before.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { parse } from 'yaml';
 import { packagePath, PACKAGE_ROOT } from './paths.js';
 
 /** The folders whose YAML files are cached, under the package root. */
 export const CACHED_FOLDERS = ['reports', join('rules', 'semantics')];
 export const YAML_CACHE = packagePath('dist', 'yaml-cache.json');
+
+/** The yaml library, loaded when a file is parsed (a cache hit needs none of it; loading it cost about 50 ms). */
+export const yamlLib = (): typeof import('yaml') => createRequire(import.meta.url)('yaml') as typeof import('yaml');
 
 type Cache = Record<string, { sha256: string; json: string }>;
 const caches = new Map<string, Cache | null>();
@@ -42,7 +45,7 @@ export function writeYamlCache(out = YAML_CACHE): number {
       const text = readFileSync(file, 'utf8');
       let data: unknown;
       try {
-        data = parse(text, { prettyErrors: false });
+        data = yamlLib().parse(text, { prettyErrors: false });
       } catch {
         continue;
       }

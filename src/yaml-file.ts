@@ -2,10 +2,10 @@
 // in words a user can act on ("unknown key severty (did you mean severity?)", `"last-week" is not one of …`).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { CrmqError } from './errors.js';
-import { precompiled } from './yaml-cache.js';
+import { precompiled, yamlLib } from './yaml-cache.js';
 
 type Path = (string | number)[];
 type Issue = z.core.$ZodIssue;
@@ -120,6 +120,7 @@ export function readYamlDoc<S extends z.ZodType>(file: string, schema: S, opts: 
   } catch (err) {
     throw new CrmqError(`${file}: cannot read the ${opts.what ?? 'file'} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+  const { LineCounter, parseDocument } = yamlLib();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length) {

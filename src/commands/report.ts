@@ -13,7 +13,7 @@ import { idsInFolders } from '../yaml-file.js';
 import type { ReportDef } from '../reports/report-def.js';
 import { CATEGORIES } from '../reports/report-def.js';
 import type { Lang } from '../reports/render/i18n.js';
-import { runReport, type ReportResult } from '../reports/run-report.js';
+import type { ReportResult } from '../reports/run-report.js';
 import { STATUS_RANK, type Status } from '../reports/validation.js';
 import type { Progress } from '../ui/progress.js';
 import { collect, dbOption, type Io } from './command.js';
@@ -87,6 +87,9 @@ function paramsFor(def: ReportDef, given: Record<string, string>): Record<string
 }
 
 export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
+  // The report runner and its validations load while the database opens and the setup runs (DuckDB works on its own
+  // thread): on the demo, a one-report run is about 30 ms shorter than loading them first.
+  const runner = import('../reports/run-report.js');
   const config = loadConfig(opts.config);
   const lang = opts.lang ?? 'en';
   const format = opts.format ?? 'table';
@@ -110,6 +113,7 @@ export async function reportCommand(opts: ReportOptions): Promise<ReportRun> {
           progress?.tick(results.length, def.id);
           const params = paramsFor(def, opts.params ?? {});
           await prepareReportContext(db, period, params, semantics, def);
+          const { runReport } = await runner;
           const r = await runReport(db, def, period, params);
           const data = await dataStamp(db, def.inputs);
           if (compare?.kind === 'previous-run') {
@@ -258,10 +262,12 @@ export function configure(cmd: Command, io: Io): void {
         io.stdout((await reportSqlCommand(ids[0], { ...o, params: o.param })) + '\n');
         return;
       }
-      const { progressFor } = await import('../ui/progress.js');
-      const run = await reportCommand({ ...o, ids, params: o.param, failOn: o.failOn, progress: (db) => progressFor(db.conn) });
-      if (o.format === 'table') {
-        const { reportTable } = await import('../ui/report-table.js');
+      // The terminal table's modules load while the reports run; the progress display's only for several reports.
+      const tableUi = o.format === 'table' ? import('../ui/report-table.js') : undefined;
+      const progress = async (db: Db) => (await import('../ui/progress.js')).progressFor(db.conn);
+      const run = await reportCommand({ ...o, ids, params: o.param, failOn: o.failOn, progress });
+      if (tableUi) {
+        const { reportTable } = await tableUi;
         const { comparedView, comparisonLine } = await import('../reports/compare.js');
         for (const r of run.results) io.stdout(reportTable(comparedView(r), o.lang, io.columns) + (r.comparison ? `${comparisonLine(r.comparison)[o.lang as Lang]}\n` : '') + '\n');
       } else if (run.text !== undefined) io.stdout(run.text);

@@ -19,9 +19,17 @@ interface Node {
   cte_map?: { map: unknown[] };
 }
 
-async function parse(db: Db, sql: string, where: string): Promise<Node[]> {
-  const [{ j }] = await db.all<{ j: string }>(`SELECT json_serialize_sql(${lit(sql)}) AS j`);
-  const parsed = JSON.parse(j) as { error: boolean; error_message?: string; statements?: { node: Node }[] };
+type Parsed = { error: boolean; error_message?: string; statements?: { node: Node }[] };
+
+/** What DuckDB's parser makes of each text, asked in one query (each question is a round trip). */
+async function parse(db: Db, texts: string[]): Promise<Parsed[]> {
+  if (!texts.length) return [];
+  const [row] = await db.all<Record<string, string>>(`SELECT ${texts.map((t, i) => `json_serialize_sql(${lit(t)}) AS j${i}`).join(', ')}`);
+  return texts.map((_, i) => JSON.parse(row[`j${i}`]) as Parsed);
+}
+
+/** The statements of one parsed text, or the error that it is not SQL. */
+function nodesOf(parsed: Parsed, where: string): Node[] {
   if (parsed.error) {
     const msg = parsed.error_message ?? 'cannot be parsed';
     if (/only select statements/i.test(msg)) throw new CrmqError(`${where}: must be a single SELECT statement (it may only read the database)`);
@@ -30,21 +38,44 @@ async function parse(db: Db, sql: string, where: string): Promise<Node[]> {
   return (parsed.statements ?? []).map((s) => s.node);
 }
 
+/** What checkSql checks: a query (exactly one SELECT statement) or an expression. */
+export interface SqlToCheck {
+  kind: 'select' | 'expression';
+  sql: string;
+  /** Where it was written, for the error: `file: path`. */
+  where: string;
+}
+
+/**
+ * Queries and expressions, checked with one parse: the first that is not what it must be throws, in the order given.
+ * A query: exactly one SELECT statement. An expression (a `where` condition, a check): exactly one, with nothing
+ * around it.
+ */
+export async function checkSql(db: Db, items: SqlToCheck[]): Promise<void> {
+  // The newlines end a trailing `--` comment inside an expression, so it cannot swallow the closing parenthesis.
+  const parsed = await parse(db, items.map((x) => (x.kind === 'select' ? x.sql : `SELECT (\n${x.sql}\n)`)));
+  items.forEach((x, i) => {
+    const nodes = nodesOf(parsed[i], x.where);
+    if (x.kind === 'select') {
+      if (nodes.length !== 1) throw new CrmqError(`${x.where}: must be a single SELECT statement, not ${nodes.length}`);
+      return;
+    }
+    const n = nodes[0];
+    const alone =
+      nodes.length === 1 && n.type === 'SELECT_NODE' && n.select_list?.length === 1 && n.from_table?.type === 'EMPTY' && !n.where_clause &&
+      !n.group_expressions?.length && !n.having && !n.qualify && !n.modifiers?.length && !n.cte_map?.map.length;
+    if (!alone) throw new CrmqError(`${x.where}: must be a single SQL expression (a condition such as "amount > 0"), not a query or several`);
+  });
+}
+
 /** A query: exactly one SELECT statement. */
 export async function checkSelect(db: Db, sql: string, where: string): Promise<void> {
-  const nodes = await parse(db, sql, where);
-  if (nodes.length !== 1) throw new CrmqError(`${where}: must be a single SELECT statement, not ${nodes.length}`);
+  await checkSql(db, [{ kind: 'select', sql, where }]);
 }
 
 /** An expression (a `where` condition, a check): exactly one, with nothing around it. */
 export async function checkExpression(db: Db, expr: string, where: string): Promise<void> {
-  // The newlines end a trailing `--` comment inside the expression, so it cannot swallow the closing parenthesis.
-  const nodes = await parse(db, `SELECT (\n${expr}\n)`, where);
-  const n = nodes[0];
-  const alone =
-    nodes.length === 1 && n.type === 'SELECT_NODE' && n.select_list?.length === 1 && n.from_table?.type === 'EMPTY' && !n.where_clause &&
-    !n.group_expressions?.length && !n.having && !n.qualify && !n.modifiers?.length && !n.cte_map?.map.length;
-  if (!alone) throw new CrmqError(`${where}: must be a single SQL expression (a condition such as "amount > 0"), not a query or several`);
+  await checkSql(db, [{ kind: 'expression', sql: expr, where }]);
 }
 
 /** Runs one checked SELECT and returns its rows. */

@@ -86,31 +86,37 @@ export const OUTLIER_MIN_ROWS = 5;
 
 const withCurrency = (t: string) => ['deals', 'deal_items', 'invoices', 'payments', 'leads', 'ad_spend', 'transactions'].includes(t);
 
+/** The tables with an amount: each has its outliers (outlierRowsSql), which reports leave out of its sums. */
+export const AMOUNT_TABLES = Object.entries(BASE_TABLES).filter(([, b]) => b.amount).map(([t]) => t);
+
 /**
  * crmq_outliers: every row whose amount is at least OUTLIER_RATIO times the median of the positive amounts of its
- * table and currency. Reports leave these amounts out (the row still counts) unless `outliers = 'include'`.
+ * table and currency. Reports leave these amounts out (the row still counts) unless `outliers = 'include'`. Made
+ * empty for every report; each table's rows are added (outlierRowsSql) when a report first reads that table's amounts.
  */
 export function outliersSql(): string {
-  // The median per table and currency is one hash aggregate joined back (a window median over the whole partition
-  // re-sorts per row: 2.2 s for 100,000 deals, and it grew faster than the rows).
-  const parts = Object.entries(BASE_TABLES).filter(([, b]) => b.amount).map(([t, b]) => {
-    const cur = withCurrency(t) ? 'currency' : 'CAST(NULL AS VARCHAR)';
-    const x = `CAST(${b.amount!.expr} AS DOUBLE)`;
-    return `
-    SELECT '${t}' AS entity, r.source, r.source_id, r.currency, r.amount, m.median, m.n
-    FROM (SELECT source, source_id, ${cur} AS currency, ${x} AS amount FROM ${t}) r
-    JOIN (SELECT ${cur} AS currency, median(${x}) FILTER (WHERE ${b.amount!.expr} > 0) AS median, count(*) FILTER (WHERE ${b.amount!.expr} > 0) AS n FROM ${t} GROUP BY 1) m
-      ON m.currency IS NOT DISTINCT FROM r.currency`;
-  });
-  return `CREATE OR REPLACE TEMP TABLE crmq_outliers AS
-SELECT entity, source, source_id, currency, amount, median, amount / median AS ratio FROM (${parts.join('\n    UNION ALL')})
-WHERE n >= ${OUTLIER_MIN_ROWS} AND median > 0 AND abs(amount) >= ${OUTLIER_RATIO} * median;
+  return `CREATE OR REPLACE TEMP TABLE crmq_outliers (entity VARCHAR, source VARCHAR, source_id VARCHAR, currency VARCHAR, amount DOUBLE, median DOUBLE, ratio DOUBLE);
 CREATE OR REPLACE TEMP MACRO crmq_left_out(e, s, id) AS getvariable('outliers') IS DISTINCT FROM 'include'
   AND coalesce(s || chr(31) || id IN (SELECT o.source || chr(31) || o.source_id FROM crmq_outliers o WHERE o.entity = e), FALSE);`;
 }
 
+/** The outliers of table `t` added to crmq_outliers. */
+export function outlierRowsSql(t: string): string {
+  // The median per currency is one hash aggregate joined back (a window median over the whole partition re-sorts per
+  // row: 2.2 s for 100,000 deals, and it grew faster than the rows).
+  const b = BASE_TABLES[t];
+  const cur = withCurrency(t) ? 'currency' : 'CAST(NULL AS VARCHAR)';
+  const x = `CAST(${b.amount!.expr} AS DOUBLE)`;
+  return `INSERT INTO crmq_outliers
+SELECT '${t}' AS entity, r.source, r.source_id, r.currency, r.amount, m.median, r.amount / m.median AS ratio
+FROM (SELECT source, source_id, ${cur} AS currency, ${x} AS amount FROM ${t}) r
+JOIN (SELECT ${cur} AS currency, median(${x}) FILTER (WHERE ${b.amount!.expr} > 0) AS median, count(*) FILTER (WHERE ${b.amount!.expr} > 0) AS n FROM ${t} GROUP BY 1) m
+  ON m.currency IS NOT DISTINCT FROM r.currency
+WHERE m.n >= ${OUTLIER_MIN_ROWS} AND m.median > 0 AND abs(r.amount) >= ${OUTLIER_RATIO} * m.median;`;
+}
+
 /** The tables with an amount other than deals: each has `crmq_<table>`, its rows with outlier amounts nulled. */
-export const KEPT_TABLES = Object.entries(BASE_TABLES).filter(([t, b]) => b.amount && t !== 'deals').map(([t]) => t);
+export const KEPT_TABLES = AMOUNT_TABLES.filter((t) => t !== 'deals');
 
 /** `crmq_<table>`: the table with outlier amounts nulled (the rows the reports read); built once per run, when a report reads it. */
 export function keptTableSql(t: string): string {

@@ -7,7 +7,7 @@ import type { Db } from '../db/database.js';
 import { lit } from '../db/sql.js';
 import { CrmqError } from '../errors.js';
 import { mapLabel, type Semantics } from '../rules/semantics.js';
-import { baseViewsSql, KEPT_TABLES, keptTableSql, outliersSql } from './base-rows.js';
+import { AMOUNT_TABLES, baseViewsSql, KEPT_TABLES, keptTableSql, outlierRowsSql, outliersSql } from './base-rows.js';
 import type { ReportDef } from './report-def.js';
 import { relationOf } from './validations/scope.js';
 import { newTableGeneration, onceBuilt, setSetupKey } from './query-cache.js';
@@ -165,12 +165,17 @@ async function labelMapSql(db: Db, semantics: Semantics, table: string, standard
 
 type PartSql = (db: Db, semantics: Semantics) => string | Promise<string>;
 
+/** The part that adds table t's outliers to crmq_outliers. */
+const outliersOf = (t: string) => `crmq_outliers_${t}`;
+
 /**
- * The tables built from the data that only some reports read, in the order they are built (the stage visits read the
- * deals as of the date): each is built when a report of the run first reads it, once per run. The channel and lead
- * status maps too: most reports read neither, and each costs a scan of its tables.
+ * The tables built from the data that only some reports read, in the order they are built (what a part needs comes
+ * before it): each is built when a report of the run first reads it, once per run. The channel and lead status maps
+ * too: most reports read neither, and each costs a scan of its tables. So are each table's outliers: the deals as of
+ * the date and `crmq_<table>` leave them out.
  */
-const PARTS: { name: string; sql: PartSql; needs?: string }[] = [
+const PARTS: { name: string; sql: PartSql; needs?: string[] }[] = [
+  ...AMOUNT_TABLES.map((t) => ({ name: outliersOf(t), sql: () => outlierRowsSql(t) })),
   {
     name: 'crmq_channel_map',
     sql: (db, semantics) => labelMapSql(db, semantics, 'crmq_channel_map', 'channel',
@@ -181,21 +186,27 @@ const PARTS: { name: string; sql: PartSql; needs?: string }[] = [
     name: 'crmq_lead_status',
     sql: (db, semantics) => labelMapSql(db, semantics, 'crmq_lead_status', 'lead_status', 'SELECT DISTINCT source, status AS raw FROM leads WHERE status IS NOT NULL ORDER BY 1, 2'),
   },
-  { name: 'crmq_deals_as_of', sql: () => DEALS_AS_OF },
-  { name: 'crmq_stage_visits', sql: () => STAGE_VISITS, needs: 'crmq_deals_as_of' },
-  ...KEPT_TABLES.map((t) => ({ name: `crmq_${t}`, sql: () => keptTableSql(t) })),
+  { name: 'crmq_deals_as_of', sql: () => DEALS_AS_OF, needs: [outliersOf('deals')] },
+  { name: 'crmq_stage_visits', sql: () => STAGE_VISITS, needs: ['crmq_deals_as_of'] },
+  ...KEPT_TABLES.map((t) => ({ name: `crmq_${t}`, sql: () => keptTableSql(t), needs: [outliersOf(t)] })),
 ];
 
 /**
  * The parts a report reads: named in its SQL or its definition's (validations' queries), or the relation its inputs
- * are judged on (relationOf: deals as of the date, `crmq_<table>` for amounts); without a report, all of them.
+ * are judged on (relationOf: deals as of the date, `crmq_<table>` for amounts), and what those need; a table's
+ * outliers also where the text reads them (crmq_outliers, crmq_left_out('<table>', …), crmq_base_<table>). Without a
+ * report, all of them.
  */
 export function partsFor(def?: ReportDef): string[] {
   if (!def) return PARTS.map((p) => p.name);
   const text = `${def.sql}\n${JSON.stringify(def)}`;
   const entities = [...def.inputs, ...Object.keys(def.scope), ...def.validations.currency.map((c) => c.entity)];
   const named = new Set([...entities.map(relationOf), ...PARTS.filter((p) => new RegExp(`\\b${p.name}\\b`).test(text)).map((p) => p.name)]);
-  for (const p of PARTS) if (named.has(p.name) && p.needs) named.add(p.needs);
+  for (const t of AMOUNT_TABLES) {
+    if (new RegExp(`\\bcrmq_outliers\\b|\\bcrmq_base_${t}\\b|crmq_left_out\\(\\s*'${t}'`).test(text)) named.add(outliersOf(t));
+  }
+  // Backwards: a part needs only parts before it, so one pass adds what the needed ones need in turn.
+  for (const p of [...PARTS].reverse()) if (named.has(p.name)) for (const n of p.needs ?? []) named.add(n);
   return PARTS.filter((p) => named.has(p.name)).map((p) => p.name);
 }
 

@@ -2,7 +2,7 @@
 // scopes imply (coverage, duplicates, outliers, dominance, time window per input; missing inputs).
 import type { Db, Row } from '../db/database.js';
 import { ident } from '../db/sql.js';
-import { checkExpression, checkSelect, userSelect } from '../db/user-sql.js';
+import { checkSql, type SqlToCheck } from '../db/user-sql.js';
 import { CrmqError } from '../errors.js';
 import type { ReportDef } from './report-def.js';
 import type { Period } from './context.js';
@@ -65,39 +65,41 @@ export interface ReportResult {
 
 /**
  * The definition's SQL expressions (scope, exclusions, currency checks) go into crmq's queries: each must be exactly
- * one expression, like a rule's `where` (docs/security.md), or the report does not run.
+ * one expression, like a rule's `where` (docs/security.md), or the report does not run. Then its query: exactly one
+ * SELECT. All with one parse.
  */
-async function checkDefExpressions(db: Db, def: ReportDef): Promise<void> {
-  const check = (expr: string, path: string) => checkExpression(db, expr, `${def.file}: ${path}`);
+async function checkDefSql(db: Db, def: ReportDef): Promise<void> {
+  const items: SqlToCheck[] = [];
+  const check = (expr: string, path: string) => items.push({ kind: 'expression', sql: expr, where: `${def.file}: ${path}` });
   for (const [entity, s] of Object.entries(def.scope)) {
     const at = `scope.${entity}`;
-    await check(s.where, `${at}.where`);
-    if (s.amount) await check(s.amount, `${at}.amount`);
-    if (s.period) await check(s.period, `${at}.period`);
+    check(s.where, `${at}.where`);
+    if (s.amount) check(s.amount, `${at}.amount`);
+    if (s.period) check(s.period, `${at}.period`);
     for (const [i, d] of s.dates.entries()) {
-      if (typeof d === 'string') await check(d, `${at}.dates.${i}`);
+      if (typeof d === 'string') check(d, `${at}.dates.${i}`);
       else {
-        await check(d.field, `${at}.dates.${i}.field`);
-        await check(d.where, `${at}.dates.${i}.where`);
+        check(d.field, `${at}.dates.${i}.field`);
+        check(d.where, `${at}.dates.${i}.where`);
       }
     }
-    for (const [i, x] of s.exclude.entries()) await check(x.when, `${at}.exclude.${i}.when`);
+    for (const [i, x] of s.exclude.entries()) check(x.when, `${at}.exclude.${i}.when`);
   }
-  for (const [i, c] of def.validations.currency.entries()) await check(c.where, `validations.currency.${i}.where`);
+  for (const [i, c] of def.validations.currency.entries()) check(c.where, `validations.currency.${i}.where`);
+  items.push({ kind: 'select', sql: def.sql, where: def.file.replace(/\.ya?ml$/, '.sql') });
+  await checkSql(db, items);
 }
 
 /** `keepAs`: also keep the rows, typed as the SQL made them, in this temp table (`crmq export` writes it out). */
 export async function runReport(db: Db, def: ReportDef, period: Period, params: Record<string, unknown>, opts: { keepAs?: string } = {}): Promise<ReportResult> {
   const t = performance.now();
-  await checkDefExpressions(db, def);
+  await checkDefSql(db, def);
   let rows: Row[];
   try {
-    const file = def.file.replace(/\.ya?ml$/, '.sql');
     if (opts.keepAs) {
-      await checkSelect(db, def.sql, file);
       await db.run(`CREATE OR REPLACE TEMP TABLE ${ident(opts.keepAs)} AS ${def.sql.replace(/[\s;]+$/, '')}\n`);
       rows = await db.all(`SELECT * FROM ${ident(opts.keepAs)}`);
-    } else rows = await userSelect(db, def.sql, file);
+    } else rows = await db.all(def.sql);
   } catch (err) {
     if (err instanceof CrmqError) throw err;
     throw new CrmqError(`${def.file.replace(/\.ya?ml$/, '.sql')}: report ${def.id} failed in SQL: ${(err as Error).message.split('\n')[0]}`);

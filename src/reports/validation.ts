@@ -2,6 +2,7 @@
 import type { Db, Row } from '../db/database.js';
 import type { Period } from './context.js';
 import type { ReportDef } from './report-def.js';
+import { localeNumber } from './render/locale-number.js';
 
 export type Status = 'valid' | 'warning' | 'invalid';
 export const STATUS_RANK: Record<Status, number> = { valid: 0, warning: 1, invalid: 2 };
@@ -35,11 +36,11 @@ export function failingFirst<T extends { status: Status }>(validations: T[]): T[
 export const worst = (xs: Status[]): Status => xs.reduce<Status>((a, b) => (STATUS_RANK[b] > STATUS_RANK[a] ? b : a), 'valid');
 
 export const fmt = (n: number | null | undefined): string =>
-  n === null || n === undefined ? '—' : Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  n === null || n === undefined ? '—' : Number.isInteger(n) ? localeNumber(n, 'en-US') : localeNumber(n, 'en-US', { maximumFractionDigits: 2 });
 
 /** Russian digit grouping for messages (1 234 567,89). */
 export const fmtRu = (n: number | null | undefined): string =>
-  n === null || n === undefined ? '—' : n.toLocaleString('ru-RU', { maximumFractionDigits: 2 });
+  n === null || n === undefined ? '—' : localeNumber(n, 'ru-RU', { maximumFractionDigits: 2 });
 
 export const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 export const pctRu = (x: number): string => `${(100 * x).toFixed(1).replace('.', ',')}%`;

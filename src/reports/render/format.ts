@@ -1,6 +1,7 @@
 // Display formatting of report cells by column type, for the terminal, markdown, HTML and mail.
 import type { Row } from '../../db/database.js';
 import { valueLabel, WORDS, type Lang } from './i18n.js';
+import { localeNumber } from './locale-number.js';
 
 export function formatCell(v: unknown, type: string, lang: Lang): string {
   if (v === null || v === undefined) return '';
@@ -8,14 +9,14 @@ export function formatCell(v: unknown, type: string, lang: Lang): string {
   const n = typeof v === 'number' ? v : Number(v);
   switch (type) {
     case 'money':
-      return Number.isFinite(n) ? n.toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : String(v);
+      return Number.isFinite(n) ? localeNumber(n, locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }) : String(v);
     case 'percent':
-      return Number.isFinite(n) ? `${(n * 100).toLocaleString(locale, { maximumFractionDigits: 1 })}%` : String(v);
+      return Number.isFinite(n) ? `${localeNumber(n * 100, locale, { maximumFractionDigits: 1 })}%` : String(v);
     case 'number':
     case 'days':
-      return Number.isFinite(n) ? n.toLocaleString(locale, { maximumFractionDigits: 2 }) : String(v);
+      return Number.isFinite(n) ? localeNumber(n, locale, { maximumFractionDigits: 2 }) : String(v);
     case 'int':
-      return Number.isFinite(n) ? n.toLocaleString(locale) : String(v);
+      return Number.isFinite(n) ? localeNumber(n, locale) : String(v);
     case 'year':
       // A year is a label, not a quantity: 2026, never 2,026 or 2 026.
       return Number.isFinite(n) ? String(Math.trunc(n)) : String(v);
