@@ -41,7 +41,7 @@ describe('pacing across entities', () => {
   it('Bitrix24 at its documented 2 requests/s: every request, across three entities, at least 500 ms after the one before', async () => {
     const { gaps, sendGaps } = await arrivals('bitrix24', [['leads', 'person'], ['contacts', 'person'], ['companies', 'company']]);
     expect(gaps).toHaveLength(2);
-    // crmq sends them 500 ms apart by the throttle's clock (exact, with a fake clock, in the last test below). Here
+    // crmq sends them 500 ms apart by the throttle's clock (exact, with a fake clock, in the last two tests below). Here
     // the gaps are read in a fetch wrapper, a step after the throttle's own reading: on a loaded machine the OS may
     // stop the process between the two (237 ms at a 250 ms pace was seen at load 3–6), so 25 ms less is allowed; an
     // unpaced request comes within a few ms. The server sees them that far apart less the arrival jitter of a loaded
@@ -73,5 +73,14 @@ describe('pacing across entities', () => {
     expect(await throttle.take()).toBe(0);
     expect(await throttle.take()).toBe(130);
     expect(await throttle.take()).toBe(95);
+  });
+
+  it('a timer that fires early (Node counts whole ms) is waited out: no request before its slot', async () => {
+    // take 1 at 0; take 2 at 10 has its slot at 100: the timer wakes it at 99.4, so it sleeps again and goes at 100.
+    const readings = [0, 10, 99.4, 100];
+    const throttle = createThrottle(10, () => readings.shift() ?? 100);
+    expect(await throttle.take()).toBe(0);
+    expect(await throttle.take()).toBe(90);
+    expect(readings).toEqual([]);
   });
 });
