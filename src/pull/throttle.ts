@@ -19,10 +19,9 @@ export function createThrottle(perSecond: number, clock: () => number = () => pe
       const now = clock();
       const at = Math.max(now, next);
       next = at + gapOf(rate);
-      // Node's timers count whole milliseconds and may fire up to one early: wait again for what is left, so no
-      // request goes before its time.
-      if (at > now) await sleep(Math.ceil(at - now));
-      let sent = clock();
+      // Node's timers count whole milliseconds and may fire up to one early: sleep until the clock has reached the
+      // slot, so no request goes before its time.
+      let sent = now;
       while (sent < at) {
         await sleep(Math.ceil(at - sent));
         sent = clock();

@@ -41,9 +41,12 @@ describe('pacing across entities', () => {
   it('Bitrix24 at its documented 2 requests/s: every request, across three entities, at least 500 ms after the one before', async () => {
     const { gaps, sendGaps } = await arrivals('bitrix24', [['leads', 'person'], ['contacts', 'person'], ['companies', 'company']]);
     expect(gaps).toHaveLength(2);
-    // crmq sends them 500 ms apart (a timer's 1 ms granularity aside); the server sees them at least that far apart
-    // less the arrival jitter of a loaded machine (486 ms seen at load 8.5; an unpaced request comes within a few ms).
-    expect(Math.min(...sendGaps), `sent ${sendGaps.join(', ')} ms apart`).toBeGreaterThanOrEqual(499);
+    // crmq sends them 500 ms apart by the throttle's clock (exact, with a fake clock, in the last two tests below). Here
+    // the gaps are read in a fetch wrapper, a step after the throttle's own reading: on a loaded machine the OS may
+    // stop the process between the two (237 ms at a 250 ms pace was seen at load 3–6), so 25 ms less is allowed; an
+    // unpaced request comes within a few ms. The server sees them that far apart less the arrival jitter of a loaded
+    // machine (486 ms seen at load 8.5).
+    expect(Math.min(...sendGaps), `sent ${sendGaps.join(', ')} ms apart`).toBeGreaterThanOrEqual(475);
     expect(Math.min(...gaps), `gaps ${gaps.join(', ')} ms`).toBeGreaterThanOrEqual(450);
   });
 
@@ -55,19 +58,29 @@ describe('pacing across entities', () => {
     // Per object: its field list, one page, the deletion listing.
     expect(log.filter((l) => setup.test(l))).toHaveLength(2);
     expect(gaps).toHaveLength(5);
-    // Sent 250 ms apart (the exact check); they arrive so, less the jitter of arrival on a busy machine: 220 ms was seen
-    // with two busy loops on both cores at load 9, so 150 ms (an unpaced request comes within a few ms).
-    expect(Math.min(...sendGaps), `sent ${sendGaps.join(', ')} ms apart`).toBeGreaterThanOrEqual(249);
+    // Sent 250 ms apart (less what the OS may take between the throttle's reading and the fetch wrapper's, as above);
+    // they arrive so, less the jitter of arrival on a busy machine: 220 ms was seen with two busy loops on both cores
+    // at load 9, so 150 ms (an unpaced request comes within a few ms).
+    expect(Math.min(...sendGaps), `sent ${sendGaps.join(', ')} ms apart`).toBeGreaterThanOrEqual(225);
     expect(Math.min(...gaps), `gaps ${gaps.join(', ')} ms`).toBeGreaterThanOrEqual(150);
   });
 
   it('a timer that fires late (a busy machine) moves the next request back: spacing counts from the real send', async () => {
     // Clock readings: take 1 at 0 (goes at once); take 2 at 50 (waits until 100, but its timer fires late: 180);
     // take 3 at 185 must wait until 280, 100 ms after the real send, not until 200.
-    const readings = [0, 0, 50, 180, 185, 280];
+    const readings = [0, 50, 180, 185, 280];
     const throttle = createThrottle(10, () => readings.shift() ?? 280);
     expect(await throttle.take()).toBe(0);
     expect(await throttle.take()).toBe(130);
     expect(await throttle.take()).toBe(95);
+  });
+
+  it('a timer that fires early (Node counts whole ms) is waited out: no request before its slot', async () => {
+    // take 1 at 0; take 2 at 10 has its slot at 100: the timer wakes it at 99.4, so it sleeps again and goes at 100.
+    const readings = [0, 10, 99.4, 100];
+    const throttle = createThrottle(10, () => readings.shift() ?? 100);
+    expect(await throttle.take()).toBe(0);
+    expect(await throttle.take()).toBe(90);
+    expect(readings).toEqual([]);
   });
 });
