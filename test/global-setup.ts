@@ -56,7 +56,7 @@ export default function setup(project: TestProject): () => void {
   return () => {
     rmSync(runDir, { recursive: true, force: true });
     if (!owner) return;
-    const left = readdirSync(temp);
+    const left = readdirSync(temp).filter((f) => !f.startsWith('tsx-')); // tsx's compile cache (processes started with --import tsx)
     if (left.length) console.warn(`test run: ${left.length} temp folders left behind (removed now), e.g. ${left.slice(0, 5).join(', ')}`);
     rmSync(temp, { recursive: true, force: true });
   };
