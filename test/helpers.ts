@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { afterAll, onTestFinished } from 'vitest';
 import { main } from '../src/cli.js';
 import { openDb, type Db } from '../src/db/database.js';
 
@@ -12,10 +12,18 @@ export const SHARED = resolve(ROOT, '..', 'shared');
 export const HAS_SHARED = existsSync(join(SHARED, 'datasets'));
 export const BIN = join(ROOT, 'bin', 'crmq.js');
 
-/** A fresh temporary folder, removed after the test file. */
+/**
+ * A fresh temporary folder, removed after the test that asked for it, or after the test file when asked for outside
+ * a test (an afterAll registered inside a running test never runs: such folders used to stay in the temp folder).
+ */
 export function tmp(): string {
   const dir = mkdtempSync(join(tmpdir(), 'crmq-test-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    onTestFinished(remove);
+  } catch {
+    afterAll(remove); // not inside a test
+  }
   return dir;
 }
 

@@ -8,15 +8,15 @@ import { checkCommand } from '../src/commands/check.js';
 import { exportCommand } from '../src/commands/export.js';
 import { importLakeCommand } from '../src/commands/import.js';
 import { reportCommand, reportScripts } from '../src/commands/report.js';
-import { SAMPLE_DIR } from '../src/commands/demo.js';
 import { openDb } from '../src/db/database.js';
 import { importFile } from '../src/import/import-file.js';
 import { OTHER_TABLES, tablesOfKind, type Manifest } from '../src/lake/manifest.js';
 import { ENTITIES } from '../src/model/tables.js';
+import { demoInto } from './demo.js';
 import { cli, query, tmp, write } from './helpers.js';
 
 const dir = tmp();
-const source = join(dir, 'source.duckdb');
+const source = join(dir, 'demo', 'demo.duckdb'); // a copy of the run's demo (beforeAll)
 const lake = join(dir, 'lake');
 const fresh = join(dir, 'fresh.duckdb');
 const TABLES = [...ENTITIES, ...tablesOfKind('bookkeeping'), ...tablesOfKind('findings')];
@@ -51,16 +51,15 @@ const asText = (xs: Record<string, unknown>[]) =>
 const noDifferences = Object.fromEntries(TABLES.map((t) => [t, [0, 0]]));
 
 beforeAll(async () => {
-  // Every sample export (several CRMs, Windows-1251, XLSX, rejected rows), a check run with duplicate clusters, and a pull checkpoint.
-  const files = (JSON.parse(readFileSync(join(SAMPLE_DIR, 'manifest.json'), 'utf8')) as { files: { path: string; source: string; preset: string; entity: string }[] }).files;
+  // Every sample export (several CRMs, Windows-1251, XLSX, rejected rows) and a check run with duplicate clusters: the
+  // run's demo database (test/demo.ts), copied, instead of importing the samples again here.
+  await demoInto(join(dir, 'demo'));
   const db = await openDb(source);
   try {
-    for (const f of files) {
-      await importFile(db, { file: join(SAMPLE_DIR, f.path), source: f.source, preset: f.preset === 'canonical' ? 'canonical' : 'auto', entity: f.preset === 'canonical' ? f.entity : undefined });
-    }
     // A second, changed export of one source's contacts: the drift history then holds a stage transition too.
     const stages = (stage: string) => write(dir, `crm2-${stage}.csv`, `id,email,lifecycle_stage\n1,a@b.ru,lead\n2,c@d.ru,${stage}\n`);
     for (const stage of ['lead', 'customer']) await importFile(db, { file: stages(stage), source: 'crm2', preset: 'canonical', entity: 'contacts' });
+    // And a pull checkpoint.
     await db.run(`INSERT INTO pulls VALUES (nextval('pull_id_seq'), 'hubspot', 'hubspot', 'contacts', 'contacts', 'done', NULL, '{"after": "42"}', 3, 250, 0, 0, NULL, NULL, TIMESTAMP '2026-11-20 10:00:00', TIMESTAMP '2026-11-20 10:01:00')`);
   } finally {
     db.close();
@@ -177,7 +176,7 @@ describe('crmq import <lake>', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/contacts: contacts\/source=\w+\/part_0\.parquet holds \d+ rows, the manifest says \d+/);
     // A manifest pointing outside the lake.
-    m2.tables.find((t) => t.name === 'contacts')!.files[0].path = '../source.duckdb';
+    m2.tables.find((t) => t.name === 'contacts')!.files[0].path = '../demo/demo.duckdb';
     writeFileSync(join(broken, 'manifest.json'), JSON.stringify(m2, null, 2));
     r = await cli('import', broken, '--db', db);
     expect(r.code).toBe(2);

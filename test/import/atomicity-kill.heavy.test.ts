@@ -3,9 +3,8 @@
 // rows and runs four real imports of them (about 20 s), so it is in the heavy suite (`npm run test:heavy`, run by CI
 // after `npm test`); the main suite kills smaller imports in test/import/interrupt.test.ts (SIGINT, SIGTERM, kill -9).
 import { copyFileSync, existsSync, mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { writeBenchContacts } from '../../fixtures/generate.js';
 import { cli, query, spawnCli, tmp, write } from '../helpers.js';
 
@@ -40,7 +39,7 @@ describe('atomic imports', () => {
       const complete = after.imports === 2;
       outcomes.push(complete ? 'complete' : 'untouched');
       if (!complete && after.contacts !== before.contacts) {
-        const kept = mkdtempSync(join(tmpdir(), 'crmq-atomicity-evidence-'));
+        const kept = mkdtempSync(join(inject('keepDir'), 'crmq-atomicity-evidence-')); // outlives the run's temp folder
         for (const f of evidence) copyFileSync(f, join(kept, f.split('/').pop()!));
         expect.fail(`${signal} after ${delay} ms left ${after.contacts} contacts and ${after.imports} imports rows (WAL ${evidence[1] ? statSync(evidence[1]).size : 0} bytes); files as killed kept in ${kept}`);
       }

@@ -2,7 +2,6 @@
 // any wrong one (--preset or --entity) the import stops with exit 2 naming the columns it did not recognise,
 // loading nothing. `--explain` shows the layout column by column without loading.
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../../src/connectors/presets/index.js';
@@ -20,7 +19,7 @@ const SAMPLES = [
 ];
 
 async function layoutOf(file: string, flags: { preset?: string; entity?: string }) {
-  const pf = await prepare(file, mkdtempSync(join(tmpdir(), 'crmq-guard-')), {});
+  const pf = await prepare(file, mkdtempSync(join(dir, 'guard-')), {}); // in the file's folder: pf.cleanup() leaves the folder
   try {
     const p = plan(pf.header, pf.header.map((_, i) => `c${i + 1}`), pf, { file, ...flags });
     return { ok: `${p.preset?.id}/${p.map.entity}` };
