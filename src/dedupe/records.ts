@@ -141,6 +141,8 @@ export async function finishRecords(db: Db, type: EntityType, select = 'SELECT *
     ? [`CASE WHEN first IS NOT NULL OR last IS NOT NULL THEN array_to_string(list_sort(list_filter([first, last], x -> x IS NOT NULL)), ' ') END AS name_key`,
       // the user part of an e-mail (a namesake on another mail domain often has the same one)
       `nullif(split_part(email, '@', 1), '') AS email_user`,
+      // … and its domain (both compared per candidate pair: split once per record here, not twice per pair there)
+      `split_part(email, '@', 2) AS email_domain`,
       // … and whether it is just the person's name ("fedor.zakharov", "f.zakharov85")
       `CASE WHEN email IS NOT NULL THEN coalesce(strpos(regexp_replace(split_part(email, '@', 1), '[^a-z]', '', 'g'), left(replace(first, ' ', ''), 4)) > 0 AND length(first) >= 4, FALSE)
         OR coalesce(strpos(regexp_replace(split_part(email, '@', 1), '[^a-z]', '', 'g'), left(replace(last, ' ', ''), 4)) > 0 AND length(last) >= 4, FALSE) END AS email_user_named`]
