@@ -25,13 +25,13 @@ const db = `${src}.phases.duckdb`;
 rmSync(db, { force: true });
 rmSync(`${db}.wal`, { force: true });
 copyFileSync(src, db);
-const rows: [string, number, number][] = [];
+const rows: [string, number, number, number][] = [];
 let label = 'start';
 let cpu = process.cpuUsage();
 let wall = performance.now();
 const mark = (next: string) => {
   const c = process.cpuUsage(cpu);
-  rows.push([label, (c.user + c.system) / 1e6, (performance.now() - wall) / 1000]);
+  rows.push([label, (c.user + c.system) / 1e6, (performance.now() - wall) / 1000, process.resourceUsage().maxRSS / 1024]);
   [label, cpu, wall] = [next, process.cpuUsage(), performance.now()];
 };
 const r = await dedupeCommand({
@@ -40,9 +40,9 @@ const r = await dedupeCommand({
 });
 mark('end');
 let total = 0;
-for (const [l, c, w] of rows) {
+for (const [l, c, w, rss] of rows) {
   total += c;
-  console.log(`${l.padEnd(40)} ${c.toFixed(2).padStart(7)} CPU s ${w.toFixed(2).padStart(7)} s`);
+  console.log(`${l.padEnd(40)} ${c.toFixed(2).padStart(7)} CPU s ${w.toFixed(2).padStart(7)} s  peak RSS so far ${rss.toFixed(0)} MB`);
 }
 const all = process.cpuUsage();
 console.log(`total ${total.toFixed(2)} CPU s (process ${((all.user + all.system) / 1e6).toFixed(2)}), pairs ${r.candidatePairs}, clusters ${r.clusters.length}, rss peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

@@ -108,13 +108,11 @@ export async function buildRecords(db: Db, target: DedupeTarget, custom: CustomF
         ${custom.map((f) => `${normalizeFor(f.compare, valueOf('companies', f.name, cols))} AS ${ident(`x_${f.name}`)}, `).join('')}
         t.name AS label
       FROM dd_raw t LEFT JOIN companies o ON o.v = t.raw_name LEFT JOIN names c ON c.v = t.raw_city ${phonesOf('companies')}`);
-    await db.run('DROP TABLE dd_raw');
     return 'organisation';
   }
   const people = tables as ('contacts' | 'leads')[];
   await db.run(`CREATE OR REPLACE TEMP TABLE dd_raw AS ${peopleRaw(people, custom, columns)}`);
   await finishRecords(db, 'person', peopleSelect(people, custom));
-  await db.run('DROP TABLE dd_raw');
   return 'person';
 }
 
@@ -133,7 +131,8 @@ export async function finishRecords(db: Db, type: EntityType, select = 'SELECT *
   const keep = ['entity', 'source', 'source_id', 'label'].filter((c) => have.has(c));
   // (CREATE TABLE … ORDER BY keeps the sorted order: rowid is the place in it)
   await db.run(`CREATE OR REPLACE TEMP TABLE dd_stage AS SELECT id, ${[...cols.map(pick), ...custom.map(ident), ...keep.map(ident)].join(', ')} FROM (${select}) ORDER BY id`);
-  await db.run('DROP TABLE IF EXISTS dd_src');
+  // (the select's inputs, gone before dd_rec is written beside dd_stage)
+  await db.run('DROP TABLE IF EXISTS dd_src; DROP TABLE IF EXISTS dd_raw');
   // A column empty in every record is left out (a CRM export without dates of birth, IDs, addresses …): it would be
   // carried through every join for nothing (9 of them in a plain contact list, ~8 bytes a record each).
   const [count] = await db.all<Record<string, number>>(`SELECT ${cols.map((c) => `count(${ident(c)}) AS ${ident(c)}`).join(', ')} FROM dd_stage`);
