@@ -101,6 +101,8 @@ export function gammasSelect(cfg: EntityConfig, pairs: string, columns: Set<stri
   const b = (c: string) => ident(`b_${c}`);
   const lists = columns.has('phones') && cfg.fields.phone === 'phone';
   const named = columns.has('email_user_named') && cfg.fields.email === 'email';
+  // A person's e-mail comes with its user and domain parts split (records.ts); other e-mail fields are split here.
+  const split = columns.has('email_user') && columns.has('email_domain') && cfg.fields.email === 'email';
   // 1. the join: both records' columns side by side, and whether the names are swapped
   const raw = [...new Set([...fields.map(([f]) => f), ...tfs.map(([, c]) => c)])];
   const joined = [
@@ -109,6 +111,8 @@ export function gammasSelect(cfg: EntityConfig, pairs: string, columns: Set<stri
     ...tfCols.map((c) => `t.${ident(`tf_${c}`)} AS ${a(`tf_${c}`)}`),
     ...(lists ? ['a.phones AS a_phones', 'b.phones AS b_phones'] : []),
     ...(named ? ['a.email_user_named AS a_named'] : []),
+    // (email_user is NULL for an empty user part, which split_part gives as '')
+    ...(split ? ["coalesce(a.email_user, '') AS a_email_u", "coalesce(b.email_user, '') AS b_email_u", 'a.email_domain AS a_email_d', 'b.email_domain AS b_email_d'] : []),
     swap ? `((a.${ident(fn)} = b.${ident(ln)} OR a.${ident(ln)} = b.${ident(fn)}) AND a.${ident(fn)} IS DISTINCT FROM b.${ident(fn)} AND a.${ident(ln)} IS DISTINCT FROM b.${ident(ln)}) AS swapped` : 'FALSE AS swapped',
   ];
   // 2. names aligned, similarities computed
@@ -119,6 +123,7 @@ export function gammasSelect(cfg: EntityConfig, pairs: string, columns: Set<stri
   const parts = (f: string) => ['u_a', 'u_b', 'd_a', 'd_b'].map((p) => ident(`${p}_${f}`));
   const emailParts = fields.filter(([, k]) => k === 'email').flatMap(([f]) => {
     const [ua, ub, da, db] = parts(f);
+    if (f === 'email' && split) return [`${ident('a_email_u')} AS ${ua}`, `${ident('b_email_u')} AS ${ub}`, `${ident('a_email_d')} AS ${da}`, `${ident('b_email_d')} AS ${db}`];
     return [`split_part(${a(f)}, '@', 1) AS ${ua}`, `split_part(${r(f)}, '@', 1) AS ${ub}`, `split_part(${a(f)}, '@', 2) AS ${da}`, `split_part(${r(f)}, '@', 2) AS ${db}`];
   });
   const computed = [...jws, ...emailParts];

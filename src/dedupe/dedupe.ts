@@ -72,11 +72,8 @@ export function configFor(type: 'person' | 'organisation', custom: CustomField[]
  */
 export const CONTRADICTION_BITS = -2;
 
-/** Contradicted pairs inside tentative clusters of three or more. */
-async function contradictions(db: Db, link: LinkResult, links: Link[]): Promise<[number, number][]> {
-  const comp = components(links);
-  const size = new Map<number, number>();
-  for (const c of comp.values()) size.set(c, (size.get(c) ?? 0) + 1);
+/** Contradicted pairs inside tentative clusters of three or more (comp: record → component, size: component → records). */
+async function contradictions(db: Db, link: LinkResult, comp: Map<number, number>, size: Map<number, number>): Promise<[number, number][]> {
   const rows = [...comp].filter(([, c]) => size.get(c)! >= 3);
   if (!rows.length) return [];
   await db.run('CREATE OR REPLACE TEMP TABLE dd_comp (rid INTEGER, comp INTEGER, small BOOLEAN)');
@@ -135,8 +132,15 @@ export interface Resolved {
  */
 export async function resolveClusters(db: Db, link: LinkResult, threshold: number, opts: { release?: boolean } = {}): Promise<Resolved> {
   const links = link.links.filter((l) => l[2] >= threshold);
-  const cannot = await contradictions(db, link, links);
-  const all = clusterLinks(links, { cannotLink: cannot });
+  const comp = components(links);
+  const compSize = new Map<number, number>();
+  for (const c of comp.values()) compSize.set(c, (compSize.get(c) ?? 0) + 1);
+  const cannot = await contradictions(db, link, comp, compSize);
+  // A tentative cluster of two records is one link, with nothing to contradict or cut: it stays as it is (most
+  // clusters). Only the links of larger ones go through clusterLinks.
+  const larger = links.filter((l) => compSize.get(comp.get(l[0])!)! >= 3);
+  const all = clusterLinks(larger, { cannotLink: cannot });
+  for (const [l, r] of links) if (compSize.get(comp.get(l)!) === 2) all.set(l, l < r ? l : r).set(r, l < r ? l : r);
   // Refused: links between records that ended in different clusters.
   const refused = links.filter(([l, r]) => all.get(l) !== all.get(r)).length;
   const size = new Map<number, number>();

@@ -75,12 +75,13 @@ export async function estimateU(db: Db, cfg: EntityConfig, n: number, columns: S
   const fields = Object.keys(cfg.fields);
   const salts = Math.min(50, Math.max(1, Math.ceil(want / n)));
   const randomPairs = Array.from({ length: salts }, (_, s) =>
-    `SELECT a.rid AS l, b.rid AS r FROM (SELECT rid, row_number() OVER (ORDER BY hash(rid + ${s * 7919 + 1})) AS k FROM dd_rec) a
+    `SELECT ${s} AS salt, k, a.rid AS l, b.rid AS r FROM (SELECT rid, row_number() OVER (ORDER BY hash(rid + ${s * 7919 + 1})) AS k FROM dd_rec) a
      JOIN (SELECT rid, row_number() OVER (ORDER BY hash(rid * 31 + ${s * 104729 + 3})) AS k FROM dd_rec) b USING (k) WHERE a.rid <> b.rid`,
   ).join(' UNION ALL ');
   // Distinct pairs: in a small table the same few pairs would otherwise be drawn again and again, a true duplicate
-  // among them counted as if it were many random agreements.
-  await db.run(`CREATE OR REPLACE TEMP TABLE dd_random AS SELECT DISTINCT least(l, r) AS l, greatest(l, r) AS r FROM (SELECT * FROM (${randomPairs}) LIMIT ${want})`);
+  // among them counted as if it were many random agreements. The first `want` in the draw's own order (salt, k): a
+  // LIMIT alone takes whichever rows the threads deliver first, another sample at each run.
+  await db.run(`CREATE OR REPLACE TEMP TABLE dd_random AS SELECT DISTINCT least(l, r) AS l, greatest(l, r) AS r FROM (SELECT l, r FROM (${randomPairs}) ORDER BY salt, k LIMIT ${want})`);
   const counts = await db.all<Record<string, number>>(`SELECT ${fields.map((f) => ident(`g_${f}`)).join(', ')}, count(*) AS n FROM (${gammasSelect({ ...cfg, tf: [] }, 'dd_random', columns)}) GROUP BY ALL ORDER BY ALL`);
   await db.run('DROP TABLE dd_random');
   const u: Record<string, number[]> = {};

@@ -84,7 +84,9 @@ async function normalizePhones(db: Db, onPhase?: (label: string) => void): Promi
   onPhase?.(`phones: ${todo.toLocaleString('en-US')} new, in SQL`);
   await phonesInSql(db, 'crmq_phone_todo', 'crmq_phone_sql');
   await db.run('INSERT INTO phone_norm SELECT raw, region, e164 FROM crmq_phone_sql');
-  const [{ rest }] = await db.all<{ rest: number }>('SELECT count(*) AS rest FROM crmq_phone_todo ANTI JOIN crmq_phone_sql USING (raw, region)');
+  // (one row in crmq_phone_sql per distinct (raw, region) of the todo list that SQL parsed: the rest is the difference)
+  const [{ sql }] = await db.all<{ sql: number }>('SELECT count(*) AS sql FROM crmq_phone_sql');
+  const rest = todo - sql;
   if (rest > 0) {
     onPhase?.(`phones: ${rest.toLocaleString('en-US')} of ${todo.toLocaleString('en-US')} by libphonenumber`);
     await db.run(`INSERT INTO phone_norm SELECT raw, region, crmq_phone_e164(raw, region) FROM crmq_phone_todo ANTI JOIN crmq_phone_sql USING (raw, region)`);
