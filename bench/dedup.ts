@@ -8,7 +8,7 @@
 //    plain DuckDB baseline (bench/dedup/duckdb-baseline.ts), all on the same data in the same run. Splink needs
 //    PyPI, which this machine cannot reach: the issue's Splink figures are the reference.
 // Each step runs in its own process (bench/child.ts), so its memory and CPU figures are its own.
-//   npm run bench:dedup [-- --sizes 100000,1000000,3000000] [--before main] [--before-max 1000000] [--no-quality]
+//   npm run bench:dedup [-- --sizes 100000,1000000,3000000] [--before main] [--before-max 1000000] [--repeat 3] [--no-quality]
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -88,6 +88,7 @@ execSync(`git archive ${beforeRef} src | tar -x -C ${beforeDir}`, { cwd: resolve
 const beforeCommit = execSync(`git rev-parse --short ${beforeRef}`, { cwd: resolve(here, '..'), encoding: 'utf8' }).trim();
 type S = { candidatePairs: number; precision: number; recall: number; f1: number };
 const speed: Record<string, string | number>[] = [];
+const repeat = process.argv.includes('--repeat') ? Number(arg('--repeat')) : 1;
 const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? `${(a / b).toFixed(2)}×` : '–');
 for (const n of sizes) {
   const file = join(dataDir, `people-${n}.csv`);
@@ -98,23 +99,39 @@ for (const n of sizes) {
   // Each engine writes its clusters; 'dedup-score' scores them in a process of its own (not part of the figures).
   const scored = (m: ReturnType<typeof measure>) => ({ ...m, detail: { ...m.detail, ...measure('dedup-score', { file, predicted }).detail } });
   // The 1-minute load average as each step starts (others share the machine: CPU time is the steadier figure).
-  const load = new Map<string, number>();
-  const step = (engine: string, run: () => ReturnType<typeof measure>): [string, ReturnType<typeof measure>] => (load.set(engine, loadavg()[0]), [engine, scored(run())]);
-  const runs: [string, ReturnType<typeof measure>][] = [step('crmq (phones + dedupe)', () => measure('dedup-speed', { file, db, predicted }))];
-  if (n <= beforeMax) runs.push(step(`before (${beforeRef} ${beforeCommit})`, () => measure('dedup-before', { file, db, before: beforeDir, predicted })));
-  runs.push(step('plain DuckDB baseline', () => measure('dedup-baseline', { file, db, predicted })));
-  const base = runs.at(-1)![1];
-  const before = runs.find(([e]) => e.startsWith('before'))?.[1];
-  for (const [engine, m] of runs) {
-    const d = m.detail as S;
-    speed.push({
-      contacts: n.toLocaleString('en-US'), engine, 'candidate pairs': d.candidatePairs.toLocaleString('en-US'), 'CPU s': ((m.cpuMs ?? 0) / 1000).toFixed(1),
-      'wall s': (m.ms / 1000).toFixed(1), 'peak RSS MB': Math.round(m.rssMb), 'CPU / baseline': ratio(m.cpuMs, base.cpuMs), 'RSS / baseline': ratio(m.rssMb, base.rssMb),
-      'CPU / before': ratio(m.cpuMs, before?.cpuMs), 'RSS / before': ratio(m.rssMb, before?.rssMb), precision: f3(d.precision), recall: f3(d.recall), F1: f3(d.f1),
-      load: load.get(engine)!.toFixed(1),
+  // With --repeat k the engines run in turn k times (crmq, before, baseline, crmq, …): medians, the peak RSS of
+  // all rounds, and the spread of the per-round CPU ratio to the engine before.
+  const engines: [string, () => ReturnType<typeof measure>][] = [['crmq (phones + dedupe)', () => measure('dedup-speed', { file, db, predicted })]];
+  if (n <= beforeMax) engines.push([`before (${beforeRef} ${beforeCommit})`, () => measure('dedup-before', { file, db, before: beforeDir, predicted })]);
+  engines.push(['plain DuckDB baseline', () => measure('dedup-baseline', { file, db, predicted })]);
+  const rounds = engines.map(() => [] as { m: ReturnType<typeof measure>; load: number }[]);
+  for (let k = 0; k < repeat; k++) {
+    engines.forEach(([, run], i) => {
+      const load = loadavg()[0];
+      rounds[i].push({ m: scored(run()), load });
     });
-    console.log(`${n} ${engine}: ${JSON.stringify({ cpuMs: m.cpuMs, ms: m.ms, rssMb: m.rssMb, ...d })}`);
   }
+  const cpu = (i: number, k: number) => rounds[i][k].m.cpuMs ?? 0;
+  const beforeAt = engines.findIndex(([e]) => e.startsWith('before'));
+  const baseAt = engines.length - 1;
+  engines.forEach(([engine], i) => {
+    const first = rounds[i][0].m;
+    const d = first.detail as S;
+    for (const { m } of rounds[i]) if ((m.detail as S).f1 !== d.f1) throw new Error(`${engine}: F1 ${(m.detail as S).f1} in one round, ${d.f1} in another`);
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+    const perRound = (j: number) => (j < 0 ? undefined : rounds[i].map((_, k) => cpu(i, k) / cpu(j, k)));
+    const spread = (xs: number[] | undefined) => (xs === undefined ? '–' : repeat === 1 ? `${xs[0].toFixed(2)}×` : `${med(xs).toFixed(2)}× (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`);
+    const rss = Math.max(...rounds[i].map(({ m }) => m.rssMb));
+    const peak = (j: number) => (j < 0 ? undefined : Math.max(...rounds[j].map(({ m }) => m.rssMb)));
+    speed.push({
+      contacts: n.toLocaleString('en-US'), engine, 'candidate pairs': d.candidatePairs.toLocaleString('en-US'),
+      'CPU s': (med(rounds[i].map((_, k) => cpu(i, k))) / 1000).toFixed(1), 'wall s': (med(rounds[i].map(({ m }) => m.ms)) / 1000).toFixed(1),
+      'peak RSS MB': Math.round(rss), 'CPU / baseline': spread(perRound(baseAt)), 'RSS / baseline': ratio(rss, peak(baseAt)),
+      'CPU / before': spread(perRound(beforeAt)), 'RSS / before': ratio(rss, peak(beforeAt)), precision: f3(d.precision), recall: f3(d.recall), F1: f3(d.f1),
+      load: rounds[i].map(({ load }) => load.toFixed(1)).join(' '),
+    });
+    for (const { m } of rounds[i]) console.log(`${n} ${engine}: ${JSON.stringify({ cpuMs: m.cpuMs, ms: m.ms, rssMb: m.rssMb, ...(m.detail as S) })}`);
+  });
   rmSync(db, { force: true });
   rmSync(`${db}.wal`, { force: true });
   writeResults(); // after each size, so a long run that is stopped keeps what it measured
@@ -134,7 +151,7 @@ function writeResults(): void {
       'Speed on generated contacts (20% planted duplicates typed differently): phones to E.164 + dedupe, import excluded (each engine in its own ' +
       `process, CPU time of every thread), beside the engine before this branch (${beforeRef} at ${beforeCommit}, same database, same run) and a ` +
       `plain DuckDB Splink-style linkage on the same data in the same run. Load average at the start: ${load0.map((x) => x.toFixed(1)).join(' ')}; ` +
-      `\`load\`: the 1-minute load average as each step started.\n\n` +
+      `\`load\`: the 1-minute load average as each step started.${repeat > 1 ? ` ${repeat} rounds, the engines in turn: median CPU and wall seconds, the peak RSS of all rounds, and the per-round CPU ratios' median (lowest–highest).` : ''}\n\n` +
       `\`\`\`\n${sTable}\n\`\`\`\n`,
   );
 }
