@@ -12,7 +12,11 @@ if (process.argv.includes('--sql')) {
     (DuckDBConnection.prototype as unknown as Record<string, unknown>)[name] = async function (this: unknown, ...a: unknown[]) {
       const c0 = process.cpuUsage();
       const w0 = performance.now();
-      const out = await orig.apply(this, a);
+      const out = await orig.apply(this, a).catch((err: unknown) => {
+        // the statement that failed (an Out of Memory names no statement)
+        console.log(`  sql FAILED after ${((performance.now() - w0) / 1000).toFixed(2)} s: ${String(a[0]).replace(/\s+/g, ' ').slice(0, 400)}\n    ${String(err).slice(0, 300)}`);
+        throw err;
+      });
       const c = process.cpuUsage(c0);
       if ((c.user + c.system) / 1e6 > 0.3) console.log(`  sql ${((c.user + c.system) / 1e6).toFixed(2)} CPU s ${((performance.now() - w0) / 1000).toFixed(2)} s: ${String(a[0]).replace(/\s+/g, ' ').slice(0, 160)}`);
       return out;
