@@ -102,7 +102,8 @@ const steps: Record<string, () => Promise<Record<string, unknown> | void>> = {
     // As the CLI runs it: `crmq dedupe --format csv --output <file>` (phones to E.164, normalise, block, score,
     // cluster, every clustered record written), with the command's own memory settings.
     const r = await dedupeCommand({ db: args.db, entity: 'contacts', format: 'csv', output: args.predicted });
-    return { candidatePairs: r.candidatePairs, clusters: r.clusters.length, refused: r.refused };
+    // (budgetRaised: the dedupe's own memory budget was not enough and it ran again under the database's limit)
+    return { candidatePairs: r.candidatePairs, clusters: r.clusters.length, refused: r.refused, budgetRaised: r.budgetRaised ?? null };
   },
   /**
    * The engine before this branch (main's src/, extracted by bench/dedup.ts into args.before) on the same imported

@@ -5,7 +5,7 @@ import type ExcelJS from 'exceljs';
 import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { withDb, type Db } from '../db/database.js';
-import type { DatabaseSettings } from '../db/settings.js';
+import { defaultMemoryLimit, type DatabaseSettings } from '../db/settings.js';
 import { lit } from '../db/sql.js';
 import type { Profile } from '../dedupe/config.js';
 import { findDuplicates, type DedupeRun } from '../dedupe/dedupe.js';
@@ -47,7 +47,14 @@ export interface ClusterRecord {
   score: number;
 }
 
-export type DedupeResult = DedupeRun & { file?: string; output?: string; records_csv?: ClusterRecord[]; explanation?: Explanation };
+export type DedupeResult = DedupeRun & {
+  file?: string;
+  output?: string;
+  records_csv?: ClusterRecord[];
+  explanation?: Explanation;
+  /** Set when the dedupe's own memory budget was not enough and the run was repeated under a larger one: what to tell the user. */
+  budgetRaised?: string;
+};
 
 /** Every record in a cluster, by cluster: entity, source, source_id, cluster_id, score (its strongest link there). */
 const RECORDS_SQL = `SELECT r.entity, r.source, r.source_id, 'dup:' || c.id AS cluster_id, round(m.score, 6) AS score
@@ -109,12 +116,13 @@ export async function dedupeCommand(opts: DedupeOptions): Promise<DedupeResult> 
     { mustExist: true, settings },
   );
   if (config.database.memory_limit !== undefined || process.env.CRMQ_MEMORY_LIMIT !== undefined) return attempt(config.database);
+  const budget = opts.memoryBudget ?? DEDUPE_MEMORY_LIMIT;
   try {
-    return await attempt({ ...config.database, memory_limit: opts.memoryBudget ?? DEDUPE_MEMORY_LIMIT });
+    return await attempt({ ...config.database, memory_limit: budget });
   } catch (err) {
-    // Data that needs more than the dedupe's own budget: run again with the database's default limit.
+    // Data that needs more than the dedupe's own budget: run again with the database's default limit, and say so.
     if (!/Out of Memory/i.test(err instanceof Error ? err.message : String(err))) throw err;
-    return attempt(config.database);
+    return { ...(await attempt(config.database)), budgetRaised: `dedupe: DuckDB ran out of memory within the dedupe's ${budget}; ran again under the database's ${defaultMemoryLimit()} (set database: memory_limit in crmq.yaml or CRMQ_MEMORY_LIMIT to choose)` };
   }
 }
 
@@ -144,6 +152,7 @@ export function configure(cmd: Command, io: Io): void {
       else if (r.records_csv) io.stdout(renderCsv(r.records_csv as unknown as Record<string, unknown>[], ['entity', 'source', 'source_id', 'cluster_id', 'score']));
       else if (o.format === 'table') io.stdout(dedupeSummary(r, io.columns) + '\n');
       if (r.explanation && o.format !== 'json') (o.format === 'table' ? io.stdout : io.stderr)(explainText(r.explanation) + '\n');
+      if (r.budgetRaised) io.stderr(`${r.budgetRaised}\n`);
       if (r.output) io.stderr(`wrote ${r.clusters.reduce((a, c) => a + c.members.length, 0)} records of ${r.clusters.length} clusters to ${r.output}\n`);
       if (r.file) io.stderr(`wrote ${r.file}\n`);
     });

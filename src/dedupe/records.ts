@@ -45,9 +45,21 @@ export function normalizeFor(kind: Comparison, v: string): string {
 const valueOf = (table: string, column: string, columns: Set<string>) =>
   columns.has(column) ? `CAST(t.${ident(column)} AS VARCHAR)` : `json_extract_string(t.extra, ${lit(`$."${column.replace(/^extra\./, '').replaceAll('"', '\\"')}"`)})`;
 
-// The first valid phone, and the list of all of them only when there are several.
-const phonesOf = (entity: string) => `LEFT JOIN (SELECT source, source_id, arg_min(e164, pos) AS phone, CASE WHEN count(*) > 1 THEN list(e164) END AS phones FROM phone_keys
-    WHERE entity = '${entity}' AND e164 IS NOT NULL GROUP BY ALL) p ON p.source = t.source AND p.source_id = t.source_id`;
+/**
+ * dd_phone: each record's first valid phone (entity, source, source_id, phone), and the list of all of them (phones)
+ * only for records with more than one. In two steps, so that DuckDB can spill: a list() per record kept every
+ * record's list in memory that cannot be written out (at 3M contacts 0.4 GB of a 1 GiB budget, and the run stopped
+ * with Out of Memory); the first phone and the count are fixed-size states, and lists are built for the few records
+ * with several numbers.
+ */
+async function buildPhones(db: Db, entities: string[]): Promise<void> {
+  const where = `entity IN (${entities.map(lit).join(', ')}) AND e164 IS NOT NULL`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE dd_phone1 AS SELECT entity, source, source_id, arg_min(e164, pos) AS phone, count(*) AS n FROM phone_keys WHERE ${where} GROUP BY ALL`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE dd_phone AS SELECT a.entity, a.source, a.source_id, a.phone, b.phones FROM dd_phone1 a LEFT JOIN (
+      SELECT entity, source, source_id, list(e164) AS phones FROM phone_keys SEMI JOIN (SELECT entity, source, source_id FROM dd_phone1 WHERE n > 1) USING (entity, source, source_id)
+      WHERE ${where} GROUP BY ALL) b USING (entity, source, source_id)`);
+  await db.run('DROP TABLE dd_phone1');
+}
 
 /**
  * Name-like raw values are normalised once per distinct value (names, cities and companies repeat), then joined back.
@@ -86,8 +98,7 @@ function peopleSelect(tables: ('contacts' | 'leads')[], custom: CustomField[]): 
     t.label
   FROM dd_raw t LEFT JOIN names f ON f.v = t.raw_first LEFT JOIN names l ON l.v = t.raw_last LEFT JOIN names c ON c.v = t.raw_city
     LEFT JOIN companies co ON co.v = t.raw_company
-    LEFT JOIN (SELECT entity, source, source_id, arg_min(e164, pos) AS phone, CASE WHEN count(*) > 1 THEN list(e164) END AS phones FROM phone_keys
-      WHERE entity IN (${tables.map(lit).join(', ')}) AND e164 IS NOT NULL GROUP BY ALL) p ON p.entity = t.entity AND p.source = t.source AND p.source_id = t.source_id`;
+    LEFT JOIN dd_phone p ON p.entity = t.entity AND p.source = t.source AND p.source_id = t.source_id`;
 }
 
 /** Creates dd_rec for the target; returns the entity type the matching configuration is for. */
@@ -99,6 +110,7 @@ export async function buildRecords(db: Db, target: DedupeTarget, custom: CustomF
   if (target === 'companies') {
     const cols = columns.get('companies')!;
     await db.run('CREATE OR REPLACE TEMP TABLE dd_raw AS SELECT *, name AS raw_name, city AS raw_city FROM companies');
+    await buildPhones(db, ['companies']);
     await finishRecords(db, 'organisation', `
       WITH ${dictionary('companies', 'dd_company', ['raw_name'])}, ${dictionary('names', 'dd_name', ['raw_city'])}
       SELECT 'companies:' || t.source || ':' || t.source_id AS id, 'companies' AS entity, t.source, t.source_id, o.n AS org_name,
@@ -107,11 +119,13 @@ export async function buildRecords(db: Db, target: DedupeTarget, custom: CustomF
         dd_digits(t.inn) AS inn, dd_digits(t.kpp) AS kpp, dd_digits(t.ogrn) AS ogrn, dd_key(t.vat_id) AS vat_id, dd_digits(t.duns) AS duns,
         ${custom.map((f) => `${normalizeFor(f.compare, valueOf('companies', f.name, cols))} AS ${ident(`x_${f.name}`)}, `).join('')}
         t.name AS label
-      FROM dd_raw t LEFT JOIN companies o ON o.v = t.raw_name LEFT JOIN names c ON c.v = t.raw_city ${phonesOf('companies')}`);
+      FROM dd_raw t LEFT JOIN companies o ON o.v = t.raw_name LEFT JOIN names c ON c.v = t.raw_city
+        LEFT JOIN dd_phone p ON p.source = t.source AND p.source_id = t.source_id`);
     return 'organisation';
   }
   const people = tables as ('contacts' | 'leads')[];
   await db.run(`CREATE OR REPLACE TEMP TABLE dd_raw AS ${peopleRaw(people, custom, columns)}`);
+  await buildPhones(db, people);
   await finishRecords(db, 'person', peopleSelect(people, custom));
   return 'person';
 }
@@ -132,7 +146,7 @@ export async function finishRecords(db: Db, type: EntityType, select = 'SELECT *
   // (CREATE TABLE … ORDER BY keeps the sorted order: rowid is the place in it)
   await db.run(`CREATE OR REPLACE TEMP TABLE dd_stage AS SELECT id, ${[...cols.map(pick), ...custom.map(ident), ...keep.map(ident)].join(', ')} FROM (${select}) ORDER BY id`);
   // (the select's inputs, gone before dd_rec is written beside dd_stage)
-  await db.run('DROP TABLE IF EXISTS dd_src; DROP TABLE IF EXISTS dd_raw');
+  await db.run('DROP TABLE IF EXISTS dd_src; DROP TABLE IF EXISTS dd_raw; DROP TABLE IF EXISTS dd_phone');
   // A column empty in every record is left out (a CRM export without dates of birth, IDs, addresses …): it would be
   // carried through every join for nothing (9 of them in a plain contact list, ~8 bytes a record each).
   const [count] = await db.all<Record<string, number>>(`SELECT ${cols.map((c) => `count(${ident(c)}) AS ${ident(c)}`).join(', ')} FROM dd_stage`);

@@ -152,6 +152,9 @@ export async function prepareNormalization(db: Db, opts: NormalizeOptions, onPha
   await normalizePhones(db, onPhase);
   await db.run(`CREATE OR REPLACE TEMP TABLE phone_keys AS
     SELECT a.entity, a.source, a.source_id, a.raw, a.pos, n.e164 FROM all_phones a JOIN phone_norm n USING (raw, region)`);
+  // (every phone of every record: phone_keys holds what is read later, and at millions of records this would
+  // take the memory a dedupe or check needs next)
+  await db.run('DROP TABLE all_phones');
 }
 
 /** After a read-only run (and db.upgrade()), keeps the phones parsed on the way in the database's cache. */

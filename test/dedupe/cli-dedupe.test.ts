@@ -101,8 +101,11 @@ describe('the record → cluster export and the user’s own fields', () => {
     const run = (memoryBudget?: string) => dedupeCommand({ db, entity: 'contacts', config, format: 'csv', memoryBudget });
     const plain = await run();
     expect(plain.records_csv?.map((x) => x.source_id)).toEqual(['101', '102']);
-    // 1 MB cannot hold the run (DuckDB: Out of Memory): the same clusters, from the second attempt
-    expect((await run('1MB')).records_csv).toEqual(plain.records_csv);
+    expect(plain.budgetRaised).toBeUndefined();
+    // 1 MB cannot hold the run (DuckDB: Out of Memory): the same clusters, from the second attempt, and the user is told
+    const raised = await run('1MB');
+    expect(raised.records_csv).toEqual(plain.records_csv);
+    expect(raised.budgetRaised).toMatch(/^dedupe: DuckDB ran out of memory within the dedupe's 1MB; ran again under the database's \d+MiB \(.*CRMQ_MEMORY_LIMIT/);
   });
 
   it('one-line errors: parquet without a file, --output without a file format, an unknown comparison in crmq.yaml', async () => {

@@ -8,9 +8,11 @@ import { openDb } from '../../src/db/database.js';
 import { double } from '../../src/db/sql.js';
 import { evaluateDataset } from '../../bench/dedup/evaluate-dataset.js';
 import { clusterLinks } from '../../src/dedupe/cluster.js';
-import { ORGANISATION } from '../../src/dedupe/config.js';
+import { gammasSelect } from '../../src/dedupe/comparisons.js';
+import { ORGANISATION, PERSON } from '../../src/dedupe/config.js';
 import { evaluate } from '../../src/dedupe/evaluate.js';
 import { DEDUPE_MACROS } from '../../src/dedupe/normalize-sql.js';
+import { buildRecords } from '../../src/dedupe/records.js';
 import { prepareNormalization } from '../../src/rules/normalize.js';
 import { demoInto } from '../demo.js';
 import { cli, HAS_SHARED, query, ROOT, SHARED, tmp } from '../helpers.js';
@@ -64,6 +66,31 @@ describe('normalisers', () => {
       ('(415) 555-2671', 'US'), ('+44 20 7946 0958', 'RU'), ('0000000', 'RU')) t(raw, region)`);
     db.close();
     expect(out.map((r) => r.e164)).toEqual(['+79123456789', '+79123456789', '+79123456789', '+49301234567', '+49301234567', '+14155552671', '+442079460958', null]);
+  });
+});
+
+describe('records', () => {
+  it("keep each record's first phone, the list of all only for records with several, and match on any of them", async () => {
+    const db = await openDb(':memory:');
+    await db.run(`INSERT INTO contacts (source, source_id, import_id, first_name, last_name, phones) VALUES
+      ('crm', '1', 1, 'Anna', 'Petrova', ['+7 912 345 67 89', '8 (912) 000-11-22']), ('crm', '2', 1, 'Anna', 'Petrova', ['8 912 000 11 22']),
+      ('crm', '3', 1, 'Boris', 'Orlov', ['not a phone', '+7 913 111 22 33']), ('crm', '4', 1, 'Vera', 'Orlova', NULL)`);
+    await prepareNormalization(db, { defaultRegion: 'RU', regions: {} });
+    await buildRecords(db, 'contacts');
+    const rows = await db.all<{ source_id: string; phone: string | null; phones: string | null }>(
+      `SELECT source_id, phone, array_to_string(list_sort(phones), ' ') AS phones FROM dd_rec ORDER BY rid`);
+    expect(rows).toEqual([
+      { source_id: '1', phone: '+79123456789', phones: '+79120001122 +79123456789' },
+      { source_id: '2', phone: '+79120001122', phones: null },
+      { source_id: '3', phone: '+79131112233', phones: null },
+      { source_id: '4', phone: null, phones: null },
+    ]);
+    // 1's second number is 2's only one: the same phone
+    await db.run('CREATE TEMP TABLE pairs AS SELECT 1 AS l, 2 AS r UNION ALL SELECT 2, 3');
+    const columns = new Set((await db.all<{ column_name: string }>('SELECT column_name FROM (DESCRIBE dd_rec)')).map((c) => c.column_name));
+    const g = await db.all<{ l: number; g_phone: number }>(`SELECT l, g_phone FROM (${gammasSelect({ ...PERSON, fields: { phone: 'phone' }, tf: [] }, 'pairs', columns)}) ORDER BY l`);
+    db.close();
+    expect(g).toEqual([{ l: 1, g_phone: 3 }, { l: 2, g_phone: 0 }]);
   });
 });
 
