@@ -1,7 +1,6 @@
 // Runs a rule against data-only cases (test/rules/cases/<rule-id>.yaml), like ESLint's RuleTester:
 // each case loads rows into a fresh database, runs the one rule, and compares the flagged ids.
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { afterAll } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb, type Db } from '../../src/db/database.js';
@@ -13,6 +12,7 @@ import type { Rule } from '../../src/rules/rule.js';
 import { runRules } from '../../src/rules/run-rules.js';
 import { loadSemantics, SemanticsSchema, type Semantics } from '../../src/rules/semantics.js';
 import { SHIPPED_SEMANTICS } from '../../src/rules/config.js';
+import { tmp } from '../helpers.js';
 
 /** One export, imported through the real import (drift rules compare the profiles of consecutive imports). */
 export interface CaseImport {
@@ -77,21 +77,10 @@ async function importAll(db: Db, entity: EntityName, imports: CaseImport[]): Pro
   }
 }
 
-/**
- * Each case gets a fresh database: a copy of one empty database made once per test file (opening a copy costs a
- * catalogue query; creating the schema in a new database costs the whole DDL, about a third of a simple case).
- */
-const dir = mkdtempSync(join(tmpdir(), 'crmq-cases-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let empty: Promise<string> | undefined;
-let cases = 0;
-const template = () => (empty ??= openDb(join(dir, 'empty.duckdb')).then((db) => (db.close(), db.path)));
-
 /** The source_ids the rule flags on the case's data. */
 export async function runCase(rule: Rule, c: RuleCase): Promise<string[]> {
-  const path = join(dir, `case-${++cases}.duckdb`);
-  copyFileSync(await template(), path);
-  const db = await openDb(path);
+  // A fresh database for each case: a copy of the run's empty one (CRMQ_EMPTY_DB, test/global-setup.ts).
+  const db = await openDb(join(tmp(), 'case.duckdb'));
   try {
     await insertRows(db, rule.entity, c.rows ?? []);
     await importAll(db, rule.entity, c.imports ?? []);
@@ -104,10 +93,8 @@ export async function runCase(rule: Rule, c: RuleCase): Promise<string[]> {
     const found = await db.all<{ source_id: string }>(`SELECT source_id FROM findings WHERE run_id = ${runId} ORDER BY source_id`);
     return found.map((f) => f.source_id);
   } finally {
-    // The file is deleted next: skip the checkpoint DuckDB writes on close (a third of the close, ~80 ms a case).
+    // The folder is removed after the test: skip the checkpoint DuckDB writes on close (a third of the close, ~80 ms a case).
     await db.run('PRAGMA disable_checkpoint_on_shutdown').catch(() => {});
     db.close();
-    rmSync(path, { force: true });
-    rmSync(`${path}.wal`, { force: true });
   }
 }
