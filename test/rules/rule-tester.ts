@@ -1,5 +1,5 @@
 // Runs a rule against data-only cases (test/rules/cases/<rule-id>.yaml), like ESLint's RuleTester:
-// each case loads rows into a fresh database, runs the one rule, and compares the flagged ids.
+// each case loads rows into an emptied database (exports: a new one), runs the one rule, and compares the flagged ids.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,10 +77,39 @@ async function importAll(db: Db, entity: EntityName, imports: CaseImport[]): Pro
   }
 }
 
+/**
+ * One database per test file for the cases of rows, emptied before each case: opening and closing a database (even a copy of an empty one)
+ * cost more than most cases themselves. Every table is emptied, whatever made it (the DDL, the phone cache), and each
+ * case's rule reads only its own run's findings; temp tables, macros and functions are made anew by each run.
+ */
+let shared: { dir: string; db: Promise<Db> } | undefined;
+
+async function caseDb(): Promise<Db> {
+  if (!shared) {
+    const dir = mkdtempSync(join(tmpdir(), 'crmq-cases-'));
+    shared = { dir, db: openDb(join(dir, 'cases.duckdb')) };
+  }
+  const db = await shared.db;
+  const tables = await db.all<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary`);
+  await db.run(tables.map((x) => `DELETE FROM "${x.t}";`).join('\n'));
+  return db;
+}
+
+/** Closes and removes the file's case database (rule-cases.ts calls it after each file). */
+export async function closeCaseDb(): Promise<void> {
+  if (!shared) return;
+  const { dir, db } = shared;
+  shared = undefined;
+  const open = await db;
+  await open.run('PRAGMA disable_checkpoint_on_shutdown').catch(() => {}); // removed next: nothing to write back
+  open.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
 /** The source_ids the rule flags on the case's data. */
 export async function runCase(rule: Rule, c: RuleCase): Promise<string[]> {
-  // A fresh database for each case: a copy of the run's empty one (CRMQ_EMPTY_DB, test/global-setup.ts).
-  const db = await openDb(join(tmp(), 'case.duckdb'));
+  // Cases of exports (drift rules) get a new database: they compare an import with the one before it.
+  const db = c.imports ? await openDb(join(tmp(), 'case.duckdb')) : await caseDb();
   try {
     await insertRows(db, rule.entity, c.rows ?? []);
     await importAll(db, rule.entity, c.imports ?? []);
@@ -93,8 +122,10 @@ export async function runCase(rule: Rule, c: RuleCase): Promise<string[]> {
     const found = await db.all<{ source_id: string }>(`SELECT source_id FROM findings WHERE run_id = ${runId} ORDER BY source_id`);
     return found.map((f) => f.source_id);
   } finally {
-    // The folder is removed after the test: skip the checkpoint DuckDB writes on close (a third of the close, ~80 ms a case).
-    await db.run('PRAGMA disable_checkpoint_on_shutdown').catch(() => {});
-    db.close();
+    if (c.imports) {
+      // The folder is removed after the test: skip the checkpoint DuckDB writes on close (a third of the close).
+      await db.run('PRAGMA disable_checkpoint_on_shutdown').catch(() => {});
+      db.close();
+    }
   }
 }
