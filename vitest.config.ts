@@ -19,7 +19,7 @@ export default defineConfig({
     maxWorkers: 3,
     projects: [
       // The files of a worker share one process and its loaded modules (isolate: false): each file used to start a fresh
-      // process and import crmq anew (54 times a run; 638 → 558 CPU s with the empty-database template, 2026-12-01).
+      // process and import crmq anew, 54 times a run (with the other changes of 2026-12-01: 655 → 553 CPU s back to back).
       // So a test file must leave nothing behind that another would see: hooks and temp folders are registered per file
       // or per test (helpers.ts tmp(), smtp.ts), and what a test changes in process.env or globals it puts back.
       { extends: true, test: { name: 'main', include: ['test/**/*.test.ts'], exclude: [HEAVY], isolate: false } },
