@@ -13,7 +13,7 @@ import { importFile } from '../src/import/import-file.js';
 import { OTHER_TABLES, tablesOfKind, type Manifest } from '../src/lake/manifest.js';
 import { ENTITIES } from '../src/model/tables.js';
 import { demoInto } from './demo.js';
-import { cli, query, tmp, write } from './helpers.js';
+import { cli, query, tmp, withTestDb, write } from './helpers.js';
 
 const dir = tmp();
 const source = join(dir, 'demo', 'demo.duckdb'); // a copy of the run's demo (beforeAll)
@@ -118,7 +118,7 @@ describe('crmq import <lake>', () => {
     expect(r.findings).toBe('restored');
     expect(r.idOffset).toBe(0);
     expect(await differences(source, fresh)).toEqual(noDifferences);
-    const [{ next, max }] = await query<{ next: number; max: number }>(fresh, `SELECT nextval('import_id_seq') AS next, (SELECT max(import_id) FROM imports) AS max`);
+    const [{ next, max }] = await withTestDb(fresh, (db) => db.all<{ next: number; max: number }>(`SELECT nextval('import_id_seq') AS next, (SELECT max(import_id) FROM imports) AS max`)); // nextval writes
     expect(next).toBe(max + 1);
   });
 

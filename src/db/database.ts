@@ -1,6 +1,6 @@
 import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, linkSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { CrmqError, ioProblem, WriteError } from '../errors.js';
 import { dbNotice } from './notice.js';
@@ -127,6 +127,27 @@ function readOnlyOneThread(full: string, opts: OpenOptions, options: Record<stri
   }
 }
 
+/**
+ * A new database file starts as a copy of CRMQ_EMPTY_DB when that is set: an empty database of the current schema
+ * that the test suite builds once a run (test/global-setup.ts), where some 300 databases are made and running the
+ * DDL in each cost ~70 ms CPU. Its schema mark still decides (ensureSchema): a copy of an outdated one gets the DDL.
+ * Copied under a temporary name and linked into place, so a file made meanwhile is never overwritten; if anything
+ * fails (no such folder, no permission), the open goes on as without it and reports what DuckDB says.
+ */
+function startFromTemplate(full: string): void {
+  const template = process.env.CRMQ_EMPTY_DB;
+  if (!template || existsSync(full)) return;
+  const part = `${full}.${process.pid}.empty`;
+  try {
+    copyFileSync(template, part, constants.COPYFILE_EXCL);
+    linkSync(part, full);
+  } catch {
+    // the DDL makes it instead
+  } finally {
+    rmSync(part, { force: true });
+  }
+}
+
 /** Opens (or creates) a crmq database file and makes sure the canonical schema exists. */
 export async function openDb(path = defaultDbPath(), opts: OpenOptions = {}): Promise<Db> {
   const full = path === ':memory:' ? path : resolve(path);
@@ -136,6 +157,7 @@ export async function openDb(path = defaultDbPath(), opts: OpenOptions = {}): Pr
   const readOnly = !!(opts.readOnly || opts.upgradable) && full !== ':memory:';
   const options = duckdbOptions(full, opts.settings ?? (await projectSettings()));
   if (readOnlyOneThread(full, opts, options)) options.threads = '1';
+  if (!readOnly && full !== ':memory:') startFromTemplate(full);
   let instance: DuckDBInstance;
   let conn: DuckDBConnection;
   const catalog = catalogOf(full);

@@ -28,16 +28,6 @@ async function parse(db: Db, texts: string[]): Promise<Parsed[]> {
   return texts.map((_, i) => JSON.parse(row[`j${i}`]) as Parsed);
 }
 
-/** The statements of one parsed text, or the error that it is not SQL. */
-function nodesOf(parsed: Parsed, where: string): Node[] {
-  if (parsed.error) {
-    const msg = parsed.error_message ?? 'cannot be parsed';
-    if (/only select statements/i.test(msg)) throw new CrmqError(`${where}: must be a single SELECT statement (it may only read the database)`);
-    throw new CrmqError(`${where}: not valid SQL: ${msg.split('\n')[0]}`);
-  }
-  return (parsed.statements ?? []).map((s) => s.node);
-}
-
 /** What checkSql checks: a query (exactly one SELECT statement) or an expression. */
 export interface SqlToCheck {
   kind: 'select' | 'expression';
@@ -46,36 +36,42 @@ export interface SqlToCheck {
   where: string;
 }
 
+/** Why one parsed text is not what it must be (not SQL, not one SELECT, not one expression alone), or undefined. */
+function problem(x: SqlToCheck, parsed: Parsed): CrmqError | undefined {
+  if (parsed.error) {
+    const msg = parsed.error_message ?? 'cannot be parsed';
+    if (/only select statements/i.test(msg)) return new CrmqError(`${x.where}: must be a single SELECT statement (it may only read the database)`);
+    return new CrmqError(`${x.where}: not valid SQL: ${msg.split('\n')[0]}`);
+  }
+  const nodes = (parsed.statements ?? []).map((s) => s.node);
+  if (x.kind === 'select') return nodes.length === 1 ? undefined : new CrmqError(`${x.where}: must be a single SELECT statement, not ${nodes.length}`);
+  const n = nodes[0];
+  const alone =
+    nodes.length === 1 && n.type === 'SELECT_NODE' && n.select_list?.length === 1 && n.from_table?.type === 'EMPTY' && !n.where_clause &&
+    !n.group_expressions?.length && !n.having && !n.qualify && !n.modifiers?.length && !n.cte_map?.map.length;
+  return alone ? undefined : new CrmqError(`${x.where}: must be a single SQL expression (a condition such as "amount > 0"), not a query or several`);
+}
+
 /**
- * Queries and expressions, checked with one parse: the first that is not what it must be throws, in the order given.
- * A query: exactly one SELECT statement. An expression (a `where` condition, a check): exactly one, with nothing
- * around it.
+ * Queries and expressions, checked with one parse (one round trip): for each, the error that it is not what it must
+ * be, or undefined. A query: exactly one SELECT statement. An expression (a `where` condition, a check): exactly one,
+ * with nothing around it.
  */
-export async function checkSql(db: Db, items: SqlToCheck[]): Promise<void> {
+export async function sqlProblems(db: Db, items: SqlToCheck[]): Promise<(CrmqError | undefined)[]> {
   // The newlines end a trailing `--` comment inside an expression, so it cannot swallow the closing parenthesis.
   const parsed = await parse(db, items.map((x) => (x.kind === 'select' ? x.sql : `SELECT (\n${x.sql}\n)`)));
-  items.forEach((x, i) => {
-    const nodes = nodesOf(parsed[i], x.where);
-    if (x.kind === 'select') {
-      if (nodes.length !== 1) throw new CrmqError(`${x.where}: must be a single SELECT statement, not ${nodes.length}`);
-      return;
-    }
-    const n = nodes[0];
-    const alone =
-      nodes.length === 1 && n.type === 'SELECT_NODE' && n.select_list?.length === 1 && n.from_table?.type === 'EMPTY' && !n.where_clause &&
-      !n.group_expressions?.length && !n.having && !n.qualify && !n.modifiers?.length && !n.cte_map?.map.length;
-    if (!alone) throw new CrmqError(`${x.where}: must be a single SQL expression (a condition such as "amount > 0"), not a query or several`);
-  });
+  return items.map((x, i) => problem(x, parsed[i]));
+}
+
+/** Queries and expressions, checked with one parse: the first that is not what it must be throws, in the order given. */
+export async function checkSql(db: Db, items: SqlToCheck[]): Promise<void> {
+  const first = (await sqlProblems(db, items)).find((e) => e);
+  if (first) throw first;
 }
 
 /** A query: exactly one SELECT statement. */
 export async function checkSelect(db: Db, sql: string, where: string): Promise<void> {
   await checkSql(db, [{ kind: 'select', sql, where }]);
-}
-
-/** An expression (a `where` condition, a check): exactly one, with nothing around it. */
-export async function checkExpression(db: Db, expr: string, where: string): Promise<void> {
-  await checkSql(db, [{ kind: 'expression', sql: expr, where }]);
 }
 
 /** Runs one checked SELECT and returns its rows. */

@@ -3,7 +3,7 @@
 import type { Db } from '../db/database.js';
 import { lit } from '../db/sql.js';
 import { sqlErrorText } from '../db/sql-error.js';
-import { checkExpression, checkSelect } from '../db/user-sql.js';
+import { sqlProblems, type SqlToCheck } from '../db/user-sql.js';
 import { CrmqError } from '../errors.js';
 import { KINDS } from './kinds/index.js';
 import type { KindContext } from './kinds/kind.js';
@@ -57,8 +57,30 @@ export async function runRules(
   const started = new Date();
   let done = 0;
   const step = (now: string) => opts.onStep?.(done, now);
-  // `where` is a rule author's SQL: one expression, or the rule does not run (`true; DROP TABLE imports; --` is not one).
-  for (const r of rules) if (r.where) await checkExpression(db, r.where, `${r.file}: where`);
+  const rowRules = rules.filter((r) => KINDS[r.kind].row);
+  const setRules = rules.filter((r) => KINDS[r.kind].set);
+  const entities = [...new Set(rowRules.map((r) => r.entity))];
+  const checks = new Map(rowRules.map((r) => [r, KINDS[r.kind].row!(r.params, r)]));
+  // A rule author's SQL, checked with DuckDB's parser in one round trip before anything runs: each `where` and each
+  // piece of a row check must be one expression (`true; DROP TABLE imports; --` is not one), or the rule does not run.
+  // The errors are thrown where each piece would have been checked alone: the wheres first, then each row rule's.
+  const items: SqlToCheck[] = rules.filter((r) => r.where).map((r) => ({ kind: 'expression', sql: r.where!, where: `${r.file}: where` }));
+  const owners: Rule[] = [];
+  for (const entity of entities) {
+    for (const r of rowRules.filter((x) => x.entity === entity)) {
+      const c = checks.get(r)!;
+      for (const sql of [c.fails, c.value, c.detail].filter((x): x is string => !!x)) {
+        items.push({ kind: 'expression', sql, where: `${r.file}: params` });
+        owners.push(r);
+      }
+    }
+  }
+  const problems = await sqlProblems(db, items);
+  const wheres = items.length - owners.length;
+  const badWhere = problems.slice(0, wheres).find((e) => e);
+  if (badWhere) throw badWhere;
+  const paramsProblem = (r: Rule) => problems.slice(wheres).find((e, i) => e && owners[i] === r);
+
   step('phones to E.164');
   await prepareNormalization(db, opts.normalize, step);
   const ctxBase = { db, semantics: opts.semantics };
@@ -66,45 +88,57 @@ export async function runRules(
   const seconds = new Map<string, number>();
 
   // Row rules, batched: one scan per entity evaluates every predicate.
-  const rowRules = rules.filter((r) => KINDS[r.kind].row);
-  for (const entity of [...new Set(rowRules.map((r) => r.entity))]) {
+  for (const entity of entities) {
     const batch = rowRules.filter((r) => r.entity === entity);
-    const checks = batch.map((r) => ({ rule: r, check: KINDS[r.kind].row!(r.params, r) }));
-    for (const { rule, check } of checks) {
-      // Each piece of SQL must be one expression (DuckDB's parser says so), then each rule compiles alone, so an error names its file.
-      for (const expr of [check.fails, check.value, check.detail].filter((x): x is string => !!x)) await checkExpression(db, expr, `${rule.file}: params`);
+    for (const rule of batch) {
+      // Each piece of SQL must be one expression (checked above), then each rule compiles alone, so an error names its file.
+      const bad = paramsProblem(rule);
+      if (bad) throw bad;
+      const check = checks.get(rule)!;
       await db.run(`SELECT ${check.fails}, CAST(${check.value} AS VARCHAR) FROM ${entity}${rule.where ? ` WHERE ${whereOf(rule)}` : ''} LIMIT 0`).catch((e) => {
         throw sqlError(rule, e);
       });
     }
     const t = performance.now();
     step(`${entity}: ${batch.length} row rules`);
-    const cond = (c: (typeof checks)[number]) => `(${c.rule.where ? `${whereOf(c.rule)} AND ` : ''}(${c.check.fails}))`;
-    const items = checks.map(
-      (c) => `CASE WHEN ${cond(c)} THEN {'rule': ${lit(c.rule.id)}, 'value': CAST(${c.check.value} AS VARCHAR), 'detail': CAST(${c.check.detail ?? 'NULL'} AS VARCHAR)} END`,
+    const cond = (r: Rule) => `(${r.where ? `${whereOf(r)} AND ` : ''}(${checks.get(r)!.fails}))`;
+    const items = batch.map(
+      (r) => `CASE WHEN ${cond(r)} THEN {'rule': ${lit(r.id)}, 'value': CAST(${checks.get(r)!.value} AS VARCHAR), 'detail': CAST(${checks.get(r)!.detail ?? 'NULL'} AS VARCHAR)} END`,
     );
     await db.run(`INSERT INTO crmq_found SELECT f.rule, source, source_id, f.value, f.detail, NULL, NULL FROM (
-      SELECT source, source_id, unnest(list_filter([${items.join(', ')}], x -> x IS NOT NULL)) AS f FROM ${entity} WHERE ${checks.map(cond).join(' OR ')})`);
+      SELECT source, source_id, unnest(list_filter([${items.join(', ')}], x -> x IS NOT NULL)) AS f FROM ${entity} WHERE ${batch.map(cond).join(' OR ')})`);
     const share = (performance.now() - t) / 1000 / batch.length;
     for (const r of batch) seconds.set(r.id, share);
     done += batch.length;
   }
 
-  // Set rules: one query each.
-  for (const rule of rules.filter((r) => KINDS[r.kind].set)) {
+  // Set rules: one query each. The kinds build them first (some do work of their own: fuzzy duplicates), then their
+  // SQL is checked in one round trip; a rule's error (building, checking or running it) is thrown at its turn.
+  const built: { sql?: string; err?: unknown; seconds: number }[] = [];
+  for (const rule of setRules) {
     const t = performance.now();
     step(rule.id);
-    const ctx: KindContext = { ...ctxBase, rows: rowsOf(rule) };
     try {
-      const kind = KINDS[rule.kind];
-      const sql = await kind.set!(rule.params, rule, ctx);
-      await checkSelect(db, sql, rule.file);
-      await db.run(`INSERT INTO crmq_found SELECT ${lit(rule.id)}, CAST(source AS VARCHAR), CAST(source_id AS VARCHAR), CAST(value AS VARCHAR), CAST(detail AS VARCHAR), CAST(cluster AS VARCHAR),
-        ${kind.graded ? 'CAST(severity AS VARCHAR)' : 'NULL'} FROM (\n${sql}\n)`);
+      built.push({ sql: await KINDS[rule.kind].set!(rule.params, rule, { ...ctxBase, rows: rowsOf(rule) } satisfies KindContext), seconds: 0 });
     } catch (err) {
-      throw sqlError(rule, err);
+      built.push({ err, seconds: 0 });
     }
-    seconds.set(rule.id, (performance.now() - t) / 1000);
+    built[built.length - 1].seconds = (performance.now() - t) / 1000;
+  }
+  const ok = setRules.flatMap((_, i) => (built[i].sql === undefined ? [] : [i]));
+  const setProblems = new Map((await sqlProblems(db, ok.map((i) => ({ kind: 'select', sql: built[i].sql!, where: setRules[i].file })))).map((e, k) => [ok[k], e]));
+  for (const [i, rule] of setRules.entries()) {
+    const t = performance.now();
+    step(rule.id);
+    const { sql, err } = built[i];
+    if (sql === undefined) throw sqlError(rule, err);
+    const bad = setProblems.get(i);
+    if (bad) throw bad;
+    await db.run(`INSERT INTO crmq_found SELECT ${lit(rule.id)}, CAST(source AS VARCHAR), CAST(source_id AS VARCHAR), CAST(value AS VARCHAR), CAST(detail AS VARCHAR), CAST(cluster AS VARCHAR),
+        ${KINDS[rule.kind].graded ? 'CAST(severity AS VARCHAR)' : 'NULL'} FROM (\n${sql}\n)`).catch((e) => {
+      throw sqlError(rule, e);
+    });
+    seconds.set(rule.id, built[i].seconds + (performance.now() - t) / 1000);
     done += 1;
   }
   step('rows checked per rule');

@@ -90,7 +90,7 @@ describe('the record → cluster export and the user’s own fields', () => {
     const p = await cli('dedupe', '--db', db, '--config', config, '--format', 'parquet', '--output', pq);
     expect(p.code).toBe(0);
     expect(p.stderr).toMatch(/wrote 2 records of 1 clusters/);
-    const back = await query<Record<string, unknown>>(join(dir, 'read.duckdb'), `SELECT entity, source, source_id, cluster_id, CAST(score AS VARCHAR) AS score FROM read_parquet('${pq}') ORDER BY source_id`);
+    const back = await query<Record<string, unknown>>(':memory:', `SELECT entity, source, source_id, cluster_id, CAST(score AS VARCHAR) AS score FROM read_parquet('${pq}') ORDER BY source_id`);
     expect(back.map((x) => ({ ...x, score: String(Number(x.score)) }))).toEqual(got.map((x) => ({ ...x, score: String(Number(x.score)) })));
   });
 

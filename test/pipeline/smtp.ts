@@ -4,15 +4,12 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { afterEach } from 'vitest';
+import { onTestFinished } from 'vitest';
 import { ROOT, write } from '../helpers.js';
 
 export const SAMPLE = join(ROOT, 'fixtures/sample');
-let servers: { close(cb?: () => void): void }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => new Promise<void>((res) => s.close(() => res()))));
-  servers = [];
-});
+/** Closes the server when the test that started it ends (registered per test: this module may be shared by test files). */
+const closeAfterTest = (server: { close(cb?: () => void): void }) => onTestFinished(() => new Promise<void>((res) => server.close(() => res())));
 
 interface Received {
   from?: string;
@@ -44,7 +41,7 @@ export async function smtp(opts: { password?: string; refuse?: (rcpt: string) =>
     },
   });
   await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
-  servers.push(server);
+  closeAfterTest(server);
   const port = (server.server.address() as AddressInfo).port;
   const scheme = opts.tls === 'implicit' ? 'smtps' : 'smtp';
   const query = opts.tls ? '/?tls.rejectUnauthorized=false' : '';
@@ -70,7 +67,7 @@ export async function vanishingSmtp() {
     });
   });
   await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
-  servers.push(server);
+  closeAfterTest(server);
   return `smtp://crmq:secret@127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 

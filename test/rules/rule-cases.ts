@@ -2,11 +2,11 @@
 // rule-cases-rest.test.ts each run a part (a third of the ~110 cases each, so two workers share them).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadRules, SHIPPED_RULES } from '../../src/rules/load-rules.js';
 import { ROOT } from '../helpers.js';
-import { runCase, type RuleCase } from './rule-tester.js';
+import { closeCaseDb, runCase, type RuleCase } from './rule-tester.js';
 
 export const rules = loadRules([SHIPPED_RULES]);
 
@@ -19,6 +19,7 @@ export const casesOf = (id: string): RuleCase[] => {
 export const PARTS = { people: ['contacts', 'companies'], deals: ['deals', 'invoices', 'payments', 'transactions', 'ad_spend'] };
 
 export function ruleCases(part: keyof typeof PARTS | 'rest'): void {
+  afterAll(closeCaseDb);
   const named = Object.values(PARTS).flat();
   const inPart = (entity: string) => (part === 'rest' ? !named.includes(entity) : PARTS[part].includes(entity));
   for (const rule of rules.filter((r) => inPart(r.entity))) {

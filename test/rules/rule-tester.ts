@@ -1,7 +1,6 @@
 // Runs a rule against data-only cases (test/rules/cases/<rule-id>.yaml), like ESLint's RuleTester:
-// each case loads rows into a fresh database, runs the one rule, and compares the flagged ids.
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { afterAll } from 'vitest';
+// each case loads rows into an emptied database (exports: a new one), runs the one rule, and compares the flagged ids.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb, type Db } from '../../src/db/database.js';
@@ -13,6 +12,7 @@ import type { Rule } from '../../src/rules/rule.js';
 import { runRules } from '../../src/rules/run-rules.js';
 import { loadSemantics, SemanticsSchema, type Semantics } from '../../src/rules/semantics.js';
 import { SHIPPED_SEMANTICS } from '../../src/rules/config.js';
+import { tmp } from '../helpers.js';
 
 /** One export, imported through the real import (drift rules compare the profiles of consecutive imports). */
 export interface CaseImport {
@@ -78,20 +78,38 @@ async function importAll(db: Db, entity: EntityName, imports: CaseImport[]): Pro
 }
 
 /**
- * Each case gets a fresh database: a copy of one empty database made once per test file (opening a copy costs a
- * catalogue query; creating the schema in a new database costs the whole DDL, about a third of a simple case).
+ * One database per test file for the cases of rows, emptied before each case: opening and closing a database (even a copy of an empty one)
+ * cost more than most cases themselves. Every table is emptied, whatever made it (the DDL, the phone cache), and each
+ * case's rule reads only its own run's findings; temp tables, macros and functions are made anew by each run.
  */
-const dir = mkdtempSync(join(tmpdir(), 'crmq-cases-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let empty: Promise<string> | undefined;
-let cases = 0;
-const template = () => (empty ??= openDb(join(dir, 'empty.duckdb')).then((db) => (db.close(), db.path)));
+let shared: { dir: string; db: Promise<Db> } | undefined;
+
+async function caseDb(): Promise<Db> {
+  if (!shared) {
+    const dir = mkdtempSync(join(tmpdir(), 'crmq-cases-'));
+    shared = { dir, db: openDb(join(dir, 'cases.duckdb')) };
+  }
+  const db = await shared.db;
+  const tables = await db.all<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE database_name = current_database() AND NOT temporary`);
+  await db.run(tables.map((x) => `DELETE FROM "${x.t}";`).join('\n'));
+  return db;
+}
+
+/** Closes and removes the file's case database (rule-cases.ts calls it after each file). */
+export async function closeCaseDb(): Promise<void> {
+  if (!shared) return;
+  const { dir, db } = shared;
+  shared = undefined;
+  const open = await db;
+  await open.run('PRAGMA disable_checkpoint_on_shutdown').catch(() => {}); // removed next: nothing to write back
+  open.close();
+  rmSync(dir, { recursive: true, force: true });
+}
 
 /** The source_ids the rule flags on the case's data. */
 export async function runCase(rule: Rule, c: RuleCase): Promise<string[]> {
-  const path = join(dir, `case-${++cases}.duckdb`);
-  copyFileSync(await template(), path);
-  const db = await openDb(path);
+  // Cases of exports (drift rules) get a new database: they compare an import with the one before it.
+  const db = c.imports ? await openDb(join(tmp(), 'case.duckdb')) : await caseDb();
   try {
     await insertRows(db, rule.entity, c.rows ?? []);
     await importAll(db, rule.entity, c.imports ?? []);
@@ -104,10 +122,10 @@ export async function runCase(rule: Rule, c: RuleCase): Promise<string[]> {
     const found = await db.all<{ source_id: string }>(`SELECT source_id FROM findings WHERE run_id = ${runId} ORDER BY source_id`);
     return found.map((f) => f.source_id);
   } finally {
-    // The file is deleted next: skip the checkpoint DuckDB writes on close (a third of the close, ~80 ms a case).
-    await db.run('PRAGMA disable_checkpoint_on_shutdown').catch(() => {});
-    db.close();
-    rmSync(path, { force: true });
-    rmSync(`${path}.wal`, { force: true });
+    if (c.imports) {
+      // The folder is removed after the test: skip the checkpoint DuckDB writes on close (a third of the close).
+      await db.run('PRAGMA disable_checkpoint_on_shutdown').catch(() => {});
+      db.close();
+    }
   }
 }

@@ -65,6 +65,17 @@ describe('rule SQL: one expression or one SELECT, on a connection that cannot wr
     await expectRefused(['check', '--rules', rules, '--select', 'contact.a'], message);
   });
 
+  // The rules' SQL is parsed in one round trip; the error reported is still the first in file order, every where before any check.
+  it.each([
+    ['two bad checks', { a: rule('consistency', '{ check: "1; SELECT 2" }'), b: rule('consistency', '{ check: "(SELECT 1) ORDER BY 1" }') }, /contact\.a\.yaml: params: not valid SQL/],
+    ['a bad check, then two bad wheres', { a: rule('consistency', '{ check: "1; SELECT 2" }'), b: rule('required', '{ fields: [email] }', 'where: "true) UNION ALL SELECT * FROM contacts WHERE (true"'), c: rule('required', '{ fields: [email] }', 'where: "true; SELECT 1"') }, /contact\.b\.yaml: where: must be a single SQL expression/],
+    ['two bad queries', { a: rule('sql', '{ query: "SELECT source, source_id FROM {rows}; SELECT 1" }'), b: rule('sql', '{ query: "DELETE FROM contacts RETURNING source, source_id" }') }, /contact\.a\.yaml: params\.query: must be a single SELECT statement, not 2/],
+  ])('several bad rules (%s): the first is reported', async (_name, files, message) => {
+    const rules = tmp();
+    for (const [id, text] of Object.entries(files)) write(rules, `contact.${id}.yaml`, text);
+    await expectRefused(['check', '--rules', rules, ...Object.keys(files).flatMap((id) => ['--select', `contact.${id}`])], message);
+  });
+
   it('a where with a trailing comment still works (it ends at its own line)', async () => {
     const rules = tmp();
     write(rules, 'contact.a.yaml', rule('required', '{ fields: [email] }', `where: "source = 's' -- only this CRM"`));
