@@ -27,8 +27,16 @@ const BY_JW = new Set<Comparison>(['name', 'text', 'org']);
  */
 function oneEdit(l: string, r: string, then: string, otherwise: string): string {
   const n = `((least(length(${l}), length(${r})) - 1) // 2)`;
-  return `CASE WHEN abs(length(${l}) - length(${r})) > 1 THEN ${otherwise} WHEN ${n} >= 1 AND left(${l}, ${n}) <> left(${r}, ${n}) AND right(${l}, ${n}) <> right(${r}, ${n}) THEN ${otherwise}
+  const any = `CASE WHEN abs(length(${l}) - length(${r})) > 1 THEN ${otherwise} WHEN ${n} >= 1 AND left(${l}, ${n}) <> left(${r}, ${n}) AND right(${l}, ${n}) <> right(${r}, ${n}) THEN ${otherwise}
     WHEN damerau_levenshtein(${l}, ${r}) <= 1 THEN ${then} ELSE ${otherwise} END`;
+  // Two ASCII values of one length (every phone, most e-mail users): one edit is one substitution (one position
+  // differs) or one swap of neighbours (two), so the positions that differ (hamming, one pass, no matrix) decide all
+  // but two differing positions, and those go to the edit distance (0.26 against 3.9 CPU s for the phone levels of
+  // 6.9 million pairs at a million contacts).
+  const h = `hamming(${l}, ${r})`;
+  return `CASE WHEN strlen(${l}) = strlen(${r}) AND strlen(${l}) = length(${l}) AND strlen(${r}) = length(${r})
+    THEN CASE WHEN ${h} <= 1 THEN ${then} WHEN ${h} > 2 THEN ${otherwise} WHEN damerau_levenshtein(${l}, ${r}) <= 1 THEN ${then} ELSE ${otherwise} END
+    ELSE ${any} END`;
 }
 
 function gammaSql(kind: Comparison, l: string, r: string, jwOf?: string, lists?: [string, string], namedUser?: string, emailParts?: string[]): string {
