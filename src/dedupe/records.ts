@@ -151,14 +151,12 @@ export async function finishRecords(db: Db, type: EntityType, select = 'SELECT *
   // carried through every join for nothing (9 of them in a plain contact list, ~8 bytes a record each).
   const [count] = await db.all<Record<string, number>>(`SELECT ${cols.map((c) => `count(${ident(c)}) AS ${ident(c)}`).join(', ')} FROM dd_stage`);
   const derived = type === 'person'
-    ? [`CASE WHEN first IS NOT NULL OR last IS NOT NULL THEN array_to_string(list_sort(list_filter([first, last], x -> x IS NOT NULL)), ' ') END AS name_key`,
+    // (the two names in byte order: list_sort(list_filter([first, last], …)) joined by a space, without a list per record, 1.0 against 0.2 CPU s at a million)
+    ? [`CASE WHEN first IS NULL THEN last WHEN last IS NULL THEN first WHEN first <= last THEN first || ' ' || last ELSE last || ' ' || first END AS name_key`,
       // the user part of an e-mail (a namesake on another mail domain often has the same one)
       `nullif(split_part(email, '@', 1), '') AS email_user`,
       // … and its domain (both compared per candidate pair: split once per record here, not twice per pair there)
-      `split_part(email, '@', 2) AS email_domain`,
-      // … and whether it is just the person's name ("fedor.zakharov", "f.zakharov85")
-      `CASE WHEN email IS NOT NULL THEN coalesce(strpos(regexp_replace(split_part(email, '@', 1), '[^a-z]', '', 'g'), left(replace(first, ' ', ''), 4)) > 0 AND length(first) >= 4, FALSE)
-        OR coalesce(strpos(regexp_replace(split_part(email, '@', 1), '[^a-z]', '', 'g'), left(replace(last, ' ', ''), 4)) > 0 AND length(last) >= 4, FALSE) END AS email_user_named`]
+      `split_part(email, '@', 2) AS email_domain`]
     : [];
   const present = ['id', ...cols.filter((c) => count[c]), ...custom, ...keep].map(ident);
   await db.run(`CREATE OR REPLACE TEMP TABLE dd_rec AS SELECT CAST(rowid + 1 AS INTEGER) AS rid, ${[...present, ...derived].join(', ')} FROM dd_stage`);
