@@ -118,12 +118,14 @@ export async function runRules(
   for (const rule of setRules) {
     const t = performance.now();
     step(rule.id);
+    let sql: string | undefined;
+    let err: unknown;
     try {
-      built.push({ sql: await KINDS[rule.kind].set!(rule.params, rule, { ...ctxBase, rows: rowsOf(rule) } satisfies KindContext), seconds: 0 });
-    } catch (err) {
-      built.push({ err, seconds: 0 });
+      sql = await KINDS[rule.kind].set!(rule.params, rule, { ...ctxBase, rows: rowsOf(rule) } satisfies KindContext);
+    } catch (e) {
+      err = e;
     }
-    built[built.length - 1].seconds = (performance.now() - t) / 1000;
+    built.push({ sql, err, seconds: (performance.now() - t) / 1000 });
   }
   const ok = setRules.flatMap((_, i) => (built[i].sql === undefined ? [] : [i]));
   const setProblems = new Map((await sqlProblems(db, ok.map((i) => ({ kind: 'select', sql: built[i].sql!, where: setRules[i].file })))).map((e, k) => [ok[k], e]));
