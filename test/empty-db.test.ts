@@ -44,10 +44,10 @@ describe('a new database from the empty template', () => {
   it('is what a new file starts from (a marker table in the template shows up), never written over an existing file', async () => {
     const dir = tmp();
     const marked = join(dir, 'marked.duckdb');
-    await withDb(marked, (db) => db.run('CREATE TABLE marker AS SELECT 42 AS x'));
+    await withDb(marked, (db) => db.run('CREATE TABLE marker (x INTEGER)'));
     process.env.CRMQ_EMPTY_DB = marked;
     const fresh = join(dir, 'fresh.duckdb');
-    expect(await withDb(fresh, (db) => db.all('SELECT x FROM marker'))).toEqual([{ x: 42 }]);
+    expect(await withDb(fresh, (db) => db.all(`SELECT table_name FROM duckdb_tables() WHERE table_name = 'marker'`))).toEqual([{ table_name: 'marker' }]);
     // An existing database keeps its own contents.
     const own = join(dir, 'own.duckdb');
     delete process.env.CRMQ_EMPTY_DB;
@@ -55,6 +55,17 @@ describe('a new database from the empty template', () => {
     process.env.CRMQ_EMPTY_DB = marked;
     expect(await withDb(own, (db) => db.all(`SELECT table_name FROM duckdb_tables() WHERE table_name IN ('marker', 'mine')`))).toEqual([{ table_name: 'mine' }]);
     expect(readdirSync(dir).filter((f) => f.endsWith('.empty'))).toEqual([]);
+  });
+
+  it('is refused when it holds rows (a stray CRMQ_EMPTY_DB pointing at a real database): no file is left', async () => {
+    const dir = tmp();
+    const filled = join(dir, 'filled.duckdb');
+    delete process.env.CRMQ_EMPTY_DB;
+    await withDb(filled, (db) => db.run(`CREATE TABLE someone AS SELECT 'Анна' AS name`));
+    process.env.CRMQ_EMPTY_DB = filled;
+    const fresh = join(dir, 'fresh.duckdb');
+    await expect(openDb(fresh)).rejects.toThrow(/^CRMQ_EMPTY_DB: .*filled\.duckdb holds 1 rows, not an empty crmq database/);
+    expect(readdirSync(dir).sort()).toEqual(['filled.duckdb']);
   });
 
   it('a missing folder is still reported as one', async () => {

@@ -62,10 +62,12 @@ const RECORDS_SQL = `SELECT r.entity, r.source, r.source_id, 'dup:' || c.id AS c
 
 /**
  * DuckDB's memory for a dedupe unless crmq.yaml (`database: memory_limit`) or CRMQ_MEMORY_LIMIT says otherwise: the
- * comparison vectors and records spill to disk beyond it, so that with the clusters built in JS a million contacts
- * stay under 1.5 GB (bench/dedup-results.md). Data that needs more is run again under the database's default limit.
+ * records and comparison vectors spill to disk beyond it. The process's peak is this budget + Node itself (~140 MB)
+ * + the clusters in JS + what the allocator keeps: at a million contacts DuckDB fills 1 GiB twice (the staged records,
+ * the comparison table) and the peak was 1.39–1.54 GB; at 768 MiB it is ~1.2 GB for the same CPU time and the same
+ * clusters (bench/dedup-results.md). Data that needs more is run again under the database's default limit.
  */
-export const DEDUPE_MEMORY_LIMIT = '1GiB';
+export const DEDUPE_MEMORY_LIMIT = '768MiB';
 
 export async function dedupeCommand(opts: DedupeOptions): Promise<DedupeResult> {
   if (opts.export && !['.csv', '.xlsx'].includes(extname(opts.export).toLowerCase())) throw new CrmqError(`--export: "${opts.export}" must end in .csv or .xlsx`);

@@ -133,19 +133,34 @@ function readOnlyOneThread(full: string, opts: OpenOptions, options: Record<stri
  * DDL in each cost ~70 ms CPU. Its schema mark still decides (ensureSchema): a copy of an outdated one gets the DDL.
  * Copied under a temporary name and linked into place, so a file made meanwhile is never overwritten; if anything
  * fails (no such folder, no permission), the open goes on as without it and reports what DuckDB says.
+ * Returns the template when the new file is its copy (checked for rows once open: refuseFilledTemplate).
  */
-function startFromTemplate(full: string): void {
+function startFromTemplate(full: string): string | undefined {
   const template = process.env.CRMQ_EMPTY_DB;
-  if (!template || existsSync(full)) return;
+  if (!template || existsSync(full)) return undefined;
   const part = `${full}.${process.pid}.empty`;
   try {
     copyFileSync(template, part, constants.COPYFILE_EXCL);
     linkSync(part, full);
+    return template;
   } catch {
-    // the DDL makes it instead
+    return undefined; // the DDL makes it instead
   } finally {
     rmSync(part, { force: true });
   }
+}
+
+/**
+ * A template with rows in it (a stray CRMQ_EMPTY_DB pointing at a real database) would start every new database
+ * with someone's data: the copy is removed and the open refused. One catalogue query (row counts DuckDB keeps).
+ */
+async function refuseFilledTemplate(conn: DuckDBConnection, instance: DuckDBInstance, template: string, full: string): Promise<void> {
+  const rows = Number((await conn.runAndReadAll('SELECT coalesce(sum(estimated_size), 0) FROM duckdb_tables() WHERE database_name = current_database()')).getRows()[0][0]);
+  if (rows === 0) return;
+  conn.closeSync();
+  instance.closeSync();
+  for (const f of [full, `${full}.wal`]) rmSync(f, { force: true });
+  throw new CrmqError(`CRMQ_EMPTY_DB: ${template} holds ${rows} rows, not an empty crmq database (only the test suite sets it): unset it`);
 }
 
 /** Opens (or creates) a crmq database file and makes sure the canonical schema exists. */
@@ -157,7 +172,7 @@ export async function openDb(path = defaultDbPath(), opts: OpenOptions = {}): Pr
   const readOnly = !!(opts.readOnly || opts.upgradable) && full !== ':memory:';
   const options = duckdbOptions(full, opts.settings ?? (await projectSettings()));
   if (readOnlyOneThread(full, opts, options)) options.threads = '1';
-  if (!readOnly && full !== ':memory:') startFromTemplate(full);
+  const template = !readOnly && full !== ':memory:' ? startFromTemplate(full) : undefined;
   let instance: DuckDBInstance;
   let conn: DuckDBConnection;
   const catalog = catalogOf(full);
@@ -171,6 +186,7 @@ export async function openDb(path = defaultDbPath(), opts: OpenOptions = {}): Pr
     instance = await waitingForLock(path, () => duckdb.DuckDBInstance.create(full, readOnly ? { ...options, access_mode: 'READ_ONLY' } : options));
     conn = await instance.connect();
   }
+  if (template) await refuseFilledTemplate(conn, instance, template, full);
   const db: Db = {
     path: full,
     conn,

@@ -64,22 +64,22 @@ export async function runRules(
   // A rule author's SQL, checked with DuckDB's parser in one round trip before anything runs: each `where` and each
   // piece of a row check must be one expression (`true; DROP TABLE imports; --` is not one), or the rule does not run.
   // The errors are thrown where each piece would have been checked alone: the wheres first, then each row rule's.
-  const items: SqlToCheck[] = rules.filter((r) => r.where).map((r) => ({ kind: 'expression', sql: r.where!, where: `${r.file}: where` }));
-  const owners: Rule[] = [];
-  for (const entity of entities) {
-    for (const r of rowRules.filter((x) => x.entity === entity)) {
-      const c = checks.get(r)!;
-      for (const sql of [c.fails, c.value, c.detail].filter((x): x is string => !!x)) {
-        items.push({ kind: 'expression', sql, where: `${r.file}: params` });
-        owners.push(r);
-      }
-    }
-  }
-  const problems = await sqlProblems(db, items);
-  const wheres = items.length - owners.length;
-  const badWhere = problems.slice(0, wheres).find((e) => e);
+  const wheres: SqlToCheck[] = rules.filter((r) => r.where).map((r) => ({ kind: 'expression', sql: r.where!, where: `${r.file}: where` }));
+  const pieces = entities.flatMap((entity) =>
+    rowRules.filter((r) => r.entity === entity).flatMap((rule) => {
+      const c = checks.get(rule)!;
+      return [c.fails, c.value, c.detail].filter((x): x is string => !!x).map((sql) => ({ rule, item: { kind: 'expression', sql, where: `${rule.file}: params` } satisfies SqlToCheck }));
+    }),
+  );
+  const problems = await sqlProblems(db, [...wheres, ...pieces.map((p) => p.item)]);
+  const badWhere = problems.slice(0, wheres.length).find((e) => e);
   if (badWhere) throw badWhere;
-  const paramsProblem = (r: Rule) => problems.slice(wheres).find((e, i) => e && owners[i] === r);
+  /** Each row rule's first bad piece of SQL (thrown at the rule's turn). */
+  const paramsProblem = new Map<Rule, Error>();
+  pieces.forEach(({ rule }, i) => {
+    const e = problems[wheres.length + i];
+    if (e && !paramsProblem.has(rule)) paramsProblem.set(rule, e);
+  });
 
   step('phones to E.164');
   await prepareNormalization(db, opts.normalize, step);
@@ -92,7 +92,7 @@ export async function runRules(
     const batch = rowRules.filter((r) => r.entity === entity);
     for (const rule of batch) {
       // Each piece of SQL must be one expression (checked above), then each rule compiles alone, so an error names its file.
-      const bad = paramsProblem(rule);
+      const bad = paramsProblem.get(rule);
       if (bad) throw bad;
       const check = checks.get(rule)!;
       await db.run(`SELECT ${check.fails}, CAST(${check.value} AS VARCHAR) FROM ${entity}${rule.where ? ` WHERE ${whereOf(rule)}` : ''} LIMIT 0`).catch((e) => {
@@ -117,7 +117,7 @@ export async function runRules(
   const built: { sql?: string; err?: unknown; seconds: number }[] = [];
   for (const rule of setRules) {
     const t = performance.now();
-    step(rule.id);
+    step(`${rule.id}: build`);
     let sql: string | undefined;
     let err: unknown;
     try {
