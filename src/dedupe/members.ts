@@ -26,24 +26,29 @@ export async function readClusters(db: Db): Promise<DuplicateCluster[]> {
   );
   const once = interner();
   const clusters: DuplicateCluster[] = [];
-  let last: DuplicateCluster | undefined;
-  let lastCluster = -1;
+  // The cluster being read: its members are copied into an array of their own number once it is complete (one grown
+  // by push keeps room for 16 more, for each of 100,000s of clusters).
+  const members: Member[] = [];
+  let [current, matchedNow] = [-1, ''];
+  const close = () => {
+    if (!members.length) return;
+    const score = members.reduce((max, m) => Math.max(max, m.score), -Infinity);
+    clusters.push({ cluster: `dup:${members[0].id}`, members: members.slice(), score, matched: matchedNow });
+    members.length = 0;
+  };
   for await (const chunk of result) {
     const [cluster, score, id, entity, source, sourceId, label, matched] = Array.from({ length: 8 }, (_, i) => chunk.getColumnVector(i));
     for (let i = 0; i < chunk.rowCount; i++) {
-      const member: Member = {
+      if (cluster.getItem(i) !== current) {
+        close();
+        [current, matchedNow] = [cluster.getItem(i) as number, once((matched.getItem(i) as string | null) ?? '')];
+      }
+      members.push({
         id: id.getItem(i) as string, entity: once(entity.getItem(i) as string), source: once(source.getItem(i) as string),
         source_id: sourceId.getItem(i) as string, label: label.getItem(i) as string | null, score: score.getItem(i) as number,
-      };
-      const c = cluster.getItem(i) as number;
-      if (c === lastCluster) {
-        last!.members.push(member);
-        last!.score = Math.max(last!.score, member.score);
-      } else {
-        clusters.push((last = { cluster: `dup:${member.id}`, members: [member], score: member.score, matched: once((matched.getItem(i) as string | null) ?? '') }));
-        lastCluster = c;
-      }
+      });
     }
   }
+  close();
   return clusters;
 }
