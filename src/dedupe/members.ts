@@ -4,15 +4,9 @@ import type { Db } from '../db/database.js';
 import type { DuplicateCluster, Member } from './dedupe.js';
 
 /** One string for each distinct value: entities, sources and explanations repeat over 100,000s of members. */
-function interner(): <T extends string | null>(s: T) => T {
+function interner(): (s: string) => string {
   const seen = new Map<string, string>();
-  return (s) => {
-    if (s === null) return s;
-    const known = seen.get(s);
-    if (known !== undefined) return known as typeof s;
-    seen.set(s, s);
-    return s;
-  };
+  return (s) => seen.get(s) ?? (seen.set(s, s), s);
 }
 
 /** The members of every cluster, by cluster (its smallest rid) and rid; a cluster's score is its strongest member's. */
