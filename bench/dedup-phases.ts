@@ -1,5 +1,5 @@
 // `node --import tsx bench/dedup-phases.ts <imported.duckdb> [out.csv] [--sql [--memory]]`: `crmq dedupe --format csv` on a copy of an
-// imported database, with the CPU seconds (every thread) and wall seconds of each phase the progress line names;
+// imported database, with the CPU seconds (every thread), wall seconds, peak RSS so far and RSS and JS heap at its end of each phase the progress line names;
 // --sql adds every statement over 0.3 CPU s, --memory DuckDB's peak memory by tag in each. For finding where the time goes (bench:dedup gives the whole figure).
 import { copyFileSync, rmSync } from 'node:fs';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -70,13 +70,14 @@ const db = `${src}.phases.duckdb`;
 rmSync(db, { force: true });
 rmSync(`${db}.wal`, { force: true });
 copyFileSync(src, db);
-const rows: [string, number, number, number][] = [];
+const rows: [string, number, number, number, number, number][] = [];
 let label = 'start';
 let cpu = process.cpuUsage();
 let wall = performance.now();
 const mark = (next: string) => {
   const c = process.cpuUsage(cpu);
-  rows.push([label, (c.user + c.system) / 1e6, (performance.now() - wall) / 1000, process.resourceUsage().maxRSS / 1024]);
+  const now = process.memoryUsage();
+  rows.push([label, (c.user + c.system) / 1e6, (performance.now() - wall) / 1000, process.resourceUsage().maxRSS / 1024, now.rss / 2 ** 20, now.heapTotal / 2 ** 20]);
   [label, cpu, wall] = [next, process.cpuUsage(), performance.now()];
 };
 const r = await dedupeCommand({
@@ -85,9 +86,9 @@ const r = await dedupeCommand({
 });
 mark('end');
 let total = 0;
-for (const [l, c, w, rss] of rows) {
+for (const [l, c, w, rss, rssNow, heap] of rows) {
   total += c;
-  console.log(`${l.padEnd(40)} ${c.toFixed(2).padStart(7)} CPU s ${w.toFixed(2).padStart(7)} s  peak RSS so far ${rss.toFixed(0)} MB`);
+  console.log(`${l.padEnd(40)} ${c.toFixed(2).padStart(7)} CPU s ${w.toFixed(2).padStart(7)} s  peak RSS so far ${rss.toFixed(0)} MB, at its end RSS ${rssNow.toFixed(0)} MB, JS heap ${heap.toFixed(0)} MB`);
 }
 const all = process.cpuUsage();
 console.log(`total ${total.toFixed(2)} CPU s (process ${((all.user + all.system) / 1e6).toFixed(2)}), pairs ${r.candidatePairs}, clusters ${r.clusters.length}, rss peak ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

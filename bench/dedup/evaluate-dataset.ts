@@ -27,7 +27,8 @@ export async function evaluateDataset(db: Db, name: string, dir: string, opts: {
   const quality = {} as DatasetRun['quality'];
   for (const profile of ['precise', 'review'] as Profile[]) {
     const r = await resolveClusters(db, link, thresholdOf(cfg, profile));
-    const predicted = new Map([...r.assignment].map(([rid, c]) => [idOf.get(rid)!, String(c)]));
+    const predicted = new Map<string, string>();
+    r.clusterOf.forEach((c, rid) => c && predicted.set(idOf.get(rid)!, String(c)));
     quality[profile] = { ...evaluate(predicted, truth), refused: r.refused };
   }
   return { link, blockingRecall: b.total ? b.kept / b.total : 1, quality };

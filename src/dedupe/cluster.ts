@@ -4,20 +4,14 @@
 //    companies, glued by a third record that resembles both);
 // 2. in every cluster of three or more, bridges (links whose removal splits it) weaker than `strong` are cut.
 // Ids are dense integers (dd_rec.rid); a cluster is named by its smallest member.
+import type { Links } from './links.js';
 
 export type Link = [number, number, number];
 
-/** Union–find over dense non-negative integer ids (dd_rec.rid), on an Int32Array: a root is its set's smallest id. */
-function unionFind(ids: number[]) {
-  const list: number[] = [];
-  let max = -1;
-  for (const id of ids) max = Math.max(max, id);
-  const parent = new Int32Array(max + 1).fill(-1);
-  for (const id of ids) {
-    if (parent[id] !== -1) continue;
-    parent[id] = id;
-    list.push(id);
-  }
+/** Union–find over the ids below `size` (dense non-negative integers: dd_rec.rid), on an Int32Array: a root is its set's smallest id. */
+function unionFind(size: number) {
+  const parent = new Int32Array(size);
+  for (let i = 0; i < size; i++) parent[i] = i;
   const find = (x: number): number => {
     let r = x;
     while (parent[r] !== r) r = parent[r];
@@ -32,24 +26,33 @@ function unionFind(ids: number[]) {
     const [ra, rb] = [find(a), find(b)];
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
-  return { find, union, ids: () => list.values() };
+  return { find, union };
 }
 
-/** Both ends of every link. */
-function endsOf(links: Link[]): number[] {
-  const out = new Array<number>(links.length * 2);
-  links.forEach(([l, r], i) => {
-    out[2 * i] = l;
-    out[2 * i + 1] = r;
-  });
-  return out;
+/** The ids of the links, each once, in the order first seen. */
+function idsOf(links: Link[]): number[] {
+  const ids = new Set<number>();
+  for (const [l, r] of links) ids.add(l).add(r);
+  return [...ids];
 }
+
+const sizeFor = (ids: number[]) => ids.reduce((max, id) => Math.max(max, id), -1) + 1;
 
 /** Connected components of the links: id → smallest member. */
 export function components(links: Link[]): Map<number, number> {
-  const uf = unionFind(endsOf(links));
+  const ids = idsOf(links);
+  const uf = unionFind(sizeFor(ids));
   for (const [l, r] of links) uf.union(l, r);
-  return new Map([...uf.ids()].map((id) => [id, uf.find(id)]));
+  return new Map(ids.map((id) => [id, uf.find(id)]));
+}
+
+/** Connected components of links given as columns, over the ids below `size`: id → its component's smallest id (itself when it has no link). */
+export function componentsOf(links: Links, size: number): Int32Array {
+  const uf = unionFind(size);
+  for (let i = 0; i < links.l.length; i++) uf.union(links.l[i], links.r[i]);
+  const comp = new Int32Array(size);
+  for (let id = 0; id < size; id++) comp[id] = uf.find(id);
+  return comp;
 }
 
 /** Bridges of an undirected graph (Tarjan), iterative: indexes into edges. */
@@ -109,8 +112,9 @@ export function clusterLinks(links: Link[], opts: ClusterOptions = {}): Map<numb
     push(cannot, a, b);
     push(cannot, b, a);
   }
-  const uf = unionFind(endsOf(links));
-  const members = new Map<number, number[]>([...uf.ids()].map((id) => [id, [id]]));
+  const ids = idsOf(links);
+  const uf = unionFind(sizeFor(ids));
+  const members = new Map<number, number[]>(ids.map((id) => [id, [id]]));
   const kept: Link[] = [];
   for (const link of ordered) {
     const [ra, rb] = [uf.find(link[0]), uf.find(link[1])];

@@ -2,10 +2,13 @@
 // contradicted pairs and cluster (cluster.ts), and explain every cluster by the fields that agreed, and an empty
 // result by why nothing could link.
 import type { Db } from '../db/database.js';
-import { clusterLinks, components, type Link } from './cluster.js';
+import { ident, lit } from '../db/sql.js';
+import { clusterLinks, componentsOf, type Link } from './cluster.js';
 import { gammasSelect, TOP } from './comparisons.js';
 import { ORGANISATION, PERSON, thresholdOf, type EntityConfig, type Profile } from './config.js';
-import { columnsOf, linkRecords, weightSql, type LinkResult } from './link.js';
+import { linkRecords, weightSql, type LinkResult } from './link.js';
+import { linksFrom, type Links } from './links.js';
+import { readClusters } from './members.js';
 import { buildRecords, type CustomField, type DedupeTarget } from './records.js';
 
 export interface Member {
@@ -72,16 +75,16 @@ export function configFor(type: 'person' | 'organisation', custom: CustomField[]
  */
 export const CONTRADICTION_BITS = -2;
 
-/** Contradicted pairs inside tentative clusters of three or more (comp: record → component, size: component → records). */
-async function contradictions(db: Db, link: LinkResult, comp: Map<number, number>, size: Map<number, number>): Promise<[number, number][]> {
-  const rows = [...comp].filter(([, c]) => size.get(c)! >= 3);
-  if (!rows.length) return [];
+/** Contradicted pairs inside tentative clusters of three or more (comp: rid → component, size: component → records). */
+async function contradictions(db: Db, link: LinkResult, comp: Int32Array, size: Int32Array): Promise<[number, number][]> {
+  if (!size.some((n) => n >= 3)) return [];
   await db.run('CREATE OR REPLACE TEMP TABLE dd_comp (rid INTEGER, comp INTEGER, small BOOLEAN)');
   const app = await db.conn.createAppender('dd_comp', 'main', 'temp');
-  for (const [rid, c] of rows) {
+  for (let rid = 1; rid < comp.length; rid++) {
+    if (size[comp[rid]] < 3) continue;
     app.appendInteger(rid);
-    app.appendInteger(c);
-    app.appendBoolean(size.get(c)! <= COHERENCE_ALL_PAIRS);
+    app.appendInteger(comp[rid]);
+    app.appendBoolean(size[comp[rid]] <= COHERENCE_ALL_PAIRS);
     app.endRow();
   }
   app.closeSync();
@@ -93,12 +96,13 @@ async function contradictions(db: Db, link: LinkResult, comp: Map<number, number
   return bad.map((x) => [x.l, x.r]);
 }
 
-/** "first exact, phone exact, email similar; dob ≠" for one pair's comparison row. */
-function describePair(cfg: EntityConfig, row: Record<string, unknown>): string {
-  const fields = Object.keys(cfg.fields);
-  const agreed = fields.filter((f) => Number(row[`g_${f}`]) > 0).map((f) => `${f} ${Number(row[`g_${f}`]) >= TOP[cfg.fields[f]] ? 'exact' : 'similar'}`);
-  const differ = cfg.identifiers.filter((f) => f in cfg.fields && Number(row[`g_${f}`]) === 0).map((f) => `${f} ≠`);
-  return [agreed.join(', '), differ.join(', ')].filter(Boolean).join('; ');
+/** "first exact, phone exact, email similar; dob ≠": the fields of one comparison row (g) that agreed, and the identifiers that differ. */
+function describeSql(cfg: EntityConfig): string {
+  const g = (f: string) => `coalesce(g.${ident(`g_${f}`)}, 0)`;
+  const list = (parts: string[]) => (parts.length ? `nullif(concat_ws(', ', ${parts.join(', ')}), '')` : 'NULL');
+  const agreed = Object.entries(cfg.fields).map(([f, kind]) => `CASE WHEN ${g(f)} >= ${TOP[kind]} THEN ${lit(`${f} exact`)} WHEN ${g(f)} > 0 THEN ${lit(`${f} similar`)} END`);
+  const differ = cfg.identifiers.filter((f) => f in cfg.fields).map((f) => `CASE WHEN ${g(f)} = 0 THEN ${lit(`${f} ≠`)} END`);
+  return `concat_ws('; ', ${list(agreed)}, ${list(differ)})`;
 }
 
 /** Why a run found nothing, in one line. */
@@ -119,82 +123,101 @@ async function whyNoClusters(db: Db, link: LinkResult, threshold: number, refuse
 
 export interface Resolved {
   clusters: DuplicateCluster[];
-  /** rid → cluster (its smallest rid), for records in a cluster of two or more. */
-  assignment: Map<number, number>;
+  /** rid → its cluster (the cluster's smallest rid), 0 for records in no cluster of two or more. */
+  clusterOf: Int32Array;
   refused: number;
 }
 
+/** How many ids each value of `of` (ids from 1) takes: value → count. */
+function countsOf(of: Int32Array): Int32Array {
+  const n = new Int32Array(of.length);
+  for (let id = 1; id < of.length; id++) if (of[id]) n[of[id]]++;
+  return n;
+}
+
 /**
- * Links at or above the threshold → coherent clusters, with members, scores and explanations. `release`: the
- * comparison table dd_gamma (the largest, about 0.3 GB at a million contacts) is dropped as soon as the clusters are
- * explained, before their members are read into JS, so the two do not add up (kept when nothing clustered: the
- * reason reads it; findDuplicates resolves once, the benchmark once per profile).
+ * rid → cluster for every record with a link (0: none). A tentative cluster of two records is one link, with nothing
+ * to contradict or cut: it stays as it is (most clusters). Only the links of larger ones go through clusterLinks.
  */
-export async function resolveClusters(db: Db, link: LinkResult, threshold: number, opts: { release?: boolean } = {}): Promise<Resolved> {
-  const links = link.links.filter((l) => l[2] >= threshold);
-  const comp = components(links);
-  const compSize = new Map<number, number>();
-  for (const c of comp.values()) compSize.set(c, (compSize.get(c) ?? 0) + 1);
-  const cannot = await contradictions(db, link, comp, compSize);
-  // A tentative cluster of two records is one link, with nothing to contradict or cut: it stays as it is (most
-  // clusters). Only the links of larger ones go through clusterLinks.
-  const larger = links.filter((l) => compSize.get(comp.get(l[0])!)! >= 3);
-  const all = clusterLinks(larger, { cannotLink: cannot });
-  for (const [l, r] of links) if (compSize.get(comp.get(l)!) === 2) all.set(l, l < r ? l : r).set(r, l < r ? l : r);
-  // Refused: links between records that ended in different clusters.
-  const refused = links.filter(([l, r]) => all.get(l) !== all.get(r)).length;
-  const size = new Map<number, number>();
-  for (const c of all.values()) size.set(c, (size.get(c) ?? 0) + 1);
-  const assignment = new Map([...all].filter(([, c]) => size.get(c)! >= 2));
-  const best = new Map<number, Link>();
-  const recordScore = new Map<number, number>();
-  for (const l of links) {
-    const c = assignment.get(l[0]);
-    if (c === undefined || assignment.get(l[1]) !== c) continue;
-    if (!best.has(c) || best.get(c)![2] < l[2]) best.set(c, l);
-    for (const id of [l[0], l[1]]) recordScore.set(id, Math.max(recordScore.get(id) ?? 0, l[2]));
+function clustersOf(links: Links, comp: Int32Array, compSize: Int32Array, cannotLink: [number, number][]): Int32Array {
+  const out = new Int32Array(comp.length);
+  const larger: Link[] = [];
+  for (let i = 0; i < links.l.length; i++) {
+    const [l, r] = [links.l[i], links.r[i]];
+    if (compSize[comp[l]] >= 3) larger.push([l, r, links.p[i]]);
+    else out[l] = out[r] = Math.min(l, r);
   }
-  // Members and explanations come from DuckDB for the clustered records only.
+  for (const [id, c] of clusterLinks(larger, { cannotLink })) out[id] = c;
+  return out;
+}
+
+/** Each cluster's strongest link (the first of the strongest, by rid: an index into links, -1 for none) and each record's strongest link in its cluster. */
+function strongest(links: Links, clusterOf: Int32Array): { best: Int32Array; score: Float64Array } {
+  const best = new Int32Array(clusterOf.length).fill(-1);
+  const score = new Float64Array(clusterOf.length);
+  for (let i = 0; i < links.l.length; i++) {
+    const [l, r, p] = [links.l[i], links.r[i], links.p[i]];
+    const c = clusterOf[l];
+    if (!c || clusterOf[r] !== c) continue;
+    if (best[c] < 0 || links.p[best[c]] < p) best[c] = i;
+    score[l] = Math.max(score[l], p);
+    score[r] = Math.max(score[r], p);
+  }
+  return { best, score };
+}
+
+/** dd_member (rid, cluster, score) for the clustered records; dd_matched (cluster, matched): why each cluster's strongest link is one. */
+async function storeClusters(db: Db, link: LinkResult, links: Links, clusterOf: Int32Array): Promise<void> {
+  const { best, score } = strongest(links, clusterOf);
   await db.run('CREATE OR REPLACE TEMP TABLE dd_member (rid INTEGER, cluster INTEGER, score DOUBLE)');
   const app = await db.conn.createAppender('dd_member', 'main', 'temp');
-  for (const [rid, c] of assignment) {
+  for (let rid = 1; rid < clusterOf.length; rid++) {
+    if (!clusterOf[rid]) continue;
     app.appendInteger(rid);
-    app.appendInteger(c);
-    app.appendDouble(recordScore.get(rid) ?? 0);
+    app.appendInteger(clusterOf[rid]);
+    app.appendDouble(score[rid]);
     app.endRow();
   }
   app.closeSync();
-  await db.run('CREATE OR REPLACE TEMP TABLE dd_best (l INTEGER, r INTEGER)');
+  await db.run('CREATE OR REPLACE TEMP TABLE dd_best (cluster INTEGER, l INTEGER, r INTEGER)');
   const bestApp = await db.conn.createAppender('dd_best', 'main', 'temp');
-  for (const [l, r] of best.values()) {
-    bestApp.appendInteger(l);
-    bestApp.appendInteger(r);
+  for (let c = 1; c < best.length; c++) {
+    if (best[c] < 0) continue;
+    bestApp.appendInteger(c);
+    bestApp.appendInteger(links.l[best[c]]);
+    bestApp.appendInteger(links.r[best[c]]);
     bestApp.endRow();
   }
   bestApp.closeSync();
-  const explained = new Map<number, string>();
-  // (read by DuckDB's own JS conversion: hundreds of thousands of rows at a million records)
-  for (const row of (await db.conn.runAndReadAll(`SELECT g.* FROM dd_gamma g SEMI JOIN dd_best b ON b.l = g.l AND b.r = g.r`)).getRowObjectsJS()) {
-    explained.set(assignment.get(Number(row.l))!, describePair(link.cfg, row));
-  }
-  if (opts.release && assignment.size) await db.run('DROP TABLE dd_gamma; DROP TABLE IF EXISTS dd_tf');
-  const hasLabels = (await db.all(`SELECT 1 FROM (DESCRIBE dd_rec) WHERE column_name = 'label'`)).length > 0;
-  // A cluster is named by its smallest rid, its first member here: its name needs no second join.
-  const col = columnsOf(await db.conn.runAndReadAll(
-    `SELECT m.cluster, m.score, r.id, ${hasLabels ? 'r.entity, r.source, r.source_id, r.label' : "'' AS entity, '' AS source, r.id AS source_id, NULL AS label"}
-     FROM dd_member m JOIN dd_rec r USING (rid) ORDER BY m.cluster, m.rid`,
-  )) as { cluster: number[]; score: number[]; id: string[]; entity: string[]; source: string[]; source_id: string[]; label: (string | null)[] };
-  const clusters: DuplicateCluster[] = [];
-  let last: DuplicateCluster | undefined;
-  for (let i = 0; i < col.id.length; i++) {
-    const member: Member = { id: col.id[i], entity: col.entity[i], source: col.source[i], source_id: col.source_id[i], label: col.label[i], score: col.score[i] };
-    if (i > 0 && col.cluster[i] === col.cluster[i - 1]) last!.members.push(member);
-    else clusters.push((last = { cluster: `dup:${col.id[i]}`, members: [member], score: best.get(col.cluster[i])?.[2] ?? 0, matched: explained.get(col.cluster[i]) ?? '' }));
-  }
+  await db.run(`CREATE OR REPLACE TEMP TABLE dd_matched AS SELECT b.cluster, ${describeSql(link.cfg)} AS matched FROM dd_best b JOIN dd_gamma g ON g.l = b.l AND g.r = b.r`);
+  await db.run('DROP TABLE dd_best');
+}
+
+/**
+ * Links at or above the threshold → coherent clusters, with members, scores and explanations. Records are indexed
+ * by rid (1 … records) in typed arrays. `release`: the comparison table dd_gamma (the largest, about 0.3 GB at a
+ * million contacts) is dropped as soon as the clusters are explained, before their members are read into JS, so the
+ * two do not add up (kept when nothing clustered: the reason reads it; findDuplicates resolves once, the benchmark
+ * once per profile).
+ */
+export async function resolveClusters(db: Db, link: LinkResult, threshold: number, opts: { release?: boolean } = {}): Promise<Resolved> {
+  const links = linksFrom(link.links, threshold);
+  const comp = componentsOf(links, link.records + 1);
+  const compSize = countsOf(comp);
+  const clusterOf = clustersOf(links, comp, compSize, await contradictions(db, link, comp, compSize));
+  // Refused: links between records that ended in different clusters.
+  let refused = 0;
+  for (let i = 0; i < links.l.length; i++) if (clusterOf[links.l[i]] !== clusterOf[links.r[i]]) refused++;
+  const size = countsOf(clusterOf);
+  for (let rid = 1; rid < clusterOf.length; rid++) if (size[clusterOf[rid]] < 2) clusterOf[rid] = 0;
+  await storeClusters(db, link, links, clusterOf);
+  if (opts.release && size.some((n) => n >= 2)) await db.run('DROP TABLE dd_gamma; DROP TABLE IF EXISTS dd_tf');
+  const clusters = await readClusters(db);
+  await db.run('DROP TABLE dd_matched');
   // (one collator: the order of localeCompare, without building one per call for 100,000s of clusters)
   const byName = new Intl.Collator().compare;
   clusters.sort((a, b) => b.members.length - a.members.length || byName(a.cluster, b.cluster));
-  return { clusters, assignment, refused };
+  return { clusters, clusterOf, refused };
 }
 
 export async function findDuplicates(db: Db, target: DedupeTarget, opts: FindOptions = {}): Promise<DedupeRun> {

@@ -1,12 +1,12 @@
 // Record linkage in DuckDB, Fellegi–Sunter style (as Splink does): the fields the data has, blocking by a UNION of
 // equality joins, comparison levels, u from random pairs, m by leave-one-out EM, λ from strict rules, term-frequency
 // adjusted exact matches, a match probability per pair. Input: dd_rec (records.ts). Only the links leave DuckDB.
-import type { DuckDBResultReader } from '@duckdb/node-api';
 import type { Db } from '../db/database.js';
 import { double, ident } from '../db/sql.js';
 import { blockCap, candidatePairs } from './blocking.js';
 import { gammasSelect, tfColumns, TOP } from './comparisons.js';
 import type { EntityConfig } from './config.js';
+import { readLinks, type Links } from './links.js';
 import { estimateLambda, estimateM, estimateU, uPrior, type Model } from './estimate.js';
 
 /** A value's share is blended with the exact-match prior as if seen among this many records. */
@@ -41,8 +41,8 @@ export interface LinkResult {
   /** Columns with a term frequency in dd_tf (rid → tf_<column>), for comparing more pairs the same way. */
   tf: string[];
   model: Model;
-  /** Pairs at or above minProbability: [left rid, right rid, probability]. */
-  links: [number, number, number][];
+  /** Pairs at or above minProbability (left rid, right rid, probability), by left and right rid. */
+  links: Links;
 }
 
 /** Keeps the fields at least two records have, the rules and identifiers over them. */
@@ -133,15 +133,6 @@ export function scoreSql(cfg: EntityConfig, model: Model, alias = 'g'): string {
   return `CASE WHEN ${copySql(cfg, alias)} THEN greatest(${prior} + ${weightSql(cfg, model, alias)}, ${double(COPY_BITS)}) ELSE ${prior} + ${weightSql(cfg, model, alias)} END`;
 }
 
-/**
- * A result as one array per column, converted by DuckDB's own JS conversion (no per-value checks as db.all does):
- * for the hundreds of thousands of links and cluster members of a million records.
- */
-export function columnsOf(reader: DuckDBResultReader): Record<string, unknown[]> {
-  if (!reader.currentRowCount) return Object.fromEntries(reader.columnNames().map((c) => [c, []]));
-  return reader.getColumnsObjectJS();
-}
-
 export async function linkRecords(db: Db, base: EntityConfig, opts: LinkOptions = {}): Promise<LinkResult> {
   let t = performance.now();
   const phase = (name: string) => {
@@ -156,7 +147,7 @@ export async function linkRecords(db: Db, base: EntityConfig, opts: LinkOptions 
   const emptyModel: Model = { lambda: 0, lambdaFrom: '', fields: {}, emLambda: 0 };
   if (n < 2 || fields.length === 0) {
     await db.run(`CREATE OR REPLACE TEMP TABLE dd_gamma AS SELECT NULL::INTEGER AS l, NULL::INTEGER AS r WHERE FALSE`);
-    return { records: n, candidatePairs: 0, cfg, absent, columns, tf: [], model: emptyModel, links: [] };
+    return { records: n, candidatePairs: 0, cfg, absent, columns, tf: [], model: emptyModel, links: { l: new Int32Array(0), r: new Int32Array(0), p: new Float64Array(0) } };
   }
 
   const pairs = await candidatePairs(db, cfg.blocking, opts.maxBlock ?? blockCap(n));
@@ -178,10 +169,10 @@ export async function linkRecords(db: Db, base: EntityConfig, opts: LinkOptions 
 
   // Only the links leave DuckDB: weight ≥ log2(t / (1 - t)) is probability ≥ t.
   const minP = opts.minProbability ?? cfg.reviewThreshold;
-  const { l: ls, r: rs, p: ps } = columnsOf(await db.conn.runAndReadAll(
+  const links = await readLinks(db.conn,
     `SELECT l, r, 1 / (1 + pow(2, -weight)) AS p FROM (SELECT g.l, g.r, ${scoreSql(cfg, model)} AS weight FROM dd_gamma g)
      WHERE weight >= ${double(Math.log2(minP / (1 - minP)))} ORDER BY l, r`,
-  )) as { l: number[]; r: number[]; p: number[] };
+  );
   phase('scoring');
-  return { records: n, candidatePairs: pairs, cfg, absent, columns, tf, model, links: ls.map((l, i) => [l, rs[i], ps[i]]) };
+  return { records: n, candidatePairs: pairs, cfg, absent, columns, tf, model, links };
 }

@@ -7,7 +7,7 @@ import type { Manifest } from '../../fixtures/generate.js';
 import { openDb } from '../../src/db/database.js';
 import { double } from '../../src/db/sql.js';
 import { evaluateDataset } from '../../bench/dedup/evaluate-dataset.js';
-import { clusterLinks } from '../../src/dedupe/cluster.js';
+import { clusterLinks, components, componentsOf } from '../../src/dedupe/cluster.js';
 import { gammasSelect } from '../../src/dedupe/comparisons.js';
 import { ORGANISATION, PERSON } from '../../src/dedupe/config.js';
 import { evaluate } from '../../src/dedupe/evaluate.js';
@@ -112,6 +112,18 @@ describe('clustering', () => {
     expect(got.get(1)).not.toBe(got.get(3));
     expect(got.get(4)).toBe(got.get(5));
     expect(clusterLinks([[1, 2, 0.9999], [2, 3, 0.99995]]).get(1)).toBe(1); // without the contradiction: one cluster
+  });
+
+  it('components over typed columns (every rid) agree with the components of the same links as tuples', () => {
+    // Random link sets over rids 1..60: sparse (mostly pairs) to dense (chains that merge); a rid with no link is its own component.
+    let seed = 7;
+    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    for (const count of [0, 5, 20, 40, 80]) {
+      const links: [number, number, number][] = Array.from({ length: count }, () => [1 + Math.floor(random() * 60), 1 + Math.floor(random() * 60), 0.99]);
+      const comp = componentsOf({ l: Int32Array.from(links, (x) => x[0]), r: Int32Array.from(links, (x) => x[1]), p: Float64Array.from(links, (x) => x[2]) }, 61);
+      const want = components(links);
+      for (let rid = 1; rid <= 60; rid++) expect(comp[rid]).toBe(want.get(rid) ?? rid);
+    }
   });
 
   it('pairwise and B-cubed scores by the book', () => {
