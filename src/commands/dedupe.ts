@@ -64,7 +64,7 @@ const RECORDS_SQL = `SELECT r.entity, r.source, r.source_id, 'dup:' || c.id AS c
  * DuckDB's memory for a dedupe unless crmq.yaml (`database: memory_limit`) or CRMQ_MEMORY_LIMIT says otherwise: the
  * records and comparison vectors spill to disk beyond it. The process's peak is this budget + Node itself (~140 MB)
  * + the clusters in JS + what the allocator keeps: at a million contacts DuckDB fills 1 GiB twice (the staged records,
- * the comparison table) and the peak was 1.39–1.54 GB; at 768 MiB it is ~1.2 GB for the same CPU time and the same
+ * the comparison table) and the peak was 1.39–1.54 GB; at 768 MiB it is 1.19–1.33 GB for the same CPU time and the same
  * clusters (bench/dedup-results.md). Data that needs more is run again under the database's default limit.
  */
 export const DEDUPE_MEMORY_LIMIT = '768MiB';
