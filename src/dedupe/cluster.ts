@@ -38,14 +38,6 @@ function idsOf(links: Link[]): number[] {
 
 const sizeFor = (ids: number[]) => ids.reduce((max, id) => Math.max(max, id), -1) + 1;
 
-/** Connected components of the links: id → smallest member. */
-export function components(links: Link[]): Map<number, number> {
-  const ids = idsOf(links);
-  const uf = unionFind(sizeFor(ids));
-  for (const [l, r] of links) uf.union(l, r);
-  return new Map(ids.map((id) => [id, uf.find(id)]));
-}
-
 /** Connected components of links given as columns, over the ids below `size`: id → its component's smallest id (itself when it has no link). */
 export function componentsOf(links: Links, size: number): Int32Array {
   const uf = unionFind(size);
@@ -150,7 +142,8 @@ export function clusterLinks(links: Link[], opts: ClusterOptions = {}): Map<numb
       if (!cut.has(i) || e[2] >= strong) final.push(e);
     });
   }
-  const out = components(final);
-  for (const [l, r] of links) for (const id of [l, r]) if (!out.has(id)) out.set(id, id);
-  return out;
+  // The clusters: components of the links that stay (an id whose links were all cut or refused is its own).
+  const joined = unionFind(sizeFor(ids));
+  for (const [l, r] of final) joined.union(l, r);
+  return new Map(ids.map((id) => [id, joined.find(id)]));
 }
