@@ -105,7 +105,8 @@ export function clusterLinks(links: Link[], opts: ClusterOptions = {}): Map<numb
     push(cannot, b, a);
   }
   const ids = idsOf(links);
-  const uf = unionFind(sizeFor(ids));
+  const size = sizeFor(ids);
+  const uf = unionFind(size);
   const members = new Map<number, number[]>(ids.map((id) => [id, [id]]));
   const kept: Link[] = [];
   for (const link of ordered) {
@@ -143,7 +144,7 @@ export function clusterLinks(links: Link[], opts: ClusterOptions = {}): Map<numb
     });
   }
   // The clusters: components of the links that stay (an id whose links were all cut or refused is its own).
-  const joined = unionFind(sizeFor(ids));
+  const joined = unionFind(size);
   for (const [l, r] of final) joined.union(l, r);
   return new Map(ids.map((id) => [id, joined.find(id)]));
 }

@@ -127,7 +127,13 @@ describe('clustering', () => {
         const todo = [rid];
         while (todo.length) {
           const at = todo.pop()!;
-          for (const [l, r] of links) for (const [a, b] of [[l, r], [r, l]]) if (a === at && !seen.has(b)) (seen.add(b), todo.push(b));
+          for (const [l, r] of links) {
+            for (const [a, b] of [[l, r], [r, l]]) {
+              if (a !== at || seen.has(b)) continue;
+              seen.add(b);
+              todo.push(b);
+            }
+          }
         }
         expect(comp[rid]).toBe(Math.min(...seen));
       }
